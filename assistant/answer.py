@@ -1,0 +1,138 @@
+"""The offline answer writer for questions: extractive, cited, and plain about what it does not cover."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from assistant.errors import BadInput
+from assistant.prompts import load_prompt
+from assistant.retrieval.hybrid import Hit, search
+from assistant.retrieval.ingest import ensure_index
+from assistant.settings import Settings, get_settings
+from assistant.text import is_english, query_tokens, sentences, tokens
+
+MAX_QUOTED = 3
+_PARA_MARK = re.compile(r"^[(（]\d+[)）]")
+
+
+class Answer(BaseModel):
+    id: str | None = None
+    question: str
+    answer: str
+    citations: list[dict]
+    covered: bool
+    language: str
+
+    def contract(self) -> dict:
+        return {"id": self.id, "question": self.question, "answer": self.answer, "citations": self.citations}
+
+
+def is_covered(hits: list[Hit], settings: Settings) -> bool:
+    """Coverage is decided from retrieval scores alone (calibrated in evals/), never by a model."""
+    return bool(hits) and hits[0].score >= settings.not_covered_threshold
+
+
+def _best_sentence(hit: Hit, qtokens: set[str]) -> tuple[float, str]:
+    best = (-1.0, "")
+    for i, sent in enumerate(sentences(hit.text)):
+        stoks = set(tokens(sent))
+        if not stoks:
+            continue
+        overlap = len(qtokens & stoks)
+        # Prefer sentences that share query words; earlier sentences state the point, later ones give examples.
+        score = overlap + 0.3 * overlap / len(stoks) ** 0.5 - 0.05 * i
+        if score > best[0]:
+            best = (score, _PARA_MARK.sub("", sent))
+    return best
+
+
+def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
+    """Compose a short answer from the best sentences of the top passages, with [n] citation markers."""
+    lang = "en" if is_english(question) else "zh"
+    t = load_prompt("ask", lang)
+    if not is_covered(hits, settings):
+        return Answer(question=question, answer=t["not_covered"].strip(), citations=[], covered=False, language=lang)
+    qtokens = set(query_tokens(question))
+    top = hits[0].score
+    parts: list[str] = []
+    used_sources: list[str] = []
+    for n, hit in enumerate(hits[:MAX_QUOTED], 1):
+        # Only passages nearly as relevant as the best one add to the answer; the rest are further reading.
+        if n > 1 and hit.score < top - 0.04:
+            continue
+        overlap, sent = _best_sentence(hit, qtokens)
+        if n > 1 and overlap <= 0:
+            continue
+        if sent and sent not in parts:
+            parts.append(f"{sent}[{n}]")
+            if hit.source not in used_sources:
+                used_sources.append(hit.source)
+    names = t["source_names"]
+    sep = "、" if lang == "zh" else " and the "
+    lead = t["lead"].format(sources=sep.join(names[s] for s in used_sources))
+    body = ("" if lang == "zh" else " ").join(parts)
+    return Answer(question=question, answer=f"{lead}{body}" if lang == "zh" else f"{lead} {body}",
+                  citations=[h.citation() for h in hits], covered=True, language=lang)
+
+
+def answer_question(question: str, *, filters: dict[str, str] | None = None, settings: Settings | None = None,
+                    qid: str | None = None) -> Answer:
+    settings = settings or get_settings()
+    hits = search(question, filters=filters, settings=settings)
+    answer = compose(question, hits, settings)
+    answer.id = qid
+    return answer
+
+
+def _questions_from(path: str) -> list[tuple[str | None, str]]:
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read the questions file ({exc.__class__.__name__})", where=path) from None
+    out = []
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"not valid JSON ({exc.msg})", where=f"{path}:{lineno}") from None
+        if not isinstance(obj, dict) or not str(obj.get("question") or "").strip():
+            raise BadInput("each line needs a non-empty 'question' field", where=f"{path}:{lineno}")
+        out.append((str(obj["id"]) if obj.get("id") is not None else None, str(obj["question"])))
+    return out
+
+
+def run_cli(args) -> int:
+    if bool(args.question) == bool(args.questions):
+        raise BadInput("give either a QUESTION or --questions FILE.jsonl (not both)", where="ask")
+    if args.question is not None and not args.question.strip():
+        raise BadInput("the question is empty", where="question")
+    items = _questions_from(args.questions) if args.questions else [(None, args.question)]
+    settings = get_settings()
+    ensure_index(settings)
+    filters = {"source": args.source, "criterion": args.criterion, "dimension": args.dimension, "industry": args.industry}
+    for qid, question in items:
+        ans = answer_question(question, filters=filters, settings=settings, qid=qid)
+        if args.json:
+            print(json.dumps(ans.contract(), ensure_ascii=False), flush=True)
+        else:
+            _print_readable(ans)
+    return 0
+
+
+def _print_readable(ans: Answer) -> None:
+    from rich.console import Console
+    from rich.panel import Panel
+
+    console = Console()
+    console.print(Panel(ans.answer, title=ans.question, title_align="left"))
+    for n, c in enumerate(ans.citations, 1):
+        console.print(f"[bold][{n}][/bold] [cyan]{c['source']}[/cyan] {c['locator']}  [dim](score {c['score']:.3f})[/dim]")
+        console.print(f"    {c['text'][:160]}{'…' if len(c['text']) > 160 else ''}", style="dim", highlight=False)

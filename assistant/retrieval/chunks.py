@@ -1,0 +1,143 @@
+"""Chunking of the knowledge base: one rules paragraph, one criterion facet or one past finding per chunk."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.knowledge import CatalogueEntry, PastFinding, load_catalogue, load_findings, load_rules
+from assistant.settings import Settings
+
+Source = Literal["rules", "criteria", "findings"]
+SEVERITY_ZH = {"major": "严重不符合", "minor": "一般不符合", "observation": "观察项"}
+LEVEL_ZH = {"L0": "缺失", "L1": "初始级", "L2": "规范级", "L3": "定义级", "L4": "量化管理级", "L5": "持续优化级"}
+
+
+class Chunk(BaseModel):
+    """A passage as stored in the index; `text` is what a citation quotes, verbatim."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: Source
+    locator: str
+    text: str
+    # Extra context embedded with the text (a section title), never quoted.
+    context: str = ""
+    criterion: str | None = None
+    dimension: str | None = None
+    severity: str | None = None
+    industry: str | None = None
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+    @property
+    def content_hash(self) -> str:
+        payload = "\x1f".join(
+            [self.source, self.locator, self.embed_text, *(x or "" for x in (self.criterion, self.dimension, self.severity, self.industry))]
+        )
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+    def metadata(self) -> dict[str, str]:
+        """Chroma metadata; absent values are stored as '' because Chroma filters cannot match None."""
+        return {
+            "source": self.source,
+            "locator": self.locator,
+            "criterion": self.criterion or "",
+            "dimension": self.dimension or "",
+            "severity": self.severity or "",
+            "industry": self.industry or "",
+            "hash": self.content_hash,
+        }
+
+
+def _cid(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def rules_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
+    for path in sorted((knowledge_dir / "rules").glob("*.md")):
+        for p in load_rules(path):
+            yield Chunk(id=_cid("rules", p.document, p.locator), source="rules", locator=p.locator, text=p.text,
+                        context=f"{p.document} {p.section}")
+
+
+def scheme_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
+    """The scheme's numbers as Chinese passages, generated from the scheme data so they never drift."""
+    from assistant.rules import load_scheme
+    from assistant.rules.describe import scheme_passages
+
+    scheme = load_scheme(knowledge_dir=knowledge_dir)
+    for locator, text in scheme_passages(scheme):
+        yield Chunk(id=_cid("scheme", locator), source="rules", locator=locator, text=text)
+
+
+def criteria_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
+    from assistant.rules import load_scheme
+    from assistant.rules.describe import criterion_summary
+
+    scheme = load_scheme(knowledge_dir=knowledge_dir)
+    catalogue = load_catalogue(knowledge_dir / "criteria")
+    for cid, crit in scheme.criteria.items():
+        entry: CatalogueEntry | None = catalogue.get(cid)
+        if entry is None:
+            continue
+        dim = scheme.dimensions[crit.dimension]
+        head = f"{cid} {entry.name}"
+        owner = entry.owner or dim.owner
+
+        def chunk(facet: str, text: str) -> Chunk:
+            return Chunk(id=_cid("criteria", cid, facet), source="criteria", locator=f"{head} · {facet}", text=text,
+                         context=f"{crit.dimension} {dim.name}", criterion=cid, dimension=crit.dimension)
+
+        overview = f"{head}（{dim.name}）：{entry.description.strip()}{criterion_summary(scheme, cid)}默认负责人：{owner}。"
+        if entry.kpi_definition:
+            overview += f"指标口径：{entry.kpi_definition.strip()}"
+        yield chunk("说明", overview)
+        for level in ("L0", "L1", "L2", "L3", "L4", "L5"):
+            yield chunk(f"{level} {LEVEL_ZH[level]}", f"{head} {level} {LEVEL_ZH[level]}：{entry.levels[level].strip()}")
+        yield chunk("审核证据", f"{head} 审核认可的证据：" + "；".join(e.strip() for e in entry.evidence_examples) + "。")
+        yield chunk("常见根本原因", f"{head} 常见根本原因：" + "；".join(f"（{r.category}）{r.cause.strip()}" for r in entry.root_causes) + "。")
+        yield chunk("整改措施", f"{head} 推荐整改措施：" + "；".join(a.strip() for a in entry.actions) + "。")
+
+
+def finding_text(f: PastFinding) -> str:
+    return (
+        f"【{f.id}】{f.industry}·{SEVERITY_ZH[f.severity]}·{f.criterion}：{f.finding.strip()}"
+        f"根本原因（{f.category}）：{f.root_cause.strip()}纠正措施：{f.action.strip()}验证结果：{f.outcome.strip()}"
+    )
+
+
+def findings_chunks(findings: Iterable[PastFinding]) -> Iterable[Chunk]:
+    for f in findings:
+        yield Chunk(id=_cid("findings", f.id), source="findings", locator=f.id, text=finding_text(f),
+                    criterion=f.criterion, dimension=f.criterion.split(".")[0], severity=f.severity, industry=f.industry)
+
+
+def all_chunks(settings: Settings) -> list[Chunk]:
+    """Every chunk of the knowledge base: knowledge/ plus findings imported into the data directory."""
+    kd = settings.knowledge_dir
+    findings = load_findings(kd / "findings" / "findings.jsonl") + load_findings(settings.imported_findings)
+    chunks = [*rules_chunks(kd), *scheme_chunks(kd), *criteria_chunks(kd), *findings_chunks(findings)]
+    seen: dict[str, Chunk] = {}
+    for c in chunks:
+        seen.setdefault(c.id, c)
+    return list(seen.values())
+
+
+def knowledge_fingerprint(settings: Settings) -> str:
+    """A hash of every file the index is built from, to notice when the index is stale."""
+    h = hashlib.sha1()
+    files = sorted(p for p in settings.knowledge_dir.rglob("*") if p.is_file() and p.suffix in {".md", ".yaml", ".jsonl"})
+    if settings.imported_findings.exists():
+        files.append(settings.imported_findings)
+    for p in files:
+        h.update(str(p.relative_to(p.anchor)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()

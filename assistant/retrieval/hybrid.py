@@ -1,0 +1,122 @@
+"""Hybrid search: dense (Chroma) and BM25 (jieba tokens) candidates fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import BaseModel, ConfigDict
+
+from assistant.errors import BadInput
+from assistant.retrieval.store import META_FIELDS, Index
+from assistant.settings import Settings, get_settings
+from assistant.text import query_tokens
+
+FILTER_FIELDS = ("source", "criterion", "dimension", "industry", "severity")
+
+
+class Hit(BaseModel):
+    """One retrieved passage; `score` is the cosine similarity of query and passage embeddings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: str
+    locator: str
+    text: str
+    criterion: str | None = None
+    dimension: str | None = None
+    severity: str | None = None
+    industry: str | None = None
+    score: float
+    fused: float
+    bm25: float = 0.0
+
+    def citation(self) -> dict[str, Any]:
+        """The contract's citation object."""
+        return {"source": self.source, "locator": self.locator, "criterion": self.criterion,
+                "text": self.text, "score": round(self.score, 4)}
+
+
+def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings a document appears in."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, doc_id in enumerate(ranking, 1):
+            fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def _where(filters: dict[str, str]) -> dict[str, Any] | None:
+    clauses = [{field: value} for field, value in filters.items()]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def search(query: str, *, k: int | None = None, filters: dict[str, str] | None = None,
+           settings: Settings | None = None, index: Index | None = None) -> list[Hit]:
+    """The top-k passages for a query, best first."""
+    settings = settings or get_settings()
+    query = (query or "").strip()
+    if not query:
+        raise BadInput("the question is empty", where="question")
+    filters = {f: v for f, v in (filters or {}).items() if v}
+    unknown = set(filters) - set(FILTER_FIELDS)
+    if unknown:
+        raise BadInput(f"unknown filter {sorted(unknown)}; use one of {list(FILTER_FIELDS)}", where="filters")
+    k = k or settings.top_k
+    index = index or Index.open(settings)
+    n = settings.candidates
+
+    qvec = index.embedder.embed_query(query)
+    dense = index.collection.query(query_embeddings=[qvec.tolist()], n_results=n, where=_where(filters),
+                                   include=["documents", "metadatas", "distances"])
+    records: dict[str, dict[str, Any]] = {}
+    dense_ids = dense["ids"][0]
+    for cid, doc, meta, dist in zip(dense_ids, dense["documents"][0], dense["metadatas"][0], dense["distances"][0]):
+        records[cid] = {"text": doc, "meta": meta, "score": 1.0 - float(dist)}
+
+    bm = index.bm25.scores(list(query_tokens(query)), index.bm25.mask(filters))
+    top = np.argsort(-bm)[:n]
+    bm_ids = [index.bm25.ids[i] for i in top if bm[i] > 0]
+    bm_score = {index.bm25.ids[i]: float(bm[i]) for i in top if bm[i] > 0}
+
+    fused = rrf([dense_ids, bm_ids], settings.rrf_k)
+    best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+
+    missing = [cid for cid in best if cid not in records]
+    if missing:
+        got = index.collection.get(ids=missing, include=["documents", "metadatas", "embeddings"])
+        for cid, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+            records[cid] = {"text": doc, "meta": meta, "score": float(np.dot(np.asarray(emb, dtype=np.float32), qvec))}
+
+    hits = []
+    for cid in best:
+        rec = records[cid]
+        meta = rec["meta"]
+        hits.append(Hit(id=cid, text=rec["text"], score=rec["score"], fused=fused[cid], bm25=bm_score.get(cid, 0.0),
+                        **{f: (meta.get(f) or None) for f in META_FIELDS if f not in ("source", "locator")},
+                        source=meta["source"], locator=meta["locator"]))
+    return hits
+
+
+class HybridRetriever(BaseRetriever):
+    """The hybrid search as a LangChain retriever, for chains and agents.
+
+    >>> docs = HybridRetriever(k=3).invoke("监督审核多久一次")
+    >>> docs[0].metadata["locator"]
+    '二、认证实施流程 (3)'
+    """
+
+    k: int = 5
+    filters: dict[str, str] = {}
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [
+            Document(page_content=h.text, metadata=h.model_dump(exclude={"text"}))
+            for h in search(query, k=self.k, filters=self.filters)
+        ]

@@ -1,0 +1,117 @@
+"""Build or refresh the index from knowledge/: incremental, so unchanged chunks are not embedded again."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+
+from tqdm import tqdm
+
+from assistant.errors import IndexMismatch
+from assistant.retrieval.chunks import Chunk, all_chunks, knowledge_fingerprint
+from assistant.retrieval.embedders import get_embedder
+from assistant.retrieval.store import BM25_DIR, MANIFEST, Bm25Index, chroma_client, get_collection, read_manifest, write_manifest
+from assistant.settings import Settings, get_settings
+from assistant.text import tokens
+
+BATCH = 32
+
+
+@dataclass
+class IngestReport:
+    total: int
+    embedded: int
+    deleted: int
+    seconds: float
+
+
+def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: list[Chunk] | None = None,
+           progress: bool = True) -> IngestReport:
+    """Bring the index in line with the knowledge base; returns what was done.
+
+    `chunks` overrides the knowledge base (benchmarks index synthetic corpora this way).
+    """
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    embedder = get_embedder(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    client = chroma_client(settings)
+    manifest = read_manifest(settings)
+    if rebuild:
+        if settings.collection in {c.name if hasattr(c, "name") else c for c in client.list_collections()}:
+            client.delete_collection(settings.collection)
+        (settings.data_dir / MANIFEST).unlink(missing_ok=True)
+        shutil.rmtree(settings.data_dir / BM25_DIR, ignore_errors=True)
+        manifest = None
+    elif manifest is not None and manifest.get("embedder") != embedder.name:
+        raise IndexMismatch(
+            f"the index was built with '{manifest.get('embedder')}', settings choose '{embedder.name}'; "
+            "run `python -m assistant ingest --rebuild` to re-embed everything",
+            where=str(settings.data_dir / MANIFEST),
+        )
+
+    fingerprint = knowledge_fingerprint(settings) if chunks is None else None
+    chunks = all_chunks(settings) if chunks is None else chunks
+    collection = get_collection(settings, client)
+
+    existing: dict[str, str] = {}
+    got = collection.get(include=["metadatas"])
+    for cid, meta in zip(got["ids"], got["metadatas"] or []):
+        existing[cid] = (meta or {}).get("hash", "")
+
+    wanted = {c.id: c for c in chunks}
+    stale = [cid for cid in existing if cid not in wanted]
+    todo = [c for c in chunks if existing.get(c.id) != c.content_hash]
+    if stale:
+        for i in range(0, len(stale), 5000):
+            collection.delete(ids=stale[i : i + 5000])
+
+    bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="段", file=sys.stderr, disable=not progress or not todo)
+    for i in range(0, len(todo), BATCH):
+        batch = todo[i : i + BATCH]
+        vectors = embedder.embed_passages([c.embed_text for c in batch])
+        collection.upsert(
+            ids=[c.id for c in batch],
+            embeddings=[v.tolist() for v in vectors],
+            documents=[c.text for c in batch],
+            metadatas=[c.metadata() for c in batch],
+        )
+        bar.update(len(batch))
+    bar.close()
+
+    bm25 = Bm25Index.build([c.id for c in chunks], [tokens(c.embed_text) for c in chunks], [c.metadata() for c in chunks])
+    bm25.save(settings.data_dir / BM25_DIR)
+    write_manifest(
+        settings,
+        {
+            "embedder": embedder.name,
+            "chunks": len(chunks),
+            "knowledge_fingerprint": fingerprint,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "collection": settings.collection,
+        },
+    )
+    return IngestReport(len(chunks), len(todo), len(stale), time.perf_counter() - started)
+
+
+def ensure_index(settings: Settings | None = None) -> None:
+    """Build the index on first use, and refresh it when the knowledge files changed since."""
+    settings = settings or get_settings()
+    manifest = read_manifest(settings)
+    if manifest is not None and manifest.get("knowledge_fingerprint") == knowledge_fingerprint(settings):
+        return
+    if manifest is None:
+        print("首次使用，正在建立知识库索引 (first use: building the index)…", file=sys.stderr)
+    ingest(settings)
+
+
+def run_cli(args) -> int:
+    settings = get_settings()
+    report = ingest(settings, rebuild=args.rebuild)
+    print(
+        f"索引完成：共 {report.total} 段，新嵌入 {report.embedded} 段，删除 {report.deleted} 段，用时 {report.seconds:.1f} 秒。"
+        f"\nindexed {report.total} chunks ({report.embedded} embedded, {report.deleted} removed) in {report.seconds:.1f} s"
+    )
+    return 0

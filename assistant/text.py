@@ -1,0 +1,73 @@
+"""Chinese/English text helpers: jieba set-up, search tokens, sentence splitting, language detection."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+
+import jieba
+
+from assistant.settings import get_settings
+
+_lock = threading.Lock()
+_ready = False
+
+# Function words and punctuation carry no signal for BM25 or sentence scoring.
+_STOP = set(
+    "的 了 是 在 和 与 及 或 等 对 为 以 将 被 把 从 由 于 之 其 也 都 而 并 就 要 会 能 可 有 这 那 个 中 "
+    "吗 呢 吧 啊 么 什么 怎么 如何 多少 哪些 哪个 是否 一个 我们 你们 他们 我 你 他 她 它 请问 请 "
+    "a an the of to in on for and or is are be was were do does did what which how when who whom why "
+    "can could should would will shall may might must with by at as from that this these those it its "
+    "our we you your they their i me my if than then there".split()
+)
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+
+
+def init_jieba() -> None:
+    """Initialise jieba once, quietly, with its cache in our data directory (not the system temp folder)."""
+    global _ready
+    if _ready:
+        return
+    with _lock:
+        if _ready:
+            return
+        cache_dir = get_settings().data_dir / "cache"
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.tmp_dir = str(cache_dir)
+        jieba.dt.cache_file = "jieba.cache"
+        jieba.initialize()
+        _ready = True
+
+
+def tokens(text: str) -> list[str]:
+    """Search tokens: jieba's fine-grained segmentation, lower-cased, without stop words and punctuation."""
+    init_jieba()
+    out = []
+    for tok in jieba.lcut_for_search(text.lower()):
+        tok = tok.strip()
+        if tok and tok not in _STOP and not _PUNCT.match(tok):
+            out.append(tok)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def query_tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
+
+
+def is_english(text: str) -> bool:
+    """True when the text is written in English rather than Chinese."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN_WORD.findall(text))
+    return latin >= 2 and cjk <= latin
+
+
+def sentences(text: str) -> list[str]:
+    """Split a passage into sentences, keeping the closing punctuation with each."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
