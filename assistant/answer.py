@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -109,12 +110,33 @@ def _questions_from(path: str) -> list[tuple[str | None, str]]:
     return out
 
 
+def _interactive() -> Iterator[tuple[str | None, str]]:
+    """Questions typed one per line; an empty line is skipped, EOF or 'exit' ends."""
+    tty = sys.stdin.isatty()
+    if tty:
+        print("请输入问题（Ctrl-D 或 exit 退出） Ask a question (Ctrl-D or exit to quit)", file=sys.stderr)
+    while True:
+        try:
+            line = input("问题> " if tty else "")
+        except EOFError:
+            return
+        if line.strip().lower() in {"exit", "quit", "退出"}:
+            return
+        if line.strip():
+            yield None, line.strip()
+
+
 def run_cli(args) -> int:
-    if bool(args.question) == bool(args.questions):
-        raise BadInput("give either a QUESTION or --questions FILE.jsonl (not both)", where="ask")
+    if args.question is not None and args.questions:
+        raise BadInput("give either a QUESTION or --questions FILE.jsonl, not both", where="ask")
     if args.question is not None and not args.question.strip():
         raise BadInput("the question is empty", where="question")
-    items = _questions_from(args.questions) if args.questions else [(None, args.question)]
+    if args.questions:
+        items = _questions_from(args.questions)
+    elif args.question is not None:
+        items = [(None, args.question)]
+    else:
+        items = _interactive()
     settings = get_settings()
     ensure_index(settings)
     filters = {"source": args.source, "criterion": args.criterion, "dimension": args.dimension, "industry": args.industry}

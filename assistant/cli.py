@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
         return sp
 
     sp = cmd("ask", "assistant.answer:run_cli", "问答: answer questions about the certification, with cited passages")
-    sp.add_argument("question", nargs="?", help="the question (Chinese or English)")
+    sp.add_argument("question", nargs="?", help="the question (Chinese or English); without it, one question per line on stdin")
     sp.add_argument("--questions", metavar="FILE.jsonl", help="JSON lines, each with a 'question' field")
     sp.add_argument("--json", action="store_true", help="print JSON (one object per question)")
     sp.add_argument("--source", choices=["rules", "criteria", "findings"], help="only this kind of passage")
@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("file", help="assessment file (YAML or JSON)")
     sp.add_argument("--json", action="store_true", help="print the contract JSON")
     sp.add_argument("--target", choices=["合格", "优秀"], help="grade to compute the gap to (default: the next one up)")
+    sp = cmd("eval", "assistant.evaluation:run_cli", "评测: score answers on QA datasets (hit@k, MRR, nDCG, citations, not-covered)")
+    sp.add_argument("--dataset", metavar="FILE", help="JSON-lines QA items; default: the project's suite in evals/")
+    sp.add_argument("--json", action="store_true", help="print the contract JSON")
     return p
 
 

@@ -114,6 +114,11 @@ def _cached_embedder(kind: str, st_model: str) -> Embedder:
     return SentenceTransformerEmbedder(st_model)
 
 
+def embedder_name(settings: Settings) -> str:
+    """The name an index records for the configured embedder, known without loading the model."""
+    return E5Embedder.name if settings.embedder == "e5" else f"st:{settings.st_model}"
+
+
 def get_embedder(settings: Settings) -> Embedder:
     """The process-wide embedder the settings choose (models load once)."""
     with _embedder_lock:

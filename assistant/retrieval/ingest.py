@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from assistant.errors import IndexMismatch
 from assistant.retrieval.chunks import Chunk, all_chunks, knowledge_fingerprint
-from assistant.retrieval.embedders import get_embedder
+from assistant.retrieval.embedders import embedder_name, get_embedder
 from assistant.retrieval.store import BM25_DIR, MANIFEST, Bm25Index, chroma_client, get_collection, read_manifest, write_manifest
 from assistant.settings import Settings, get_settings
 from assistant.text import tokens
@@ -35,22 +35,21 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     """
     settings = settings or get_settings()
     started = time.perf_counter()
-    embedder = get_embedder(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    client = chroma_client(settings)
     manifest = read_manifest(settings)
+    if not rebuild and manifest is not None and manifest.get("embedder") != embedder_name(settings):
+        raise IndexMismatch(
+            f"the index was built with '{manifest.get('embedder')}', settings choose '{embedder_name(settings)}'; "
+            "run `python -m assistant ingest --rebuild` to re-embed everything",
+            where=str(settings.data_dir / MANIFEST),
+        )
+    embedder = get_embedder(settings)
+    client = chroma_client(settings)
     if rebuild:
         if settings.collection in {c.name if hasattr(c, "name") else c for c in client.list_collections()}:
             client.delete_collection(settings.collection)
         (settings.data_dir / MANIFEST).unlink(missing_ok=True)
         shutil.rmtree(settings.data_dir / BM25_DIR, ignore_errors=True)
-        manifest = None
-    elif manifest is not None and manifest.get("embedder") != embedder.name:
-        raise IndexMismatch(
-            f"the index was built with '{manifest.get('embedder')}', settings choose '{embedder.name}'; "
-            "run `python -m assistant ingest --rebuild` to re-embed everything",
-            where=str(settings.data_dir / MANIFEST),
-        )
 
     fingerprint = knowledge_fingerprint(settings) if chunks is None else None
     chunks = all_chunks(settings) if chunks is None else chunks

@@ -13,7 +13,7 @@ import bm25s
 import numpy as np
 
 from assistant.errors import BadInput, IndexMismatch
-from assistant.retrieval.embedders import AssistantEmbeddingFunction, Embedder, get_embedder
+from assistant.retrieval.embedders import AssistantEmbeddingFunction, Embedder, embedder_name, get_embedder
 from assistant.settings import Settings
 
 MANIFEST = "index.json"
@@ -127,14 +127,14 @@ class Index:
         if manifest is None:
             raise IndexMismatch("no index yet; build it with `python -m assistant ingest`", where=str(settings.data_dir))
         self.settings = settings
-        self.embedder: Embedder = get_embedder(settings)
-        if manifest.get("embedder") != self.embedder.name:
+        if manifest.get("embedder") != embedder_name(settings):
             raise IndexMismatch(
                 f"the index was built with embedder '{manifest.get('embedder')}' but settings choose "
-                f"'{self.embedder.name}'; re-ingest with `python -m assistant ingest --rebuild` "
+                f"'{embedder_name(settings)}'; re-ingest with `python -m assistant ingest --rebuild` "
                 "(or set ASSISTANT_EMBEDDER back)",
                 where=str(settings.data_dir / MANIFEST),
             )
+        self.embedder: Embedder = get_embedder(settings)
         self.manifest = manifest
         self.collection = get_collection(settings, create=False)
         self.bm25 = Bm25Index.load(settings.data_dir / BM25_DIR)

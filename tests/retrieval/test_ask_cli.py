@@ -1,0 +1,66 @@
+"""`ask` as users and acceptance checks run it: the contract JSON, batch files, not-covered answers, bad input."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_cli
+
+
+def test_ask_json_contract(index_settings):
+    result = run_cli("ask", "监督审核多久一次？", "--json", data_dir=index_settings.data_dir)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) >= {"id", "question", "answer", "citations"}
+    assert out["question"] == "监督审核多久一次？"
+    assert "半年" in out["answer"] and "[1]" in out["answer"]
+    first = out["citations"][0]
+    assert first["source"] == "rules" and first["locator"] == "二、认证实施流程 (3)"
+    assert "监督审核通常每半年进行一次" in first["text"]
+    assert set(first) == {"source", "locator", "criterion", "text", "score"}
+    assert 1 <= len(out["citations"]) <= 5
+
+
+def test_ask_questions_file_keeps_order_and_ids(index_settings, tmp_path):
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text(
+        '{"id": "a", "question": "认证结果分几个等级", "extra": 1}\n\n{"id": "b", "question": "What must an improvement plan contain?"}\n',
+        encoding="utf-8",
+    )
+    result = run_cli("ask", "--questions", str(qfile), "--json", data_dir=index_settings.data_dir)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[1]["answer"].startswith("According to")
+
+
+def test_unrelated_question_is_not_covered_and_cites_nothing(index_settings):
+    result = run_cli("ask", "明天北京的天气怎么样", "--json", data_dir=index_settings.data_dir)
+    out = json.loads(result.stdout)
+    assert out["citations"] == []
+    assert "没有找到" in out["answer"]
+
+
+def test_empty_question_is_bad_input(index_settings):
+    result = run_cli("ask", "  ", "--json", data_dir=index_settings.data_dir)
+    assert result.returncode == 2
+    assert "question" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_malformed_questions_file_names_the_line(index_settings, tmp_path):
+    qfile = tmp_path / "bad.jsonl"
+    qfile.write_text('{"question": "ok"}\n{"question": \n', encoding="utf-8")
+    result = run_cli("ask", "--questions", str(qfile), "--json", data_dir=index_settings.data_dir)
+    assert result.returncode == 2
+    assert f"{qfile}:2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_questions_file_is_bad_input(index_settings, tmp_path):
+    result = run_cli("ask", "--questions", str(tmp_path / "nope.jsonl"), data_dir=index_settings.data_dir)
+    assert result.returncode == 2 and "nope.jsonl" in result.stderr
+
+
+def test_questions_on_stdin_are_answered_in_turn(index_settings):
+    result = run_cli("ask", "--json", data_dir=index_settings.data_dir, stdin="监督审核多久一次\n\n认证结果分几个等级\n")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in rows] == ["监督审核多久一次", "认证结果分几个等级"]

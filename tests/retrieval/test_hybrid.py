@@ -1,0 +1,59 @@
+"""Hybrid retrieval over the real knowledge base with the real e5 model and a real Chroma."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieval.hybrid import HybridRetriever, rrf, search
+from assistant.retrieval.store import Index
+
+
+def test_rrf_rewards_documents_both_rankers_agree_on():
+    fused = rrf([["a", "b", "c"], ["c", "a", "d"]], k=60)
+    assert sorted(fused, key=fused.get, reverse=True)[:2] == ["a", "c"]
+    assert fused["d"] < fused["b"] or fused["d"] == pytest.approx(1 / 63)
+
+
+@pytest.mark.parametrize(
+    ("question", "locator"),
+    [
+        ("监督审核多久一次？", "二、认证实施流程 (3)"),
+        ("认证的评价结果有哪几个等级", "三、认证评价与持续改进 (1)"),
+        ("企业申请认证要交哪些材料", "二、认证实施流程 (1)"),
+        ("How often does the certification body run surveillance audits?", "二、认证实施流程 (3)"),
+    ],
+)
+def test_rules_questions_find_the_paragraph(index_settings, question, locator):
+    hits = search(question, settings=index_settings)
+    assert locator in [h.locator for h in hits[:3]]
+
+
+def test_citation_text_is_the_stored_passage_verbatim(index_settings):
+    hits = search("监督审核多久一次", settings=index_settings)
+    stored = Index.open(index_settings).collection.get(ids=[h.id for h in hits], include=["documents"])
+    by_id = dict(zip(stored["ids"], stored["documents"]))
+    assert all(h.text == by_id[h.id] for h in hits)
+    assert 0 < hits[0].score <= 1
+
+
+def test_filters_restrict_source_criterion_and_industry(index_settings):
+    hits = search("投诉响应太慢", filters={"source": "findings"}, settings=index_settings)
+    assert hits and {h.source for h in hits} == {"findings"}
+    hits = search("响应时间", filters={"criterion": "D2.1"}, settings=index_settings)
+    assert hits and {h.criterion for h in hits} == {"D2.1"}
+    hits = search("备件", filters={"source": "findings", "industry": "汽车"}, settings=index_settings)
+    assert hits and {h.industry for h in hits} == {"汽车"}
+
+
+def test_criterion_level_descriptor_is_one_chunk(index_settings):
+    hits = search("一次修复率 L4 量化管理级 是什么样子", filters={"criterion": "D1.2"}, settings=index_settings)
+    assert any("L4" in h.locator for h in hits)
+
+
+def test_langchain_retriever_returns_documents_with_metadata(index_settings, monkeypatch):
+    import assistant.retrieval.hybrid as hybrid
+
+    monkeypatch.setattr(hybrid, "get_settings", lambda: index_settings)
+    docs = HybridRetriever(k=2).invoke("监督审核多久一次")
+    assert len(docs) == 2
+    assert docs[0].metadata["locator"] == "二、认证实施流程 (3)"
