@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import jieba
 
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 
 _lock = threading.Lock()
 _ready = False
@@ -18,6 +18,9 @@ _ready = False
 _STOP = set(
     "的 了 是 在 和 与 及 或 等 对 为 以 将 被 把 从 由 于 之 其 也 都 而 并 就 要 会 能 可 有 这 那 个 中 "
     "吗 呢 吧 啊 么 什么 怎么 如何 多少 哪些 哪个 是否 一个 我们 你们 他们 我 你 他 她 它 请问 请 "
+    "不是 是不是 是不 不会 会不会 能不能 要不要 有没有 没有 还 还是 到底 一下 一些 这个 那个 这些 那些 "
+    "怎么样 怎样 为什么 哪 谁 几 啥 咋 得 着 过 给 让 跟 只 就是 但是 可是 如果 因为 所以 然后 "
+    "已经 现在 时候 以后 之后 以前 之前 自己 大家 比如 还有 或者 而且 以及 那么 这么 "
     "a an the of to in on for and or is are be was were do does did what which how when who whom why "
     "can could should would will shall may might must with by at as from that this these those it its "
     "our we you your they their i me my if than then there".split()
@@ -28,7 +31,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 
 
-def init_jieba() -> None:
+def init_jieba(settings: Settings | None = None) -> None:
     """Initialise jieba once, quietly, with its cache in our data directory (not the system temp folder)."""
     global _ready
     if _ready:
@@ -36,11 +39,14 @@ def init_jieba() -> None:
     with _lock:
         if _ready:
             return
-        cache_dir = get_settings().data_dir / "cache"
-        cache_dir.mkdir(parents=True, exist_ok=True)
         jieba.setLogLevel(logging.WARNING)
-        jieba.dt.tmp_dir = str(cache_dir)
-        jieba.dt.cache_file = "jieba.cache"
+        cache_dir = (settings or get_settings()).data_dir / "cache"
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            jieba.dt.tmp_dir = str(cache_dir)
+            jieba.dt.cache_file = "jieba.cache"
+        except OSError:
+            pass  # a read-only data dir: jieba keeps its default cache location
         jieba.initialize()
         _ready = True
 
