@@ -35,7 +35,9 @@ class Answer(BaseModel):
 
 def is_covered(hits: list[Hit], settings: Settings) -> bool:
     """Coverage is decided from retrieval scores alone (calibrated in evals/), never by a model."""
-    return bool(hits) and hits[0].score >= settings.not_covered_threshold
+    if not hits:
+        return False
+    return max(h.score for h in hits) >= settings.not_covered_dense or max(h.bm25 for h in hits) >= settings.not_covered_bm25
 
 
 def _best_sentence(hit: Hit, qtokens: set[str]) -> tuple[float, str]:
@@ -62,12 +64,15 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
     top = hits[0].score
     parts: list[str] = []
     used_sources: list[str] = []
+    first_overlap = 0.0
     for n, hit in enumerate(hits[:MAX_QUOTED], 1):
         # Only passages nearly as relevant as the best one add to the answer; the rest are further reading.
         if n > 1 and hit.score < top - 0.04:
             continue
         overlap, sent = _best_sentence(hit, qtokens)
-        if n > 1 and overlap <= 0:
+        if n == 1:
+            first_overlap = overlap
+        elif overlap < max(2.0, 0.75 * first_overlap):
             continue
         if sent and sent not in parts:
             parts.append(f"{sent}[{n}]")

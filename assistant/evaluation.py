@@ -131,7 +131,7 @@ def citation_validity(rows: list[dict], index: Index) -> float | None:
     cited = [c for r in rows for c in r["citations"]]
     if not cited:
         return None
-    stored = index.collection.get(include=["documents", "metadatas"])
+    stored = index.collection.get(where={"kind": "chunk"}, include=["documents", "metadatas"])
     passages = {(m["locator"], d) for d, m in zip(stored["documents"], stored["metadatas"])}
     return round(sum(1 for c in cited if (c["locator"], c["text"]) in passages) / len(cited), 4)
 

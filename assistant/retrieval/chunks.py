@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.knowledge import CatalogueEntry, PastFinding, load_catalogue, load_findings, load_rules
 from assistant.settings import Settings
+from assistant.text import sentences
 
 Source = Literal["rules", "criteria", "findings"]
+MIN_UNIT_CHARS = 12
 SEVERITY_ZH = {"major": "严重不符合", "minor": "一般不符合", "observation": "观察项"}
 LEVEL_ZH = {"L0": "缺失", "L1": "初始级", "L2": "规范级", "L3": "定义级", "L4": "量化管理级", "L5": "持续优化级"}
 
@@ -37,10 +39,33 @@ class Chunk(BaseModel):
     def embed_text(self) -> str:
         return f"{self.context}\n{self.text}" if self.context else self.text
 
+    def units(self) -> list[str]:
+        """The sentences embedded for this chunk (very short ones joined to the next).
+
+        Measured on evals/retrieval_qa.jsonl: e5-small matches a question to one sentence far better
+        than to a long paragraph full of examples, so a chunk is found through its best sentence
+        (and still cited whole). Prefixing each sentence with its section made matching worse.
+        """
+        out: list[str] = []
+        carry = ""
+        for sent in sentences(self.text):
+            sent = carry + sent
+            if len(sent) < MIN_UNIT_CHARS:
+                carry = sent
+                continue
+            carry = ""
+            out.append(sent)
+        if carry:
+            if out:
+                out[-1] += carry
+            else:
+                out.append(carry)
+        return out
+
     @property
     def content_hash(self) -> str:
         payload = "\x1f".join(
-            [self.source, self.locator, self.embed_text, *(x or "" for x in (self.criterion, self.dimension, self.severity, self.industry))]
+            [self.source, self.locator, self.embed_text, *self.units(), *(x or "" for x in (self.criterion, self.dimension, self.severity, self.industry))]
         )
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
@@ -78,9 +103,39 @@ def scheme_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
         yield Chunk(id=_cid("scheme", locator), source="rules", locator=locator, text=text)
 
 
+def criterion_summary(scheme, cid: str) -> str:
+    """How the scheme levels a criterion, in Chinese, from the scheme data (thresholds are never authored twice)."""
+    from assistant.rules.describe import kpi_ladder
+
+    c = scheme.criteria[cid]
+    caps = "，".join(
+        f"{cap.min_items}项{'及以上' if i == len(scheme.scoring.evidence_caps) - 1 else ''}证据最高L{cap.cap}"
+        for i, cap in enumerate(scheme.scoring.evidence_caps)
+    )
+    if c.is_kpi:
+        better = "越高越好" if c.direction == "higher" else "越低越好"
+        return f"该条款为KPI条款，按实测值定级（单位{c.unit_symbol}，{better}）：{kpi_ladder(c, scheme)}；有效等级受证据限制（{caps}）。"
+    return f"该条款为声明条款，按证据评定成熟度等级L0–L5（{caps}）。"
+
+
+def level_kpi(crit, level: int) -> str:
+    """`（KPI ≤2%）` for a KPI criterion's level, from the scheme's thresholds; '' for declared criteria."""
+    from assistant.rules.scheme import format_number
+
+    if not crit.is_kpi:
+        return ""
+    op = "≥" if crit.direction == "higher" else "≤"
+    if level in crit.thresholds:
+        return f"（实测值{op}{format_number(crit.thresholds[level])}{crit.unit_symbol}）"
+    if level == crit.fallback_level:
+        worst = min(crit.thresholds)
+        other = "<" if crit.direction == "higher" else ">"
+        return f"（实测值{other}{format_number(crit.thresholds[worst])}{crit.unit_symbol}）"
+    return "（未测量或无数据）" if level == 0 else ""
+
+
 def criteria_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
     from assistant.rules import load_scheme
-    from assistant.rules.describe import criterion_summary
 
     scheme = load_scheme(knowledge_dir=knowledge_dir)
     catalogue = load_catalogue(knowledge_dir / "criteria")
@@ -97,11 +152,12 @@ def criteria_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
                          context=f"{crit.dimension} {dim.name}", criterion=cid, dimension=crit.dimension)
 
         overview = f"{head}（{dim.name}）：{entry.description.strip()}{criterion_summary(scheme, cid)}默认负责人：{owner}。"
-        if entry.kpi_definition:
-            overview += f"指标口径：{entry.kpi_definition.strip()}"
         yield chunk("说明", overview)
+        if entry.kpi_definition:
+            yield chunk("指标口径", f"{head} 指标口径：{entry.kpi_definition.strip()}")
         for level in ("L0", "L1", "L2", "L3", "L4", "L5"):
-            yield chunk(f"{level} {LEVEL_ZH[level]}", f"{head} {level} {LEVEL_ZH[level]}：{entry.levels[level].strip()}")
+            yield chunk(f"{level} {LEVEL_ZH[level]}",
+                        f"{head} {level} {LEVEL_ZH[level]}{level_kpi(crit, int(level[1]))}：{entry.levels[level].strip()}")
         yield chunk("审核证据", f"{head} 审核认可的证据：" + "；".join(e.strip() for e in entry.evidence_examples) + "。")
         yield chunk("常见根本原因", f"{head} 常见根本原因：" + "；".join(f"（{r.category}）{r.cause.strip()}" for r in entry.root_causes) + "。")
         yield chunk("整改措施", f"{head} 推荐整改措施：" + "；".join(a.strip() for a in entry.actions) + "。")

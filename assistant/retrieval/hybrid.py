@@ -16,6 +16,8 @@ from assistant.settings import Settings, get_settings
 from assistant.text import query_tokens
 
 FILTER_FIELDS = ("source", "criterion", "dimension", "industry", "severity")
+# Sentence units fetched per wanted chunk: chunks have ~4 sentences, several may match.
+UNITS_PER_CHUNK = 4
 
 
 class Hit(BaseModel):
@@ -72,15 +74,19 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     index = index or Index.open(settings)
     n = settings.candidates
 
+    # Thesaurus terms help BM25 (English or colloquial words absent from the passages); measured on
+    # evals/, adding them to the dense query made e5 worse, so the embedding sees the question as asked.
+    expansion = index.glossary.expand(query)
     qvec = index.embedder.embed_query(query)
-    dense = index.collection.query(query_embeddings=[qvec.tolist()], n_results=n, where=_where(filters),
-                                   include=["documents", "metadatas", "distances"])
-    records: dict[str, dict[str, Any]] = {}
-    dense_ids = dense["ids"][0]
-    for cid, doc, meta, dist in zip(dense_ids, dense["documents"][0], dense["metadatas"][0], dense["distances"][0]):
-        records[cid] = {"text": doc, "meta": meta, "score": 1.0 - float(dist)}
+    dense = index.collection.query(query_embeddings=[qvec.tolist()], n_results=n * UNITS_PER_CHUNK,
+                                   where=_where({"kind": "unit", **filters}), include=["metadatas", "distances"])
+    # A chunk is as close as its closest sentence.
+    dense_score: dict[str, float] = {}
+    for meta, dist in zip(dense["metadatas"][0], dense["distances"][0]):
+        dense_score.setdefault(meta["parent"], 1.0 - float(dist))
+    dense_ids = list(dense_score)[:n]
 
-    bm = index.bm25.scores(list(query_tokens(query)), index.bm25.mask(filters))
+    bm = index.bm25.scores([*query_tokens(query), *expansion], index.bm25.mask(filters))
     top = np.argsort(-bm)[:n]
     bm_ids = [index.bm25.ids[i] for i in top if bm[i] > 0]
     bm_score = {index.bm25.ids[i]: float(bm[i]) for i in top if bm[i] > 0}
@@ -88,11 +94,15 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     fused = rrf([dense_ids, bm_ids], settings.rrf_k)
     best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
 
-    missing = [cid for cid in best if cid not in records]
+    missing = [cid for cid in best if cid not in dense_score]
     if missing:
-        got = index.collection.get(ids=missing, include=["documents", "metadatas", "embeddings"])
-        for cid, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
-            records[cid] = {"text": doc, "meta": meta, "score": float(np.dot(np.asarray(emb, dtype=np.float32), qvec))}
+        got = index.collection.get(where=_where({"parent": {"$in": missing}, "kind": "unit"}), include=["metadatas", "embeddings"])
+        for meta, emb in zip(got["metadatas"], got["embeddings"]):
+            sim = float(np.dot(np.asarray(emb, dtype=np.float32), qvec))
+            dense_score[meta["parent"]] = max(sim, dense_score.get(meta["parent"], -1.0))
+    got = index.collection.get(ids=best, include=["documents", "metadatas"])
+    records = {cid: {"text": doc, "meta": meta, "score": dense_score.get(cid, 0.0)}
+               for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
 
     hits = []
     for cid in best:

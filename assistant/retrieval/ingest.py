@@ -7,6 +7,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+import numpy as np
 from tqdm import tqdm
 
 from assistant.errors import IndexMismatch
@@ -16,7 +17,7 @@ from assistant.retrieval.store import BM25_DIR, MANIFEST, Bm25Index, chroma_clie
 from assistant.settings import Settings, get_settings
 from assistant.text import tokens
 
-BATCH = 32
+BATCH = 16  # chunks per embedding call (about 70 sentences)
 
 
 @dataclass
@@ -56,27 +57,35 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     collection = get_collection(settings, client)
 
     existing: dict[str, str] = {}
-    got = collection.get(include=["metadatas"])
+    got = collection.get(where={"kind": "chunk"}, include=["metadatas"])
     for cid, meta in zip(got["ids"], got["metadatas"] or []):
         existing[cid] = (meta or {}).get("hash", "")
 
     wanted = {c.id: c for c in chunks}
     stale = [cid for cid in existing if cid not in wanted]
     todo = [c for c in chunks if existing.get(c.id) != c.content_hash]
-    if stale:
-        for i in range(0, len(stale), 5000):
-            collection.delete(ids=stale[i : i + 5000])
+    # A changed chunk may have a different number of sentences: drop its old units first.
+    _delete(collection, stale + [c.id for c in todo if c.id in existing])
 
     bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="段", file=sys.stderr, disable=not progress or not todo)
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]
-        vectors = embedder.embed_passages([c.embed_text for c in batch])
-        collection.upsert(
-            ids=[c.id for c in batch],
-            embeddings=[v.tolist() for v in vectors],
-            documents=[c.text for c in batch],
-            metadatas=[c.metadata() for c in batch],
-        )
+        units = [(c, n, text) for c in batch for n, text in enumerate(c.units())]
+        vectors = embedder.embed_passages([text for _, _, text in units])
+        ids, embeddings, documents, metadatas = [], [], [], []
+        for (chunk, n, text), vec in zip(units, vectors):
+            ids.append(f"{chunk.id}#{n}")
+            embeddings.append(vec.tolist())
+            documents.append(text)
+            metadatas.append({**chunk.metadata(), "kind": "unit", "parent": chunk.id})
+        for chunk in batch:
+            own = np.array([v for (c, _, _), v in zip(units, vectors) if c.id == chunk.id])
+            mean = own.mean(axis=0)
+            ids.append(chunk.id)
+            embeddings.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
+            documents.append(chunk.text)
+            metadatas.append({**chunk.metadata(), "kind": "chunk", "parent": chunk.id})
+        collection.upsert(ids=ids, embeddings=embeddings, documents=documents, metadatas=metadatas)
         bar.update(len(batch))
     bar.close()
 
@@ -93,6 +102,13 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
         },
     )
     return IngestReport(len(chunks), len(todo), len(stale), time.perf_counter() - started)
+
+
+def _delete(collection, chunk_ids: list[str]) -> None:
+    """Remove chunks and their sentence units."""
+    for i in range(0, len(chunk_ids), 500):
+        part = chunk_ids[i : i + 500]
+        collection.delete(where={"parent": {"$in": part}})
 
 
 def ensure_index(settings: Settings | None = None) -> None:

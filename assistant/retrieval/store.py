@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.errors import BadInput, IndexMismatch
 from assistant.retrieval.embedders import AssistantEmbeddingFunction, Embedder, embedder_name, get_embedder
+from assistant.retrieval.glossary import load_glossary
 from assistant.settings import Settings
 
 MANIFEST = "index.json"
@@ -56,7 +57,7 @@ def read_manifest(settings: Settings) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
-        raise BadInput(f"the index manifest is unreadable; rebuild with `python -m assistant ingest --rebuild`",
+        raise BadInput("the index manifest is unreadable; rebuild with `python -m assistant ingest --rebuild`",
                        where=str(path)) from None
 
 
@@ -138,6 +139,7 @@ class Index:
         self.manifest = manifest
         self.collection = get_collection(settings, create=False)
         self.bm25 = Bm25Index.load(settings.data_dir / BM25_DIR)
+        self.glossary = load_glossary(settings.knowledge_dir)
 
     @classmethod
     def open(cls, settings: Settings) -> "Index":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -45,13 +46,16 @@ def test_changed_paragraph_is_the_only_one_embedded_again(own_copy):
     assert "每季度" in hits[0].text
 
 
-def test_removed_finding_leaves_the_index(own_copy):
+def test_removed_finding_leaves_the_index_with_its_sentences(own_copy):
     path = own_copy.knowledge_dir / "findings" / "findings.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
+    removed = json.loads(lines[0])["id"]
     path.write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
     report = ingest(own_copy, progress=False)
     assert report.deleted == 1 and report.embedded == 0
-    assert Index.open(own_copy).collection.count() == report.total
+    collection = Index.open(own_copy).collection
+    assert len(collection.get(where={"kind": "chunk"}, include=[])["ids"]) == report.total
+    assert collection.get(where={"locator": removed}, include=[])["ids"] == []
 
 
 def test_other_embedder_is_refused_with_a_rebuild_hint(own_copy):
