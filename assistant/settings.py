@@ -47,12 +47,17 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     collection: str = "shouhou_knowledge"
 
-    top_k: int = Field(5, ge=1, le=20, description="Citations returned per answer.")
-    candidates: int = Field(30, ge=5, le=200, description="Candidates from each retriever before fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    not_covered_threshold: float = Field(
-        0.80, description="Minimum e5 cosine of the best passage for a question to count as covered (calibrated in evals/)."
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the plans database (postgresql+psycopg://…); None: SQLite in data_dir."
     )
+
+    top_k: int = Field(5, ge=1, le=20, description="Citations returned per answer.")
+    candidates: int = Field(50, ge=5, le=200, description="Candidates from each retriever before fusion.")
+    rrf_k: int = Field(30, ge=1, description="Reciprocal-rank-fusion constant.")
+    # Calibrated with evals/calibrate_not_covered.py on evals/retrieval_qa.jsonl: a question counts as not
+    # covered when its best sentence is not close (cosine) AND no passage shares its words (BM25).
+    not_covered_dense: float = Field(0.905, description="Best-sentence e5 cosine below which coverage is doubtful.")
+    not_covered_bm25: float = Field(2.0, description="Best BM25 score below which coverage is doubtful.")
 
     @classmethod
     def settings_customise_sources(
@@ -72,6 +77,11 @@ class Settings(BaseSettings):
     @property
     def imported_findings(self) -> Path:
         return self.data_dir / "imported_findings.jsonl"
+
+    @property
+    def effective_database_url(self) -> str:
+        """`database_url`, or the SQLite file `<data_dir>/assistant.db`."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'assistant.db').resolve()}"
 
 
 @lru_cache(maxsize=1)
