@@ -1,0 +1,442 @@
+"""Saved assessments and plans (SQLAlchemy 2): every save a new version, every write one transaction.
+
+SQLite by default (`<data_dir>/assistant.db`, WAL journal, busy timeout, `BEGIN IMMEDIATE` so a read-modify-write
+holds the write lock from its first read); any SQLAlchemy URL in `database_url` (PostgreSQL for a team), where
+the plan row is locked with `SELECT … FOR UPDATE`. On top of both, a plan's `current_version` is compared and
+set in the same statement, and `(plan_id, version)` is unique: a concurrent update that lost a race is retried
+on the new version, never written over it.
+
+Other modules add their tables by subclassing `Base`; `Store` creates missing tables when it opens.
+
+>>> store = Store("sqlite://")                      # in memory
+>>> store.list_plans()
+[]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from assistant.errors import BadInput
+from assistant.plans.models import STATUS_ZH, Plan, Status
+from assistant.rules import Assessment
+from assistant.settings import Settings, get_settings
+
+BUSY_TIMEOUT_MS = 30_000
+UPDATE_ATTEMPTS = 50
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every table of the assistant's database."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class AssessmentRow(Base):
+    """An assessment as validated, one row per distinct content; `version` counts per enterprise."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("enterprise_key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_key: Mapped[str] = mapped_column(String(200), index=True)
+    enterprise: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    scheme: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class PlanRow(Base):
+    """A plan's identity and its current version (the optimistic-concurrency counter)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    enterprise: Mapped[str | None] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(20))
+    plan_date: Mapped[date] = mapped_column(Date)
+    current_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class PlanVersionRow(Base):
+    """One saved state of a plan: the validated plan JSON and what changed to make it."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A plan as saved: its ID, which version this is, of how many, and the assessment it was drafted from."""
+
+    id: int
+    version: int
+    latest: int
+    assessment_id: int
+    plan: Plan
+    note: str
+    saved_at: datetime
+    changed: bool = True  # False when an update changed nothing and no version was written
+
+
+@dataclass(frozen=True)
+class PlanListing:
+    id: int
+    enterprise: str | None
+    target: str
+    grade: str
+    plan_date: date
+    version: int
+    items: int
+    closed: int
+    overdue: int
+    updated_at: datetime
+
+
+class _Conflict(Exception):
+    """Another writer saved a new version between our read and our write."""
+
+
+def _display(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # The driver's own implicit transactions are turned off so that we issue BEGIN ourselves (below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if _sqlite_path(url) is not None:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # IMMEDIATE takes the write lock at BEGIN: a read-modify-write cannot be overtaken between read and write,
+        # and a waiting writer waits (busy timeout) instead of failing on a stale snapshot.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Store:
+    """The assistant's database. `Store.open(settings)` uses `settings.effective_database_url`."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        self.url = url
+        try:
+            self.path = _sqlite_path(url)
+        except (SQLAlchemyError, ValueError):
+            raise BadInput(f"{url!r} is not a database URL (e.g. sqlite:///data/assistant.db, "
+                           "postgresql+psycopg://user@host/db)", where="settings.database_url") from None
+        if self.path is not None:
+            if not self.path.exists() and not create:
+                raise BadInput(
+                    f"database file {self.path} does not exist: no plan has been saved yet "
+                    "(save one with `python -m assistant plan FILE --save`)",
+                    where="database",
+                )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = _engine(url)
+        except ImportError as exc:
+            raise BadInput(f"the driver for {_display(url)} is not installed ({exc.name}); install it with pip",
+                           where="settings.database_url") from None
+        except (SQLAlchemyError, ValueError) as exc:
+            raise BadInput(f"cannot use database URL {_display(url)} ({exc})", where="settings.database_url") from None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        with self._errors():
+            Base.metadata.create_all(self.engine)
+            with self._sessions.begin() as s:  # reads a page: a file that is no database fails here
+                s.execute(select(func.count()).select_from(PlanRow)).scalar_one()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, create: bool = False) -> Store:
+        settings = settings or get_settings()
+        return cls(settings.effective_database_url, create=create)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- errors ---------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Database failures as BadInput: what is wrong with which database, and what to do."""
+        try:
+            yield
+        except (BadInput, IntegrityError):
+            raise
+        except OperationalError as exc:
+            text = str(exc.orig)
+            if "locked" in text or "busy" in text:
+                raise BadInput(f"database {self._name()} is busy (another process holds it); try again", where="database") from None
+            if self.path is not None and ("not a database" in text or "malformed" in text):
+                raise self._corrupt(text) from None
+            raise BadInput(f"cannot use database {self._name()} ({text})", where="database") from None
+        except DatabaseError as exc:
+            text = str(exc.orig)
+            if self.path is not None:
+                raise self._corrupt(text) from None
+            raise BadInput(f"database {self._name()} failed ({text})", where="database") from None
+
+    def _corrupt(self, reason: str) -> BadInput:
+        return BadInput(
+            f"database file {self.path} is not a valid database ({reason}); "
+            "restore it from a backup, or move it aside to start an empty one",
+            where="database",
+        )
+
+    def _name(self) -> str:
+        return f"file {self.path}" if self.path is not None else _display(self.url)
+
+    # --- assessments ------------------------------------------------------------------
+
+    def save_assessment(self, assessment: Assessment, source: str | None = None) -> int:
+        """The ID of the saved assessment: a new version of its enterprise's, unless it is the latest unchanged."""
+        content = assessment.model_dump_json()
+        sha = hashlib.sha256(content.encode()).hexdigest()
+        name = assessment.enterprise.name if assessment.enterprise else None
+        key = name or ""
+        with self._errors(), self._sessions.begin() as s:
+            latest = s.execute(
+                select(AssessmentRow).where(AssessmentRow.enterprise_key == key).order_by(AssessmentRow.version.desc()).limit(1)
+            ).scalar_one_or_none()
+            if latest is not None and latest.sha256 == sha:
+                return latest.id
+            row = AssessmentRow(enterprise_key=key, enterprise=name, version=(latest.version if latest else 0) + 1,
+                                scheme=assessment.scheme or "", source=source, sha256=sha, content=content)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def get_assessment(self, assessment_id: int) -> Assessment:
+        from assistant.rules import validate_assessment
+
+        with self._errors(), self._sessions.begin() as s:
+            row = s.get(AssessmentRow, assessment_id)
+            if row is None:
+                raise BadInput(f"no assessment {assessment_id} in the database", where="database")
+            content = row.content
+        return validate_assessment(json.loads(content), source=f"database assessment {assessment_id}")
+
+    # --- plans ------------------------------------------------------------------------
+
+    def save_plan(self, plan: Plan, assessment_id: int, note: str = "起草") -> StoredPlan:
+        """A new plan, version 1."""
+        plan = _checked(plan)
+        with self._errors(), self._sessions.begin() as s:
+            row = PlanRow(assessment_id=assessment_id, enterprise=plan.enterprise, target=plan.target,
+                          plan_date=plan.plan_date, current_version=1)
+            s.add(row)
+            s.flush()
+            version = PlanVersionRow(plan_id=row.id, version=1, content=plan.model_dump_json(), note=note)
+            s.add(version)
+            s.flush()
+            return StoredPlan(row.id, 1, 1, assessment_id, plan, note, version.created_at)
+
+    def get_plan(self, plan_id: int, version: int | None = None) -> StoredPlan:
+        with self._errors(), self._sessions.begin() as s:
+            row = self._plan_row(s, plan_id)
+            v = row.current_version if version is None else version
+            vrow = s.execute(
+                select(PlanVersionRow).where(PlanVersionRow.plan_id == plan_id, PlanVersionRow.version == v)
+            ).scalar_one_or_none()
+            if vrow is None:
+                raise BadInput(f"plan {plan_id} has versions 1–{row.current_version}; there is no version {v}", where="--version")
+            return StoredPlan(plan_id, v, row.current_version, row.assessment_id, _loaded(vrow.content, plan_id, v),
+                              vrow.note, vrow.created_at)
+
+    def versions(self, plan_id: int) -> list[tuple[int, str, datetime]]:
+        with self._errors(), self._sessions.begin() as s:
+            self._plan_row(s, plan_id)
+            rows = s.execute(
+                select(PlanVersionRow.version, PlanVersionRow.note, PlanVersionRow.created_at)
+                .where(PlanVersionRow.plan_id == plan_id).order_by(PlanVersionRow.version)
+            ).all()
+            return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def list_plans(self) -> list[PlanListing]:
+        with self._errors(), self._sessions.begin() as s:
+            rows = s.execute(
+                select(PlanRow, PlanVersionRow.content)
+                .join(PlanVersionRow, (PlanVersionRow.plan_id == PlanRow.id) & (PlanVersionRow.version == PlanRow.current_version))
+                .order_by(PlanRow.id)
+            ).all()
+        out = []
+        for row, content in rows:
+            plan = _loaded(content, row.id, row.current_version)
+            out.append(PlanListing(
+                row.id, plan.enterprise, plan.target, plan.grade, plan.plan_date, row.current_version, len(plan.items),
+                sum(i.status == "closed" for i in plan.items), sum(i.overdue for i in plan.items), row.updated_at,
+            ))
+        return out
+
+    def update_item(
+        self,
+        plan_id: int,
+        item_no: int,
+        *,
+        status: Status | None = None,
+        owner: str | None = None,
+        deadline: date | None = None,
+        today: date | None = None,
+    ) -> StoredPlan:
+        """Change one item's status, owner or deadline as a new version; concurrent updates are retried, never lost."""
+        if status is None and owner is None and deadline is None:
+            raise BadInput("nothing to change: give --status, --owner or --deadline", where="plans update")
+        for attempt in range(UPDATE_ATTEMPTS):
+            try:
+                with self._errors(), self._sessions.begin() as s:
+                    row = self._plan_row(s, plan_id, lock=True)
+                    seen = row.current_version
+                    vrow = s.execute(
+                        select(PlanVersionRow).where(PlanVersionRow.plan_id == plan_id, PlanVersionRow.version == seen)
+                    ).scalar_one()
+                    plan = _loaded(vrow.content, plan_id, seen)
+                    new_plan, note = _change(plan, plan_id, item_no, status, owner, deadline, today or date.today())
+                    if new_plan is None:  # nothing differs: no new version
+                        return StoredPlan(plan_id, seen, seen, row.assessment_id, plan, vrow.note, vrow.created_at, False)
+                    s.add(PlanVersionRow(plan_id=plan_id, version=seen + 1, content=new_plan.model_dump_json(), note=note))
+                    done = s.execute(
+                        update(PlanRow).where(PlanRow.id == plan_id, PlanRow.current_version == seen)
+                        .values(current_version=seen + 1, updated_at=_now())
+                    )
+                    if done.rowcount != 1:
+                        raise _Conflict
+                return self.get_plan(plan_id, seen + 1)
+            except (_Conflict, IntegrityError):
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+        raise BadInput(f"plan {plan_id} is being changed by others too often; try again", where="database")
+
+    def _plan_row(self, s: Session, plan_id: int, *, lock: bool = False) -> PlanRow:
+        query = select(PlanRow).where(PlanRow.id == plan_id)
+        if lock:
+            query = query.with_for_update()
+        row = s.execute(query).scalar_one_or_none()
+        if row is None:
+            known = s.execute(select(PlanRow.id).order_by(PlanRow.id)).scalars().all()
+            hint = f"saved plans: {', '.join(map(str, known))}" if known else "no plan has been saved yet"
+            raise BadInput(f"no plan {plan_id} ({hint})", where="plans")
+        return row
+
+
+def _checked(plan: Plan) -> Plan:
+    try:
+        return Plan.model_validate_json(plan.model_dump_json())
+    except ValidationError as exc:
+        raise BadInput(_first(exc), where="plan") from None
+
+
+def _loaded(content: str, plan_id: int, version: int) -> Plan:
+    try:
+        return Plan.model_validate_json(content)
+    except ValidationError as exc:
+        raise BadInput(f"the stored plan is not valid ({_first(exc)})", where=f"plan {plan_id} version {version}") from None
+
+
+def _first(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def _change(plan: Plan, plan_id: int, no: int, status: str | None, owner: str | None, deadline: date | None,
+            today: date) -> tuple[Plan | None, str]:
+    """The plan with item `no` changed and validated, and a note saying what changed (None: nothing changes)."""
+    item = plan.item(no)
+    where = f"plans update {plan_id} {no}"
+    if item is None:
+        raise BadInput(f"plan {plan_id} has items 1–{len(plan.items)}; there is no item {no}", where=where)
+    changes: dict[str, Any] = {}
+    notes = []
+    if status is not None and status != item.status:
+        changes["status"] = status
+        changes["closed_on"] = today.isoformat() if status == "closed" else None
+        notes.append(f"状态 {STATUS_ZH[item.status]}→{STATUS_ZH[status]}")
+    if owner is not None:
+        owner = owner.strip()
+        if len(owner) < 2:
+            raise BadInput(f"the owner must name a role (e.g. 客服中心经理), got {owner!r}", where=f"{where} --owner")
+        if owner != item.owner:
+            changes["owner"] = owner
+            notes.append(f"责任人 {item.owner}→{owner}")
+    if deadline is not None and deadline != item.deadline:
+        if deadline > item.latest_deadline:
+            raise BadInput(
+                f"deadline {deadline.isoformat()} is later than the scheme allows for item {no} ({item.subject}): "
+                f"at the latest {item.latest_deadline.isoformat()} ({item.deadline_rule})",
+                where=f"{where} --deadline",
+            )
+        changes["deadline"] = deadline.isoformat()
+        notes.append(f"期限 {item.deadline.isoformat()}→{deadline.isoformat()}")
+    if not notes:
+        return None, f"第{no}项：无变化"
+    data = json.loads(plan.model_dump_json())
+    entry = data["items"][no - 1]
+    entry.update(changes)
+    entry["overdue"] = entry["status"] != "closed" and entry["deadline"] < data["plan_date"]
+    try:
+        new_plan = Plan.model_validate_json(json.dumps(data, ensure_ascii=False))
+    except ValidationError as exc:
+        raise BadInput(_first(exc), where=where) from None
+    return new_plan, f"第{no}项：" + "；".join(notes)
