@@ -84,10 +84,10 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     dense_score: dict[str, float] = {}
     for meta, dist in zip(dense["metadatas"][0], dense["distances"][0]):
         dense_score.setdefault(meta["parent"], 1.0 - float(dist))
-    dense_ids = list(dense_score)[:n]
+    dense_ids = sorted(dense_score, key=lambda cid: (-dense_score[cid], cid))[:n]
 
     bm = index.bm25.scores([*query_tokens(query), *expansion], index.bm25.mask(filters))
-    top = np.argsort(-bm)[:n]
+    top = np.argsort(-bm, kind="stable")[:n]
     bm_ids = [index.bm25.ids[i] for i in top if bm[i] > 0]
     bm_score = {index.bm25.ids[i]: float(bm[i]) for i in top if bm[i] > 0}
 

@@ -19,6 +19,9 @@ from assistant.settings import Settings
 
 MANIFEST = "index.json"
 BM25_DIR = "bm25"
+# A wide search beam keeps the approximate index effectively exact at this size, so the same question
+# gets the same passages (and so the same plan) whether or not Chroma has compacted its log since.
+HNSW = {"space": "cosine", "ef_construction": 256, "ef_search": 256, "max_neighbors": 32}
 META_FIELDS = ("source", "locator", "criterion", "dimension", "severity", "industry")
 
 
@@ -45,7 +48,7 @@ def get_collection(settings: Settings, client=None, *, create: bool = True):
     ef = AssistantEmbeddingFunction(settings.embedder, settings.st_model)
     if create:
         return client.get_or_create_collection(
-            settings.collection, embedding_function=ef, configuration={"hnsw": {"space": "cosine"}}
+            settings.collection, embedding_function=ef, configuration={"hnsw": HNSW}
         )
     return client.get_collection(settings.collection, embedding_function=ef)
 
