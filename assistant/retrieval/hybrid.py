@@ -78,12 +78,12 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     # evals/, adding them to the dense query made e5 worse, so the embedding sees the question as asked.
     expansion = index.glossary.expand(query)
     qvec = index.embedder.embed_query(query)
-    dense = index.collection.query(query_embeddings=[qvec.tolist()], n_results=n * UNITS_PER_CHUNK,
-                                   where=_where({"kind": "unit", **filters}), include=["metadatas", "distances"])
-    # A chunk is as close as its closest sentence.
+    dense = index.units.query(query_embeddings=[qvec.tolist()], n_results=n * UNITS_PER_CHUNK,
+                              where=_where(filters), include=["distances"])
+    # A chunk is as close as its closest sentence; unit ids are "<chunk id>#<n>".
     dense_score: dict[str, float] = {}
-    for meta, dist in zip(dense["metadatas"][0], dense["distances"][0]):
-        dense_score.setdefault(meta["parent"], 1.0 - float(dist))
+    for unit_id, dist in zip(dense["ids"][0], dense["distances"][0]):
+        dense_score.setdefault(unit_id.rsplit("#", 1)[0], 1.0 - float(dist))
     dense_ids = sorted(dense_score, key=lambda cid: (-dense_score[cid], cid))[:n]
 
     bm = index.bm25.scores([*query_tokens(query), *expansion], index.bm25.mask(filters))
@@ -96,10 +96,11 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
 
     missing = [cid for cid in best if cid not in dense_score]
     if missing:
-        got = index.collection.get(where=_where({"parent": {"$in": missing}, "kind": "unit"}), include=["metadatas", "embeddings"])
-        for meta, emb in zip(got["metadatas"], got["embeddings"]):
+        got = index.units.get(where={"parent": {"$in": missing}}, include=["embeddings"])
+        for unit_id, emb in zip(got["ids"], got["embeddings"]):
+            parent = unit_id.rsplit("#", 1)[0]
             sim = float(np.dot(np.asarray(emb, dtype=np.float32), qvec))
-            dense_score[meta["parent"]] = max(sim, dense_score.get(meta["parent"], -1.0))
+            dense_score[parent] = max(sim, dense_score.get(parent, -1.0))
     got = index.collection.get(ids=best, include=["documents", "metadatas"])
     records = {cid: {"text": doc, "meta": meta, "score": dense_score.get(cid, 0.0)}
                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}

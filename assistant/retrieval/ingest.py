@@ -13,7 +13,7 @@ from tqdm import tqdm
 from assistant.errors import IndexMismatch
 from assistant.retrieval.chunks import Chunk, all_chunks, knowledge_fingerprint
 from assistant.retrieval.embedders import embedder_name, get_embedder
-from assistant.retrieval.store import BM25_DIR, MANIFEST, Bm25Index, chroma_client, get_collection, read_manifest, write_manifest
+from assistant.retrieval.store import BM25_DIR, MANIFEST, Bm25Index, chroma_client, get_collections, read_manifest, write_manifest
 from assistant.settings import Settings, get_settings
 from assistant.text import tokens
 
@@ -47,17 +47,19 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     embedder = get_embedder(settings)
     client = chroma_client(settings)
     if rebuild:
-        if settings.collection in {c.name if hasattr(c, "name") else c for c in client.list_collections()}:
-            client.delete_collection(settings.collection)
+        present = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
+        for name in (settings.collection, f"{settings.collection}_units"):
+            if name in present:
+                client.delete_collection(name)
         (settings.data_dir / MANIFEST).unlink(missing_ok=True)
         shutil.rmtree(settings.data_dir / BM25_DIR, ignore_errors=True)
 
     fingerprint = knowledge_fingerprint(settings) if chunks is None else None
     chunks = all_chunks(settings) if chunks is None else chunks
-    collection = get_collection(settings, client)
+    collection, units_collection = get_collections(settings, client)
 
     existing: dict[str, str] = {}
-    got = collection.get(where={"kind": "chunk"}, include=["metadatas"])
+    got = collection.get(include=["metadatas"])
     for cid, meta in zip(got["ids"], got["metadatas"] or []):
         existing[cid] = (meta or {}).get("hash", "")
 
@@ -65,27 +67,33 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     stale = [cid for cid in existing if cid not in wanted]
     todo = [c for c in chunks if existing.get(c.id) != c.content_hash]
     # A changed chunk may have a different number of sentences: drop its old units first.
-    _delete(collection, stale + [c.id for c in todo if c.id in existing])
+    gone = stale + [c.id for c in todo if c.id in existing]
+    for i in range(0, len(gone), 500):
+        units_collection.delete(where={"parent": {"$in": gone[i : i + 500]}})
+        collection.delete(ids=gone[i : i + 500])
 
     bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="段", file=sys.stderr, disable=not progress or not todo)
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]
         units = [(c, n, text) for c in batch for n, text in enumerate(c.units())]
         vectors = embedder.embed_passages([text for _, _, text in units])
-        ids, embeddings, documents, metadatas = [], [], [], []
-        for (chunk, n, text), vec in zip(units, vectors):
-            ids.append(f"{chunk.id}#{n}")
-            embeddings.append(vec.tolist())
-            documents.append(text)
-            metadatas.append({**chunk.metadata(), "kind": "unit", "parent": chunk.id})
+        units_collection.upsert(
+            ids=[f"{chunk.id}#{n}" for chunk, n, _ in units],
+            embeddings=[v.tolist() for v in vectors],
+            documents=[text for _, _, text in units],
+            metadatas=[{**chunk.metadata(), "parent": chunk.id} for chunk, _, _ in units],
+        )
+        means = []
         for chunk in batch:
             own = np.array([v for (c, _, _), v in zip(units, vectors) if c.id == chunk.id])
             mean = own.mean(axis=0)
-            ids.append(chunk.id)
-            embeddings.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
-            documents.append(chunk.text)
-            metadatas.append({**chunk.metadata(), "kind": "chunk", "parent": chunk.id})
-        collection.upsert(ids=ids, embeddings=embeddings, documents=documents, metadatas=metadatas)
+            means.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
+        collection.upsert(
+            ids=[c.id for c in batch],
+            embeddings=means,
+            documents=[c.text for c in batch],
+            metadatas=[{**c.metadata(), "kind": "chunk"} for c in batch],
+        )
         bar.update(len(batch))
     bar.close()
 
@@ -103,12 +111,6 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     )
     return IngestReport(len(chunks), len(todo), len(stale), time.perf_counter() - started)
 
-
-def _delete(collection, chunk_ids: list[str]) -> None:
-    """Remove chunks and their sentence units."""
-    for i in range(0, len(chunk_ids), 500):
-        part = chunk_ids[i : i + 500]
-        collection.delete(where={"parent": {"$in": part}})
 
 
 def ensure_index(settings: Settings | None = None) -> None:

@@ -53,9 +53,10 @@ def test_removed_finding_leaves_the_index_with_its_sentences(own_copy):
     path.write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
     report = ingest(own_copy, progress=False)
     assert report.deleted == 1 and report.embedded == 0
-    collection = Index.open(own_copy).collection
-    assert len(collection.get(where={"kind": "chunk"}, include=[])["ids"]) == report.total
-    assert collection.get(where={"locator": removed}, include=[])["ids"] == []
+    index = Index.open(own_copy)
+    assert len(index.collection.get(include=[])["ids"]) == report.total
+    assert index.collection.get(where={"locator": removed}, include=[])["ids"] == []
+    assert index.units.get(where={"locator": removed}, include=[])["ids"] == []
 
 
 def test_other_embedder_is_refused_with_a_rebuild_hint(own_copy):
