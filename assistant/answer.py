@@ -12,13 +12,20 @@ from pydantic import BaseModel
 
 from assistant.errors import BadInput
 from assistant.prompts import load_prompt
+from assistant.retrieval.glossary import load_glossary
 from assistant.retrieval.hybrid import Hit, search
 from assistant.retrieval.ingest import ensure_index
 from assistant.settings import Settings, get_settings
-from assistant.text import is_english, query_tokens, sentences, tokens
+from assistant.text import is_english, query_tokens, tokens
 
 MAX_QUOTED = 3
+MAX_QUOTE_CHARS = 160
+LONG_SENTENCE = 90
 _PARA_MARK = re.compile(r"^[(（]\d+[)）]")
+_FULL_STOP = re.compile(r"(?<=[。！？!?])|\n+")
+_SEMI = re.compile(r"(?<=[；;])")
+_DIGIT = re.compile(r"\d")
+_QUANTITY = re.compile(r"多少|几|多久|多长|多快|多高|多低|how (many|much|long|often|fast)|what (percentage|share)", re.I)
 
 
 class Answer(BaseModel):
@@ -40,18 +47,30 @@ def is_covered(hits: list[Hit], settings: Settings) -> bool:
     return max(h.score for h in hits) >= settings.not_covered_dense or max(h.bm25 for h in hits) >= settings.not_covered_bm25
 
 
-def _best_sentence(hit: Hit, qtokens: set[str]) -> tuple[float, str]:
-    best = (-1.0, "")
-    for i, sent in enumerate(sentences(hit.text)):
-        stoks = set(tokens(sent))
+def _segments(text: str) -> list[str]:
+    """Full sentences; an overlong one is cut at its semicolons so a quote stays short."""
+    out: list[str] = []
+    for sent in _FULL_STOP.split(text):
+        sent = sent.strip()
+        if not sent:
+            continue
+        out.extend(p.strip() for p in _SEMI.split(sent) if p.strip()) if len(sent) > LONG_SENTENCE else out.append(sent)
+    return out
+
+
+def _ranked_segments(hit: Hit, qtokens: set[str], quantity: bool) -> list[tuple[float, int, int, str]]:
+    """(score, overlap, position, segment) for every segment of a passage, best first."""
+    ranked = []
+    for i, seg in enumerate(_segments(hit.text)):
+        stoks = set(tokens(seg))
         if not stoks:
             continue
         overlap = len(qtokens & stoks)
-        # Prefer sentences that share query words; earlier sentences state the point, later ones give examples.
-        score = overlap + 0.3 * overlap / len(stoks) ** 0.5 - 0.05 * i
-        if score > best[0]:
-            best = (score, _PARA_MARK.sub("", sent))
-    return best
+        # Shared words first; a number where the question asks how many/long/much; earlier segments state
+        # the point while later ones give examples.
+        score = overlap + 0.3 * overlap / len(stoks) ** 0.5 + (0.8 if quantity and _DIGIT.search(seg) else 0) - 0.05 * i
+        ranked.append((score, overlap, i, _PARA_MARK.sub("", seg)))
+    return sorted(ranked, key=lambda r: (-r[0], r[2]))
 
 
 def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
@@ -60,7 +79,8 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
     t = load_prompt("ask", lang)
     if not is_covered(hits, settings):
         return Answer(question=question, answer=t["not_covered"].strip(), citations=[], covered=False, language=lang)
-    qtokens = set(query_tokens(question))
+    qtokens = set(query_tokens(question)) | set(load_glossary(settings.knowledge_dir).expand(question))
+    quantity = bool(_QUANTITY.search(question))
     top = hits[0].score
     parts: list[str] = []
     used_sources: list[str] = []
@@ -69,13 +89,24 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
         # Only passages nearly as relevant as the best one add to the answer; the rest are further reading.
         if n > 1 and hit.score < top - 0.04:
             continue
-        overlap, sent = _best_sentence(hit, qtokens)
-        if n == 1:
-            first_overlap = overlap
-        elif overlap < max(2.0, 0.75 * first_overlap):
+        ranked = _ranked_segments(hit, qtokens, quantity)
+        if not ranked:
             continue
-        if sent and sent not in parts:
-            parts.append(f"{sent}[{n}]")
+        best = ranked[0]
+        if n == 1:
+            first_overlap = best[1]
+            # A second segment of the best passage when it is nearly as relevant and the quote stays short.
+            chosen = [r for r in ranked[:2] if r[0] >= 0.6 * best[0] and r[1] > 0]
+            if sum(len(r[3]) for r in chosen) > MAX_QUOTE_CHARS:
+                chosen = chosen[:1]
+            chosen = sorted(chosen or [best], key=lambda r: r[2])
+        elif best[1] < max(2.0, 0.75 * first_overlap):
+            continue
+        else:
+            chosen = [best]
+        quote = "".join(_end(r[3]) for r in chosen)
+        if quote and all(quote not in p for p in parts):
+            parts.append(f"{quote}[{n}]")
             if hit.source not in used_sources:
                 used_sources.append(hit.source)
     names = t["source_names"]
@@ -84,6 +115,11 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
     body = ("" if lang == "zh" else " ").join(parts)
     return Answer(question=question, answer=f"{lead}{body}" if lang == "zh" else f"{lead} {body}",
                   citations=[h.citation() for h in hits], covered=True, language=lang)
+
+
+def _end(segment: str) -> str:
+    """A quoted segment closes with Chinese punctuation, whatever cut it out of its passage."""
+    return segment if segment[-1] in "。！？!?；;" else segment + "。"
 
 
 def answer_question(question: str, *, filters: dict[str, str] | None = None, settings: Settings | None = None,
