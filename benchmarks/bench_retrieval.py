@@ -2,16 +2,16 @@
 
     .venv/bin/python benchmarks/bench_retrieval.py [--chunks 10000] [--queries 200]
 
-Builds a throw-away index in a temp folder from the real knowledge base plus synthetic findings made by
-recombining real ones (so text length and vocabulary are realistic), then times hybrid queries
-(query embedding + Chroma + BM25 + fusion), reporting p50/p95.
+1. Cold ingest: the real knowledge base into an empty index (every sentence embedded): chunks/s.
+2. A 10,000-chunk index: the real chunks plus synthetic findings recombined from real sentences (realistic
+   length and vocabulary; ingest embeds each distinct sentence once, so this step mostly measures Chroma
+   and BM25 writes), then hybrid query latency over it (query embedding + Chroma + BM25 + fusion): p50/p95.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -42,7 +42,6 @@ def synthetic_chunks(real: list[Chunk], n: int, seed: int = 7) -> list[Chunk]:
     while len(out) < n:
         base = rng.choice(findings)
         text = "".join(rng.sample(pool, k=min(4, len(pool))))
-        text = re.sub(r"\d+(\.\d+)?", lambda m: str(round(rng.uniform(1, 99), rng.choice([0, 1]))), text)
         out.append(Chunk(id=f"syn{i:06d}", source="findings", locator=f"SYN-{i:06d}", text=text,
                          criterion=base.criterion, dimension=base.dimension, severity=base.severity, industry=base.industry))
         i += 1
@@ -56,16 +55,22 @@ def main() -> None:
     ap.add_argument("--data-dir", help="keep the benchmark index here; an existing one is reused (query timing only)")
     args = ap.parse_args()
 
+    real = all_chunks(Settings())
+    with tempfile.TemporaryDirectory() as cold:
+        report = ingest(Settings(data_dir=Path(cold)), chunks=real, progress=False)
+        units = sum(len(c.units()) for c in real)
+        print(f"cold ingest of the knowledge base: {report.total} chunks, {units} sentences in {report.seconds:.1f} s "
+              f"= {report.total / report.seconds:.1f} chunks/s, {units / report.seconds:.1f} sentences/s")
+
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(args.data_dir or tmp))
-        chunks = synthetic_chunks(all_chunks(Settings()), args.chunks)
+        chunks = synthetic_chunks(real, args.chunks)
         chars = sum(len(c.text) for c in chunks)
         units = sum(len(c.units()) for c in chunks)
         report = ingest(settings, chunks=chunks)
         if report.embedded:
-            print(f"ingest: {report.embedded} chunks ({chars / report.total:.0f} chars avg, {units} sentence vectors) "
-                  f"in {report.seconds:.1f} s = {report.embedded / report.seconds:.1f} chunks/s, "
-                  f"{units / report.seconds:.1f} sentences/s")
+            print(f"{report.total}-chunk index ({chars / report.total:.0f} chars avg, {units} sentence vectors, each "
+                  f"distinct sentence embedded once) built in {report.seconds:.1f} s")
         else:
             print(f"ingest: reused the index in {settings.data_dir} ({report.total} chunks)")
 

@@ -72,11 +72,16 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
         units_collection.delete(where={"parent": {"$in": gone[i : i + 500]}})
         collection.delete(ids=gone[i : i + 500])
 
+    seen: dict[str, np.ndarray] = {}
     bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="段", file=sys.stderr, disable=not progress or not todo)
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]
         units = [(c, n, text) for c in batch for n, text in enumerate(c.units())]
-        vectors = embedder.embed_passages([text for _, _, text in units])
+        # Sentences repeated across chunks (boilerplate of findings, shared criterion wording) are embedded once.
+        new_texts = list(dict.fromkeys(text for _, _, text in units if text not in seen))
+        for text, vec in zip(new_texts, embedder.embed_passages(new_texts)):
+            seen[text] = vec
+        vectors = [seen[text] for _, _, text in units]
         units_collection.upsert(
             ids=[f"{chunk.id}#{n}" for chunk, n, _ in units],
             embeddings=[v.tolist() for v in vectors],
