@@ -40,11 +40,13 @@ class Answer(BaseModel):
         return {"id": self.id, "question": self.question, "answer": self.answer, "citations": self.citations}
 
 
-def is_covered(hits: list[Hit], settings: Settings) -> bool:
-    """Coverage is decided from retrieval scores alone (calibrated in evals/), never by a model."""
+def is_covered(hits: list[Hit], settings: Settings, *, english: bool = False) -> bool:
+    """Coverage is decided from retrieval scores alone (evals/calibrate_not_covered.py), never by a model."""
     if not hits:
         return False
-    return max(h.score for h in hits) >= settings.not_covered_dense or max(h.bm25 for h in hits) >= settings.not_covered_bm25
+    dense, bm25 = ((settings.not_covered_dense_en, settings.not_covered_bm25_en) if english
+                   else (settings.not_covered_dense, settings.not_covered_bm25))
+    return max(h.score for h in hits) >= dense or max(h.bm25 for h in hits) >= bm25
 
 
 def _segments(text: str) -> list[str]:
@@ -77,7 +79,7 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
     """Compose a short answer from the best sentences of the top passages, with [n] citation markers."""
     lang = "en" if is_english(question) else "zh"
     t = load_prompt("ask", lang)
-    if not is_covered(hits, settings):
+    if not is_covered(hits, settings, english=lang == "en"):
         return Answer(question=question, answer=t["not_covered"].strip(), citations=[], covered=False, language=lang)
     qtokens = set(query_tokens(question)) | set(load_glossary(settings.knowledge_dir).expand(question))
     quantity = bool(_QUANTITY.search(question))

@@ -3,7 +3,7 @@
     .venv/bin/python evals/calibrate_not_covered.py [--dataset FILE] [--max-false-decline 0.02]
 
 For every question it records the best sentence cosine (e5) and the best BM25 score of the retrieved
-passages, then searches the pair of thresholds (decline when both are below) that declines the most
+passages, then searches, per language, the pair of thresholds (decline when both are below) that declines the most
 `not_covered` items while wrongly declining at most the given share of answerable ones. e5 cosines sit
 in a narrow band (0.77-0.96 here), so the thresholds are data, re-measured whenever the model or the
 knowledge base changes, and copied into `Settings.not_covered_dense` / `not_covered_bm25`.
@@ -21,6 +21,7 @@ from assistant.evaluation import EVALS_DIR, load_dataset  # noqa: E402
 from assistant.retrieval.hybrid import search  # noqa: E402
 from assistant.retrieval.ingest import ensure_index  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
+from assistant.text import is_english  # noqa: E402
 
 
 def main() -> None:
@@ -30,10 +31,16 @@ def main() -> None:
     args = ap.parse_args()
     settings = get_settings()
     ensure_index(settings)
-    rows = []
+    all_rows = []
     for item in load_dataset(Path(args.dataset)):
         hits = search(item.question, settings=settings)
-        rows.append((item.not_covered, max(h.score for h in hits), max(h.bm25 for h in hits)))
+        all_rows.append((item.not_covered, max(h.score for h in hits), max(h.bm25 for h in hits), is_english(item.question)))
+    # English questions meet Chinese passages at lower cosines, so each language gets its own threshold.
+    for lang, english in (("zh", False), ("en", True)):
+        calibrate(lang, [r for r in all_rows if r[3] == english], settings, args.max_false_decline)
+
+
+def calibrate(lang: str, rows: list[tuple], settings, max_false_decline: float) -> None:
     answerable = [r for r in rows if not r[0]]
     uncovered = [r for r in rows if r[0]]
     best = None
@@ -41,12 +48,14 @@ def main() -> None:
         for b in [i * 0.5 for i in range(30)]:
             false = sum(1 for r in answerable if r[1] < t and r[2] < b) / len(answerable)
             caught = sum(1 for r in uncovered if r[1] < t and r[2] < b) / max(1, len(uncovered))
-            if false <= args.max_false_decline and (best is None or (caught, -false) > (best[0], -best[1])):
+            if false <= max_false_decline and (best is None or (caught, -false) > (best[0], -best[1])):
                 best = (caught, false, round(t, 3), b)
-    print(f"{len(answerable)} answerable, {len(uncovered)} not-covered questions")
-    print(f"current: not_covered_dense={settings.not_covered_dense} not_covered_bm25={settings.not_covered_bm25}")
+    suffix = "" if lang == "zh" else "_en"
+    dense, bm25 = f"not_covered_dense{suffix}", f"not_covered_bm25{suffix}"
+    print(f"[{lang}] {len(answerable)} answerable, {len(uncovered)} not-covered questions; "
+          f"current: {dense}={getattr(settings, dense)} {bm25}={getattr(settings, bm25)}")
     if best:
-        print(f"best: not_covered_dense={best[2]} not_covered_bm25={best[3]} -> declines {best[0]:.0%} of "
+        print(f"[{lang}] best: {dense}={best[2]} {bm25}={best[3]} -> declines {best[0]:.0%} of "
               f"not-covered questions, wrongly declines {best[1]:.1%} of answerable ones")
 
 
