@@ -56,8 +56,11 @@ class Settings(BaseSettings):
     rrf_k: int = Field(30, ge=1, description="Reciprocal-rank-fusion constant.")
     # Calibrated with evals/calibrate_not_covered.py on evals/retrieval_qa.jsonl: a question counts as not
     # covered when its best sentence is not close (cosine) AND no passage shares its words (BM25).
-    not_covered_dense: float = Field(0.905, description="Best-sentence e5 cosine below which coverage is doubtful.")
-    not_covered_bm25: float = Field(2.0, description="Best BM25 score below which coverage is doubtful.")
+    # English questions meet the Chinese passages at lower cosines, hence thresholds per language.
+    not_covered_dense: float = Field(0.91, description="Best-sentence e5 cosine below which coverage is doubtful.")
+    not_covered_bm25: float = Field(3.0, description="Best BM25 score below which coverage is doubtful.")
+    not_covered_dense_en: float = Field(0.81, description="not_covered_dense for English questions.")
+    not_covered_bm25_en: float = Field(0.5, description="not_covered_bm25 for English questions.")
 
     @classmethod
     def settings_customise_sources(
