@@ -1,0 +1,104 @@
+"""One conversation: routes each message, has a writer answer it, keeps and saves the state.
+
+>>> from assistant.settings import get_settings
+>>> conv = Conversation(get_settings(), save=False)
+>>> conv.handle("我们客户满意度88%")["intent"]
+'update_assessment'
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from assistant.chat.intents import Route, route
+from assistant.chat.offline import OfflineWriter
+from assistant.chat.state import ConversationState, Reply, Turn
+from assistant.errors import BadInput
+from assistant.settings import Settings
+
+MAX_MESSAGE = 4000
+
+
+class Writer(Protocol):
+    """Writes the reply to a routed message, changing the state as the turn requires."""
+
+    name: str
+
+    def write(self, route: Route, state: ConversationState, message: str) -> Reply: ...
+
+
+def make_writer(settings: Settings) -> Writer:
+    """The offline writer, or the LLM agent (with the offline writer as its fallback) when a provider is set."""
+    if settings.llm_provider == "none":
+        return OfflineWriter(settings)
+    from assistant.chat.agent import AgentWriter
+
+    return AgentWriter(settings)
+
+
+class Conversation:
+    """A conversation's state with the writer and store that serve it."""
+
+    def __init__(self, settings: Settings, state: ConversationState | None = None, *, writer: Writer | None = None,
+                 save: bool = True) -> None:
+        self.settings = settings
+        self.state = state or ConversationState()
+        self.writer = writer or make_writer(settings)
+        self.store = None
+        if save:
+            from assistant.chat.store import ConversationStore
+
+            self.store = ConversationStore.open(settings)
+            if self.state.id is None:
+                self.store.create(self.state)
+
+    @classmethod
+    def resume(cls, settings: Settings, conversation_id: int | str, **kw: Any) -> Conversation:
+        from assistant.chat.store import ConversationStore
+
+        store = ConversationStore.open(settings)
+        try:
+            if str(conversation_id) == "last":
+                latest = store.latest()
+                if latest is None:
+                    raise BadInput("no conversation has been saved yet", where="chat --resume")
+                conversation_id = latest
+            try:
+                cid = int(conversation_id)
+            except ValueError:
+                raise BadInput(f"{conversation_id!r} is not a conversation number (or 'last')", where="chat --resume") from None
+            state = store.load(cid)
+        finally:
+            store.close()
+        return cls(settings, state, **kw)
+
+    @property
+    def id(self) -> int | None:
+        return self.state.id
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def handle(self, message: str) -> dict[str, Any]:
+        """Answer one message: the `chat --json` object of the turn, with the conversation's extras."""
+        message = (message or "").strip()
+        if not message:
+            raise BadInput("the message is empty", where="chat")
+        if len(message) > MAX_MESSAGE:
+            raise BadInput(f"the message has {len(message)} characters; at most {MAX_MESSAGE}", where="chat")
+        r = route(message, self.state)
+        self.state.language = r.language  # type: ignore[assignment]
+        reply = self.writer.write(r, self.state, message)
+        self.state.turns += 1
+        self.state.history.append(Turn(turn=self.state.turns, user=message, intent=reply.intent, answer=reply.answer,
+                                       writer=reply.writer, note=reply.note))
+        if self.store is not None:
+            self.store.save(self.state)
+        out = reply.contract(self.state.turns)
+        out["writer"] = reply.writer
+        if reply.note:
+            out["note"] = reply.note
+        out["assessment"] = self.state.assessment
+        out["conversation_id"] = self.state.id
+        return out

@@ -1,0 +1,322 @@
+"""The offline answer writer: deterministic, no model. Routes by intent and fills the templates of prompts/chat_*.
+
+Every fact it states comes from the rule engine, the plan drafter, retrieved passages or the user's own words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.answer import compose, is_covered
+from assistant.text import is_english
+from assistant.chat import tools
+from assistant.chat.intents import Route
+from assistant.chat.state import ConversationState, Reply
+from assistant.plans.models import Plan
+from assistant.prompts import load_prompt
+from assistant.retrieval.hybrid import search
+from assistant.rules import GradeResult, Scheme
+from assistant.rules.scheme import format_number
+from assistant.settings import Settings
+
+CELL = 48  # characters of a problem or action shown in the chat's plan table (the full text is in the plan)
+
+
+def _cut(text: str, n: int = CELL) -> str:
+    text = " ".join(text.split()).replace("|", "/")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _score(x: float) -> str:
+    return f"{x:.1f}"
+
+
+class OfflineWriter:
+    """Writes a turn's reply from templates.
+
+    >>> from assistant.settings import get_settings
+    >>> from assistant.chat.intents import route
+    >>> state = ConversationState()
+    >>> reply = OfflineWriter(get_settings()).write(route("我们客户满意度88%", state), state, "我们客户满意度88%")
+    >>> reply.intent, state.assessment["criteria"]["D3.1"]["kpi"]
+    ('update_assessment', 88.0)
+    """
+
+    name = "offline"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # --- entry point
+
+    def write(self, route: Route, state: ConversationState, message: str) -> Reply:
+        t = load_prompt("chat", route.language)
+        lines: list[str] = []
+        changes: list[dict[str, Any]] = []
+        if route.intent not in ("refuse_override", "plan_edit"):
+            changes, problems = state.apply(route.extraction)
+            lines += self.said_back(changes, problems, route, state, t)
+        handler = getattr(self, f"_{route.intent}")
+        reply: Reply = handler(route, state, message, t, lines, changes)
+        reply.changes = changes
+        return reply
+
+    # --- saying back what was understood
+
+    def said_back(self, changes: list[dict], problems: list[str], route: Route, state: ConversationState,
+                  t: dict) -> list[str]:
+        scheme = tools.scheme_of(state)
+        en = route.language == "en"
+        items = []
+        for ch in changes:
+            cid = ch.get("criterion")
+            c = scheme.criteria[cid] if cid else None
+            name = (c.name_en if en else c.name) if c else ""
+            if ch["kind"] == "kpi":
+                unit = c.unit_symbol  # type: ignore[union-attr]
+                value = f"{format_number(ch['value'])}{unit if unit == '%' else ' ' + unit}"
+                items.append(t["kpi_item"].format(cid=cid, name=name, value=value, level=c.level_for(ch["value"])))  # type: ignore[union-attr]
+            elif ch["kind"] == "level":
+                items.append(t["level_item"].format(cid=cid, name=name, level=ch["value"]))
+            elif ch["kind"] == "evidence":
+                items.append(t["evidence_item"].format(cid=cid, name=name, item=ch["value"], count=ch["count"]))
+            elif ch["kind"] == "finding":
+                items.append(t["finding_item"].format(id=ch["value"], severity=t["severity_names"][ch["severity"]],
+                                                      cid=cid, name=name))
+            elif ch["kind"] == "finding_closed":
+                items.append(t["finding_closed_item"].format(id=ch["value"]))
+            elif ch["kind"] == "declaration":
+                dname = scheme.declarations[ch["key"]].name if not en else ch["key"]
+                items.append(t["declaration_item"].format(name=dname, value=t["word_true"] if ch["value"] else t["word_false"]))
+            elif ch["kind"] == "date":
+                items.append(t["date_item"].format(name=t["date_names"][ch["key"]], value=ch["value"]))
+        sep = "; " if en else "；"
+        out = []
+        if items:
+            out.append(t["understood"].format(items=sep.join(items)))
+        if problems:
+            out.append(t["problems"].format(items=sep.join(problems)))
+        if route.extraction.unplaced_evidence:
+            un = route.extraction.unplaced_evidence
+            out.append(t["unplaced"].format(items="、".join(un) if not en else ", ".join(un), first=un[0]))
+        pending = [p for p in state.pending() if any(ch.get("criterion") == p for ch in changes)]
+        if pending:
+            names = [f"{p} {scheme.criteria[p].name_en if en else scheme.criteria[p].name}" for p in pending]
+            out.append(t["pending"].format(items=(", " if en else "、").join(names)))
+        if changes and state.plan is not None and state.plan_stale:
+            out.append(t["stale_plan"])
+        return out
+
+    # --- grade words
+
+    def grade_lines(self, result: GradeResult, state: ConversationState, t: dict, lang: str, *, full: bool) -> list[str]:
+        scheme = result.scheme_model
+        prov = t["provisional"] if result.provisional else ""
+        fields = {"scheme": result.scheme, "grade": result.grade, "grade_en": result.grade_id, "provisional": prov,
+                  "overall": _score(result.overall), "rule": result.decided_by}
+        if not full:
+            return [t["grade_short"].format(**fields)]
+        if lang == "zh":
+            explanation = list(result.explanation)
+            if result.gap is not None:
+                explanation = explanation[:-1]  # the gap sentence: the gap intent shows it in full
+            out = [t["grade_line"].format(**fields)] + [f"- {s}" for s in explanation]
+        else:
+            out = [t["grade_line"].format(**fields) + " " + self.english_reason(result, scheme, t)]
+            if result.vetoes:
+                out.append("Vetoes: " + ", ".join(v.id for v in result.vetoes) + ".")
+            if result.provisional:
+                out.append(t["provisional_why"].format(n=len(result.missing)))
+        return out
+
+    def english_reason(self, result: GradeResult, scheme: Scheme, t: dict) -> str:
+        rc = next(r for r in result.trace if r.id == result.decided_by)
+        reasons = t["rule_reasons"]
+        if not rc.conditions:
+            return f"Why: {reasons['otherwise']}."
+        parts = []
+        for ch in rc.conditions:
+            if rc.match == "any" and not ch.holds:
+                continue
+            dims = ", ".join(f"{d} {scheme.dimensions[d].name_en}" for d in ch.dimensions)
+            dim = f"{ch.dimension} {scheme.dimensions[ch.dimension].name_en}" if ch.dimension else ""
+            parts.append(reasons[ch.kind].format(
+                vetoes=", ".join(v.id for v in result.vetoes), overall=_score(result.overall),
+                value=format_number(ch.value) if ch.value is not None else "", dimensions=dims, dimension=dim))
+        return "Why: " + "; ".join(parts) + "."
+
+    def next_question_line(self, result: GradeResult, state: ConversationState, t: dict, lang: str) -> str | None:
+        nq = tools.next_question(result, state, tools.guidance(self.settings).catalogue)
+        state.asked = nq.criterion if nq else None
+        if nq is None:
+            return None
+        scheme = result.scheme_model
+        c = scheme.criteria[nq.criterion]
+        kind, _, arg = nq.reason.partition(":")
+        if kind == "veto":
+            why = t["why_veto"].format(veto=arg)
+        else:
+            dname = scheme.dimensions[arg].name_en if lang == "en" else scheme.dimensions[arg].name
+            why = t[f"why_{kind}"].format(dimension=f"{arg} {dname}")
+        example = t["next_question_example"].format(example=nq.example) if nq.example else ""
+        key = "next_question_kpi" if nq.kpi else "next_question_declared"
+        return t[key].format(cid=nq.criterion, name=c.name, name_en=c.name_en, unit=nq.unit, example=example, why=why)
+
+    # --- intents
+
+    def _update_assessment(self, route, state, message, t, lines, changes) -> Reply:
+        if not changes:
+            if not lines:
+                lines.append(t["nothing_understood"])
+            return Reply(intent="update_assessment", answer="\n".join(lines))
+        result = tools.grade_now(state)
+        lines += self.grade_lines(result, state, t, route.language, full=False)
+        if result.provisional:
+            nq = self.next_question_line(result, state, t, route.language)
+            if nq:
+                lines.append(nq)
+        return Reply(intent="update_assessment", answer="\n".join(lines), grade=state.grade)
+
+    def _grade(self, route, state, message, t, lines, changes) -> Reply:
+        result = tools.grade_now(state, route.target)
+        lines += self.grade_lines(result, state, t, route.language, full=True)
+        if result.provisional:
+            nq = self.next_question_line(result, state, t, route.language)
+            if nq:
+                lines.append(nq)
+        return Reply(intent="grade", answer="\n".join(lines), grade=state.grade)
+
+    def _gap(self, route, state, message, t, lines, changes) -> Reply:
+        result = tools.grade_now(state, route.target)
+        scheme = result.scheme_model
+        gap = result.gap
+        en = route.language == "en"
+        lines += self.grade_lines(result, state, t, route.language, full=False)
+        target_name = route.target or (gap.target_name if gap else result.grade)
+        target_en = scheme.grade(scheme.grade_id(target_name)).id
+        if gap is None or gap.empty:
+            lines.append(t["gap_none"].format(target=target_en if en else target_name))
+            return Reply(intent="gap", answer="\n".join(lines), grade=state.grade)
+        lines.append(t["gap_intro"].format(grade=result.grade, grade_en=result.grade_id, target=gap.target_name,
+                                           target_en=gap.target))
+        if gap.steps:
+            after = f"{gap.overall_after:.1f}" if gap.overall_after is not None else "—"
+            lines.append(t["gap_summary"].format(steps=gap.steps, overall=after))
+        if gap.changes:
+            lines.append(t["gap_table_head"])
+            for ch in gap.changes:
+                c = scheme.criteria[ch.criterion]
+                kpi = "—"
+                if ch.kpi is not None:
+                    kpi = f"{'≥' if c.direction == 'higher' else '≤'}{format_number(ch.kpi)}{c.unit_symbol}"
+                lines.append(t["gap_row"].format(cid=ch.criterion, name=c.name, name_en=c.name_en, kpi=kpi,
+                                                 evidence=ch.evidence_needed, **{"from": ch.from_level, "to": ch.to_level}))
+        if gap.close_findings:
+            lines.append(t["gap_findings"].format(items="、".join(gap.close_findings)))
+        if gap.clear:
+            lines.append(t["gap_clear"].format(items="、".join(gap.clear)))
+        if result.provisional:
+            lines.append(t["gap_provisional"].format(n=len(result.missing)))
+        return Reply(intent="gap", answer="\n".join(lines), grade=state.grade)
+
+    def _plan(self, route, state, message, t, lines, changes) -> Reply:
+        plan = tools.draft(state, self.settings, route.target)
+        tools.persist_plan(state, self.settings)
+        lines += self.plan_lines(plan, state, t, route.language)
+        return Reply(intent="plan", answer="\n".join(lines), plan=plan.to_contract())
+
+    def plan_lines(self, plan: Plan, state: ConversationState, t: dict, lang: str) -> list[str]:
+        target_en = plan.target_en
+        if not plan.items:
+            return [t["plan_empty"].format(target=plan.target, target_en=target_en)]
+        saved = t["plan_saved"].format(id=state.plan_id) if state.plan_id else ""
+        out = [t["plan_intro"].format(target=plan.target, target_en=target_en, date=plan.plan_date.isoformat(),
+                                      n=len(plan.items), saved=saved), t["plan_table_head"]]
+        for i in plan.items:
+            deadline = i.deadline.isoformat() + ("（已逾期）" if i.overdue and lang == "zh" else " (overdue)" if i.overdue else "")
+            out.append(t["plan_row"].format(no=i.no, subject=i.subject, problem=_cut(i.problem), action=_cut(i.action),
+                                            owner=i.owner, deadline=deadline, target=_cut(i.target, 32)))
+        out.append(t["plan_tail"])
+        return out
+
+    def _plan_edit(self, route, state, message, t, lines, changes) -> Reply:
+        if state.plan is None:
+            return Reply(intent="plan_edit", answer=t["no_plan"])
+        result = tools.edit_plan(state, route.edit)  # type: ignore[arg-type]
+        plan = tools.current_plan(state)
+        assert plan is not None
+        if result.missing_item:
+            return Reply(intent="plan_edit", answer=t["no_item"].format(n=len(plan.items), no=result.no))
+        sep = "; " if route.language == "en" else "；"
+        if result.done:
+            said = sep.join(t[f"edit_{f}"].format(before=b, after=a) for f, b, a in result.done)
+            tools.persist_plan(state, self.settings, result)
+            version = t["plan_version"].format(id=state.plan_id) if state.plan_id else ""
+            lines.append(t["edit_done"].format(no=result.no, subject=result.subject, changes=said) + version)
+        for _f, wanted, latest, rule in result.refused:
+            lines.append(t["edit_refused"].format(no=result.no, wanted=wanted, latest=latest, rule=rule))
+        if not result.done and not result.refused:
+            lines.append(t["edit_nothing"].format(no=result.no))
+        return Reply(intent="plan_edit", answer="\n".join(lines), plan=plan.to_contract() if result.done else None)
+
+    def _cases(self, route, state, message, t, lines, changes) -> Reply:
+        scheme = tools.scheme_of(state)
+        en = route.language == "en"
+        cid = self.case_topic(route, state)
+        query = message
+        if cid:
+            c = scheme.criteria[cid]
+            entry = state.assessment.get("criteria", {}).get(cid, {})
+            said = f"{format_number(entry['kpi'])}{c.unit_symbol}" if entry.get("kpi") is not None else ""
+            texts = [f["text"] for f in state.assessment.get("findings", []) if f["criterion"] == cid and f.get("text")]
+            query = " ".join([c.name + said, *texts, message])
+        hits = tools.similar_cases(query, self.settings, criterion=cid)
+        if not hits and cid:
+            hits = tools.similar_cases(query, self.settings)
+        if not hits:
+            lines.append(t["cases_none"])
+            return Reply(intent="cases", answer="\n".join(lines))
+        topic = f"{cid} {scheme.criteria[cid].name_en if en else scheme.criteria[cid].name}" if cid else t["cases_topic_default"]
+        lines.append(t["cases_intro"].format(topic=topic))
+        past = tools.guidance(self.settings).past
+        for n, h in enumerate(hits, 1):
+            pf = past.get(h.locator)
+            if pf is None:
+                lines.append(f"[{n}] {h.locator}：{_cut(h.text, 160)}")
+                continue
+            c = scheme.criteria[pf.criterion]
+            lines.append(t["case_item"].format(n=n, id=pf.id, industry=pf.industry, severity=t["severity_names"][pf.severity],
+                                               cid=pf.criterion, name=c.name, name_en=c.name_en, finding=_cut(pf.finding, 140),
+                                               action=_cut(pf.action, 120), outcome=_cut(pf.outcome, 100)))
+        return Reply(intent="cases", answer="\n".join(lines), citations=[h.citation() for h in hits], covered=True)
+
+    def case_topic(self, route: Route, state: ConversationState) -> str | None:
+        """The criterion to find cases about: named in the message, else the last talked about, else the first gap."""
+        if route.extraction.mentioned:
+            return route.extraction.mentioned[0]
+        if state.focus:
+            return state.focus[-1]
+        gap = (state.grade or {}).get("gap") or {}
+        changes = gap.get("changes") or []
+        return changes[0]["criterion"] if changes else None
+
+    def _refuse_override(self, route, state, message, t, lines, changes) -> Reply:
+        result = tools.grade_now(state)
+        prov = t["provisional"] if result.provisional else ""
+        lines.append(t["override"].format(scheme=result.scheme, grade=result.grade, grade_en=result.grade_id,
+                                          provisional=prov, overall=_score(result.overall), rule=result.decided_by))
+        return Reply(intent="refuse_override", answer="\n".join(lines), grade=state.grade)
+
+    def _help(self, route, state, message, t, lines, changes) -> Reply:
+        return Reply(intent="help", answer="\n".join([*lines, t["help"]]))
+
+    def _question(self, route, state, message, t, lines, changes) -> Reply:
+        hits = search(message, settings=self.settings)
+        if not is_covered(hits, self.settings, english=is_english(message)):
+            return self._out_of_scope(route, state, message, t, lines, changes)
+        ans = compose(message, hits, self.settings)
+        lines.append(ans.answer)
+        return Reply(intent="question", answer="\n".join(lines), citations=ans.citations, covered=True)
+
+    def _out_of_scope(self, route, state, message, t, lines, changes) -> Reply:
+        return Reply(intent="out_of_scope", answer="\n".join([*lines, t["out_of_scope"]]), covered=False)

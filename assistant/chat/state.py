@@ -1,0 +1,183 @@
+"""The state a conversation keeps: the assessment built so far, the latest grade, the draft plan, the language.
+
+The assessment is kept in the contract's shape (CONTRACTS.md). A criterion the user gave evidence for but no
+level or KPI value yet is kept too, and left out of what is graded until it has one (`gradeable`).
+
+>>> s = ConversationState()
+>>> s.assessment["criteria"]["D1.1"] = {"evidence": ["售后服务手册"]}
+>>> gradeable(s.assessment)["criteria"]
+{}
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.chat.extract import Extraction
+from assistant.errors import BadInput
+from assistant.rules import (
+    Assessment,
+    GradeResult,
+    grade,
+    load_scheme,
+    validate_assessment,
+)
+
+
+class Turn(BaseModel):
+    """One exchange, as kept in the history."""
+
+    turn: int
+    user: str
+    intent: str
+    answer: str
+    writer: str = "offline"
+    note: str | None = None
+
+
+class ConversationState(BaseModel):
+    """Everything a conversation remembers; saved as JSON after every turn."""
+
+    id: int | None = None
+    language: Literal["zh", "en"] = "zh"
+    assessment: dict[str, Any] = Field(default_factory=lambda: {"criteria": {}})
+    grade: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None  # Plan.model_dump(mode="json")
+    plan_id: int | None = None
+    plan_stale: bool = False
+    turns: int = 0
+    history: list[Turn] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list)  # criteria talked about, most recent last
+    asked: str | None = None  # the criterion the assistant last asked about
+
+    # --- the assessment
+
+    def graded_assessment(self) -> Assessment:
+        """The assessment as the rule layer sees it (entries without a level or KPI left out)."""
+        return validate_assessment(gradeable(self.assessment), source="conversation")
+
+    def grade_result(self, target: str | None = None) -> GradeResult:
+        a = self.graded_assessment()
+        return grade(a, load_scheme(a.scheme), target=target)
+
+    def pending(self) -> list[str]:
+        """Criteria with evidence but no level or KPI value yet."""
+        return [cid for cid, e in self.assessment.get("criteria", {}).items() if e.get("level") is None and e.get("kpi") is None]
+
+    def remember(self, criteria: list[str]) -> None:
+        for cid in criteria:
+            if cid in self.focus:
+                self.focus.remove(cid)
+            self.focus.append(cid)
+        del self.focus[:-8]
+
+    def apply(self, ex: Extraction) -> tuple[list[dict[str, Any]], list[str]]:
+        """Apply what a message stated. Returns (changes made, problems); a change the scheme rejects is not kept."""
+        changes: list[dict[str, Any]] = []
+        problems: list[str] = list(ex.problems)
+        crit = self.assessment.setdefault("criteria", {})
+
+        def attempt(change: dict[str, Any], mutate) -> None:
+            before = copy.deepcopy(self.assessment)
+            mutate()
+            try:
+                validate_assessment(gradeable(self.assessment), source="conversation")
+            except BadInput as exc:
+                self.assessment = before
+                problems.append(str(exc).removeprefix("conversation: "))
+                return
+            changes.append(change)
+
+        for k in ex.kpis:
+            def set_kpi(k=k):
+                crit.setdefault(k.criterion, {})["kpi"] = k.value
+            attempt({"kind": "kpi", "criterion": k.criterion, "value": k.value, "said": k.said}, set_kpi)
+        for lv in ex.levels:
+            def set_level(lv=lv):
+                crit.setdefault(lv.criterion, {})["level"] = lv.level
+            attempt({"kind": "level", "criterion": lv.criterion, "value": lv.level, "said": lv.said}, set_level)
+        for ev in ex.evidence:
+            entry = crit.setdefault(ev.criterion, {})
+            items = entry.setdefault("evidence", [])
+            if ev.item in items:
+                continue
+            items.append(ev.item)
+            changes.append({"kind": "evidence", "criterion": ev.criterion, "value": ev.item, "count": len(items)})
+        findings = self.assessment.setdefault("findings", [])
+        for f in ex.findings:
+            if f.criterion is None:
+                problems.append(f"审核发现“{f.text}”没有指明准则（如D2.1），未记录")
+                continue
+            fid = f.id or _next_finding_id(findings)
+            if any(x["id"] == fid for x in findings):
+                problems.append(f"审核发现{fid}已存在，未重复记录")
+                continue
+            new = {"id": fid, "criterion": f.criterion, "severity": f.severity, "status": "open", "text": f.text}
+            attempt({"kind": "finding", "criterion": f.criterion, "value": fid, "severity": f.severity},
+                    lambda new=new: findings.append(new))
+        for fid in ex.closed_findings:
+            match = next((x for x in findings if x["id"] == fid), None)
+            if match is None:
+                problems.append(f"没有编号为{fid}的审核发现")
+            elif match["status"] != "closed":
+                match["status"] = "closed"
+                changes.append({"kind": "finding_closed", "criterion": match["criterion"], "value": fid})
+        if not findings:
+            self.assessment.pop("findings", None)
+        for key, value in ex.declarations.items():
+            decl = self.assessment.setdefault("declarations", {})
+            if decl.get(key) != value:
+                decl[key] = value
+                changes.append({"kind": "declaration", "criterion": None, "key": key, "value": value})
+        for key, value in ex.dates.items():
+            self.assessment[key] = value.isoformat()
+            changes.append({"kind": "date", "criterion": None, "key": key, "value": value.isoformat()})
+        if changes and self.plan is not None:
+            self.plan_stale = True
+        self.remember([c["criterion"] for c in changes if c.get("criterion")])
+        return changes, problems
+
+
+def _next_finding_id(findings: list[dict[str, Any]]) -> str:
+    n = 1
+    ids = {f["id"] for f in findings}
+    while f"F{n}" in ids:
+        n += 1
+    return f"F{n}"
+
+
+def gradeable(draft: dict[str, Any]) -> dict[str, Any]:
+    """The draft assessment without criteria that have no level and no KPI value yet: what `grade` is given."""
+    out = copy.deepcopy(draft)
+    out["criteria"] = {cid: e for cid, e in (draft.get("criteria") or {}).items()
+                       if e.get("level") is not None or e.get("kpi") is not None}
+    for key, value in list(out.items()):
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+    return out
+
+
+class Reply(BaseModel):
+    """What one turn produced: the `chat --json` fields, and how it was written."""
+
+    intent: str
+    answer: str
+    citations: list[dict[str, Any]] = Field(default_factory=list)
+    grade: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None
+    writer: str = "offline"
+    note: str | None = None
+    covered: bool | None = None
+    changes: list[dict[str, Any]] = Field(default_factory=list)
+
+    def contract(self, turn: int) -> dict[str, Any]:
+        out: dict[str, Any] = {"turn": turn, "intent": self.intent, "answer": self.answer, "citations": self.citations}
+        if self.grade is not None:
+            out["grade"] = self.grade
+        if self.plan is not None:
+            out["plan"] = self.plan
+        return out

@@ -1,0 +1,99 @@
+"""Saved conversations: a `conversations` table in the plans database, one row per conversation, resumable by ID.
+
+>>> from assistant.chat.state import ConversationState
+>>> store = ConversationStore("sqlite://")
+>>> cid = store.create(ConversationState())
+>>> store.load(cid).id == cid
+True
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import ValidationError
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from assistant.chat.state import ConversationState
+from assistant.errors import BadInput
+from assistant.plans.store import Base, Store, _now
+from assistant.settings import Settings, get_settings
+
+
+class ConversationRow(Base):
+    """One conversation: its whole state as JSON, and the plan it drafted (if any)."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), nullable=True)
+    state: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ConversationStore:
+    """Create, save and load conversations in the assistant's database (`Store`'s engine and error handling)."""
+
+    def __init__(self, url: str) -> None:
+        self.store = Store(url, create=True)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> ConversationStore:
+        return cls((settings or get_settings()).effective_database_url)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def create(self, state: ConversationState) -> int:
+        with self.store._errors(), self.store._sessions.begin() as s:
+            row = ConversationRow(state="{}", language=state.language)
+            s.add(row)
+            s.flush()
+            state.id = row.id
+            row.state = state.model_dump_json()
+            return row.id
+
+    def save(self, state: ConversationState) -> None:
+        if state.id is None:
+            self.create(state)
+            return
+        title = next((h.user for h in state.history), "")[:200]
+        with self.store._errors(), self.store._sessions.begin() as s:
+            row = s.get(ConversationRow, state.id)
+            if row is None:
+                raise BadInput(f"no conversation {state.id} in the database", where="chat --resume")
+            row.state = state.model_dump_json()
+            row.title, row.language, row.turns, row.plan_id = title, state.language, state.turns, state.plan_id
+            row.updated_at = _now()
+
+    def load(self, conversation_id: int) -> ConversationState:
+        with self.store._errors(), self.store._sessions.begin() as s:
+            row = s.get(ConversationRow, conversation_id)
+            if row is None:
+                known = s.execute(select(ConversationRow.id).order_by(ConversationRow.id.desc()).limit(10)).scalars().all()
+                hint = f"recent conversations: {', '.join(map(str, known))}" if known else "no conversation has been saved yet"
+                raise BadInput(f"no conversation {conversation_id} ({hint})", where="chat --resume")
+            content = row.state
+        try:
+            state = ConversationState.model_validate_json(content)
+        except ValidationError as exc:
+            raise BadInput(f"the saved conversation is not valid ({exc.errors()[0]['msg']})",
+                           where=f"conversation {conversation_id}") from None
+        state.id = conversation_id
+        return state
+
+    def latest(self) -> int | None:
+        with self.store._errors(), self.store._sessions.begin() as s:
+            return s.execute(select(ConversationRow.id).order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
+                             .limit(1)).scalar_one_or_none()
+
+    def listing(self, limit: int = 20) -> list[tuple[int, str, int, datetime]]:
+        with self.store._errors(), self.store._sessions.begin() as s:
+            rows = s.execute(select(ConversationRow.id, ConversationRow.title, ConversationRow.turns, ConversationRow.updated_at)
+                             .order_by(ConversationRow.id.desc()).limit(limit)).all()
+            return [tuple(r) for r in rows]  # type: ignore[misc]
