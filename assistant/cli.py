@@ -86,9 +86,25 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--certified-on", metavar="YYYY-MM-DD", help="certification date (default: the plan's, if saved with one)")
     pl.add_argument("--json", action="store_true", help="print JSON")
 
-    sp = cmd("eval", "assistant.evaluation:run_cli", "评测: score answers on QA datasets (hit@k, MRR, nDCG, citations, not-covered)")
-    sp.add_argument("--dataset", metavar="FILE", help="JSON-lines QA items; default: the project's suite in evals/")
-    sp.add_argument("--json", action="store_true", help="print the contract JSON")
+    sp = cmd("chat", "assistant.chat.cli:run_chat", "对话: a conversation that records your situation, grades it, shows the gap, drafts plans")
+    sp.add_argument("--json", action="store_true", help="read one message per line on stdin, print one JSON object per turn")
+    sp.add_argument("--resume", metavar="ID", help="continue a saved conversation (its number, or 'last')")
+    sp.add_argument("--new", action="store_true", help="start a new conversation (the default)")
+    sp.add_argument("--list", action="store_true", help="list saved conversations")
+
+    sp = cmd("eval", "assistant.evals.cli:run_cli",
+             "评测: the offline suite (QA, grading, plans, anonymisation, safety, conversations), report, compare, gate")
+    sp.add_argument("--dataset", metavar="FILE", help="score one JSON-lines QA dataset (the contract); default: the suites in evals/")
+    sp.add_argument("--json", action="store_true", help="print JSON (with --dataset exactly {items, metrics})")
+    sp.add_argument("--suite", metavar="NAME[,NAME]",
+                    help="only these suites: qa, grading, plans, anonymization, safety, conversations (default: all)")
+    sp.add_argument("--baseline", action="store_true",
+                    help="run the QA items through the LangChain baseline (Chroma + all-MiniLM-L6-v2, no BM25) too; "
+                         "the suite does so by default when the eval and st extras are installed")
+    sp.add_argument("--no-baseline", action="store_true", help="leave the baseline out of the suite run")
+    sp.add_argument("--report", metavar="DIR", help="where the timestamped report goes (default evals/reports/)")
+    sp.add_argument("--compare", nargs=2, metavar=("A", "B"), help="metric deltas between two saved runs (folders or JSON)")
+    sp.add_argument("--gate", action="store_true", help="exit 1 with a table when a metric is below evals/thresholds.yaml")
     return p
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     not_covered_bm25: float = Field(3.0, description="Best BM25 score below which coverage is doubtful.")
     not_covered_dense_en: float = Field(0.81, description="not_covered_dense for English questions.")
     not_covered_bm25_en: float = Field(0.5, description="not_covered_bm25 for English questions.")
+
+    # Chat answer writer: "none" is the deterministic offline writer; the others reach a model through LangChain.
+    llm_provider: Literal["none", "openai", "ollama", "llamacpp"] = Field(
+        "none", description="none (offline), openai (any OpenAI-compatible endpoint), ollama, llamacpp (local GGUF)."
+    )
+    llm_base_url: str | None = Field(None, description="Endpoint of the openai/ollama provider, e.g. http://127.0.0.1:8080/v1.")
+    llm_model: str = Field("local-model", description="Model name sent to the endpoint (ignored by llamacpp).")
+    llm_api_key: SecretStr | None = Field(None, description="API key of the openai provider (local servers need none).")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Time-out of one model call; past it the offline answer is used.")
+    llm_gguf_path: Path | None = Field(None, description="GGUF model file of the llamacpp provider.")
 
     @classmethod
     def settings_customise_sources(

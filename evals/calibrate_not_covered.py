@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.evaluation import EVALS_DIR, load_dataset  # noqa: E402
+from assistant.evals.data import EVALS_DIR  # noqa: E402
+from assistant.evals.qa import load_dataset  # noqa: E402
 from assistant.retrieval.hybrid import search  # noqa: E402
 from assistant.retrieval.ingest import ensure_index  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
