@@ -49,12 +49,21 @@ def load_jsonl(path: Path, required: Sequence[str] = ("id",)) -> list[dict]:
 
 @contextmanager
 def scratch_copy(settings: Settings) -> Iterator[Settings]:
-    """Settings on a temporary copy of the data directory (index included, databases left out), removed after:
-    suites that import findings or save conversations must not touch the user's data."""
+    """Settings on a temporary copy of the index part of the data directory, removed after: suites that import
+    findings or save conversations must not touch the user's data. Only the index, the imported findings and
+    the tokenizer cache are copied (the data directory may also hold databases and model files of gigabytes)."""
+    from assistant.retrieval.store import BM25_DIR, MANIFEST
+
     tmp = Path(tempfile.mkdtemp(prefix="eval-data-"))
     try:
         data = tmp / "data"
-        shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("*.db", "*.db-*", "reports"))
+        data.mkdir()
+        for name in (MANIFEST, BM25_DIR, settings.chroma_dir.name, settings.imported_findings.name, "cache"):
+            src = settings.data_dir / name
+            if src.is_dir():
+                shutil.copytree(src, data / name)
+            elif src.is_file():
+                shutil.copy2(src, data / name)
         yield settings.model_copy(update={"data_dir": data})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
