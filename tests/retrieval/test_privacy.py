@@ -28,8 +28,11 @@ def test_imported_findings_leave_no_identifier_in_the_stored_index(index_setting
     assert f"{len(cases)}条已匿名化导入" in result.stdout
 
     identifiers = {ident for case in cases for ident in case["must_remove"]}
-    # jieba's dictionary cache lists common names by design; it holds no data of ours.
-    stored = b"".join(p.read_bytes() for p in data.rglob("*") if p.is_file() and p.parent.name != "cache")
+    # Everything the index is made of: Chroma's files, the BM25 index and the stored findings. (The plans and
+    # conversations database holds what users typed themselves, and jieba's cache is its dictionary.)
+    index_files = [*(data / "chroma").rglob("*"), *(data / "bm25").rglob("*"), data / "imported_findings.jsonl"]
+    stored = b"".join(p.read_bytes() for p in index_files if p.is_file())
+    assert len(stored) > 1_000_000
     leaked = sorted(ident for ident in identifiers if ident.encode("utf-8") in stored)
     assert leaked == []
 
