@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.answer import Answer, answer_question
 from assistant.errors import BadInput
+from assistant.evals.data import load_jsonl
 from assistant.evals.metrics import (
     cited_numbers,
     contains,
@@ -53,31 +53,18 @@ class QAItem(BaseModel):
 
 def load_dataset(path: Path) -> list[QAItem]:
     """JSON-lines QA items; any problem is BadInput naming the file and line."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read the dataset ({exc.__class__.__name__})", where=str(path)) from None
     items: list[QAItem] = []
-    seen: set[str] = set()
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for obj in load_jsonl(path, required=()):
+        where = obj.pop("_where")
         try:
-            item = QAItem.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"not valid JSON ({exc.msg})", where=f"{path}:{lineno}") from None
+            item = QAItem.model_validate(obj)
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(map(str, err["loc"])) or "item"
-            raise BadInput(f"{field}: {err['msg']}", where=f"{path}:{lineno}") from None
+            raise BadInput(f"{field}: {err['msg']}", where=where) from None
         if not item.not_covered and not item.evidence:
-            raise BadInput("expected_evidence is required unless not_covered is true", where=f"{path}:{lineno}")
-        if item.id in seen:
-            raise BadInput(f"duplicate id '{item.id}'", where=f"{path}:{lineno}")
-        seen.add(item.id)
+            raise BadInput("expected_evidence is required unless not_covered is true", where=where)
         items.append(item)
-    if not items:
-        raise BadInput("the dataset has no items", where=str(path))
     return items
 
 
