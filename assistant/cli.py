@@ -86,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--certified-on", metavar="YYYY-MM-DD", help="certification date (default: the plan's, if saved with one)")
     pl.add_argument("--json", action="store_true", help="print JSON")
 
+    sp = cmd("web", "assistant.web.cli:run_web", "网页: the web app (chat, self-assessment, grade report, plan) on 127.0.0.1")
+    sp.add_argument("--host", help="address to listen on (default: setting web_host, 127.0.0.1); others need a password")
+    sp.add_argument("--port", type=int, help="port (default: setting web_port, 7860)")
+
     sp = cmd("chat", "assistant.chat.cli:run_chat", "对话: a conversation that records your situation, grades it, shows the gap, drafts plans")
     sp.add_argument("--json", action="store_true", help="read one message per line on stdin, print one JSON object per turn")
     sp.add_argument("--resume", metavar="ID", help="continue a saved conversation (its number, or 'last')")

@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, description="Time-out of one model call; past it the offline answer is used.")
     llm_gguf_path: Path | None = Field(None, description="GGUF model file of the llamacpp provider.")
 
+    # Web app (`web`): loopback by default; any other address needs a password.
+    web_host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    web_port: int = Field(7860, ge=1, le=65535, description="Port of the web app.")
+    web_user: str = Field("admin", min_length=1, description="User name asked for when a password is set.")
+    web_password: SecretStr | None = Field(None, description="Password of the web app; required off loopback.")
+    web_max_upload_kb: int = Field(1024, ge=1, description="Largest assessment file the web app accepts, in KiB.")
+    web_concurrency: int = Field(4, ge=1, le=64, description="Web requests served at once (2 cores: a few).")
+
     @classmethod
     def settings_customise_sources(
         cls,

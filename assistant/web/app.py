@@ -1,0 +1,478 @@
+"""The gradio web app: 对话, 自评, 评级报告 and 整改计划 pages over one state per browser session.
+
+Each browser session gets its own `WebSession` (in a `gr.State`), created when the page loads; every page reads
+and changes that session only. The chat and the self-assessment form change the same assessment: after a chat
+turn the form shows what the chat recorded, and a form change re-grades at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.errors import BadInput
+from assistant.plans.models import STATUS_ZH
+from assistant.rules import load_scheme
+from assistant.settings import Settings
+from assistant.web import views
+from assistant.web.session import UPLOAD_SUFFIXES, WebSession
+
+EXAMPLES = [
+    "监督审核多久一次？",
+    "我们客户满意度88%，投诉首次响应平均36小时，能过吗？",
+    "我们有售后服务手册和维修作业规范，服务组织健全",
+    "离优秀还差什么？",
+    "帮我起草整改计划",
+    "有没有类似的案例？",
+    "What happens if a major nonconformity is not closed?",
+]
+
+CSS = """
+.grade-badge{border:3px solid #999;border-radius:12px;padding:12px 16px;text-align:center;background:#fff}
+.grade-label{font-size:13px;color:#666}
+.grade-value{font-size:30px;font-weight:700;line-height:1.3}
+.grade-provisional{font-size:15px;font-weight:400;margin-left:4px}
+.grade-sub{font-size:12px;color:#555}
+.crit-name{padding-top:6px}
+.crit-name p{margin:0;font-size:14px}
+.bad-input{color:#b03a2e;font-weight:600}
+.ok-note{color:#1e8449}
+.side-panel{position:sticky;top:12px;align-self:flex-start}
+"""
+
+LEVEL_UNSET = "（未填）"
+HIDE: dict[str, Any] = {"api_visibility": "undocumented"}  # page events: callable, but not listed as the app's API
+
+
+def _err(exc: BadInput) -> str:
+    """A bad-input message shown on the page: the CLI's wording (`错误 error: WHERE: WHAT`)."""
+    return f'<div class="bad-input">错误 error: {exc}</div>'
+
+
+def _ok(text: str) -> str:
+    return f'<div class="ok-note">{text}</div>'
+
+
+class WebApp:
+    """Builds the Blocks and holds what all sessions share: settings, scheme, the conversation store, the file area."""
+
+    def __init__(self, settings: Settings, *, max_upload_bytes: int = 1_000_000) -> None:
+        from assistant.chat.store import ConversationStore
+
+        self.settings = settings
+        self.max_upload_bytes = max_upload_bytes
+        self.scheme = load_scheme(None, settings.knowledge_dir)
+        self.store = ConversationStore.open(settings)
+        self.files = Path(tempfile.gettempdir()) / f"shouhou-web-{uuid.uuid4().hex[:8]}"
+        self.files.mkdir(parents=True, exist_ok=True)
+        self.level_choices = [LEVEL_UNSET] + [f"L{lv.level} {lv.name}" for lv in self.scheme.levels]
+        self.severity_choices = [(s.name, sid) for sid, s in self.scheme.severities.items()]
+
+    # --- sessions ------------------------------------------------------------------------------
+
+    def new_session(self) -> WebSession:
+        return WebSession(self.settings, self.store)
+
+    def _dir(self, sess: WebSession) -> Path:
+        d = self.files / str(id(sess))
+        d.mkdir(exist_ok=True)
+        return d
+
+    def drop_session(self, sess: WebSession | None) -> None:
+        if sess is not None:
+            shutil.rmtree(self.files / str(id(sess)), ignore_errors=True)
+
+    # --- shared views ----------------------------------------------------------------------------
+
+    def badge(self, sess: WebSession) -> str:
+        if not sess.state.assessment.get("criteria") and not sess.state.assessment.get("findings"):
+            return views.badge_html(None)
+        return views.badge_html(sess.grade())
+
+    def status_line(self, sess: WebSession) -> str:
+        a = sess.assessment
+        filled = sum(1 for e in a.get("criteria", {}).values() if e.get("level") is not None or e.get("kpi") is not None)
+        findings = a.get("findings") or []
+        open_ = sum(f.get("status") == "open" for f in findings)
+        text = f"已填写 {filled}/{len(self.scheme.criteria)} 项准则 · 审核发现 {len(findings)} 项（未关闭 {open_}）"
+        if sess.state.id is not None:
+            text += f" · 对话编号 #{sess.state.id}"
+        return text
+
+    def level_value(self, level: int | None) -> str:
+        return LEVEL_UNSET if level is None else self.level_choices[level + 1]
+
+    def form_values(self, sess: WebSession) -> list[Any]:
+        """Values of every criterion field in form order, then the declarations, dates, enterprise and findings."""
+        crit = sess.assessment.get("criteria", {})
+        out: list[Any] = []
+        for c in self.scheme.criteria.values():
+            e = crit.get(c.id, {})
+            out.append(e.get("kpi") if c.is_kpi else self.level_value(e.get("level")))
+            out.append("\n".join(e.get("evidence", [])))
+        decl = {k: d.default for k, d in self.scheme.declarations.items()} | sess.assessment.get("declarations", {})
+        out += [bool(decl[k]) for k in self.scheme.declarations]
+        out += [sess.assessment.get("assessed_on") or "", sess.assessment.get("next_audit") or ""]
+        ent = sess.assessment.get("enterprise") or {}
+        out += [ent.get("name") or "", ent.get("industry") or ""]
+        out.append(views.findings_frame(sess.findings()))
+        out.append(gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
+        out.append(self.assessment_file(sess))
+        return out
+
+    def assessment_file(self, sess: WebSession) -> str:
+        path = self._dir(sess) / "assessment.yaml"
+        path.write_text(sess.dump("yaml"), encoding="utf-8")
+        return str(path)
+
+    # --- handlers: chat ----------------------------------------------------------------------------
+
+    def respond(self, message: str, history: list[dict[str, Any]], sess: WebSession | None):
+        """Stream one chat turn: the user's message at once, then the answer piece by piece, then its citations."""
+        if sess is None:  # an API client (gradio_client) does not run the page's load event
+            sess = self.new_session()
+        message = (message or "").strip()
+        if not message:
+            yield history, "", gr.skip(), gr.skip(), sess
+            return
+        history = list(history or []) + [{"role": "user", "content": message}]
+        yield history, "", gr.skip(), gr.skip(), sess
+        try:
+            with sess.lock:
+                out = sess.chat(message)
+        except BadInput as exc:
+            history.append({"role": "assistant", "content": f"⚠️ 错误 error: {exc}"})
+            yield history, "", gr.skip(), gr.skip(), sess
+            return
+        answer = out["answer"]
+        if out.get("note"):
+            answer += f"\n\n*{out['note']}*"
+        history.append({"role": "assistant", "content": ""})
+        for piece in _pieces(answer):
+            history[-1] = {"role": "assistant", "content": history[-1]["content"] + piece}
+            yield history, "", gr.skip(), gr.skip(), sess
+        history += views.citation_messages(out["citations"])
+        with sess.lock:
+            badge, status = self.badge(sess), self.status_line(sess)
+        yield history, "", badge, status, sess
+
+    # --- handlers: form -----------------------------------------------------------------------------
+
+    def _form_change(self, sess: WebSession, change) -> tuple[str, str, str]:
+        with sess.lock:
+            try:
+                change()
+            except BadInput as exc:
+                return self.badge(sess), self.status_line(sess), _err(exc)
+            return self.badge(sess), self.status_line(sess), ""
+
+    def on_level(self, cid: str, value: str | None, sess: WebSession):
+        level = None if not value or value == LEVEL_UNSET else self.level_choices.index(value) - 1
+        return self._form_change(sess, lambda: sess.set_criterion(cid, level=level,
+                                                                  kpi=sess.assessment.get("criteria", {}).get(cid, {}).get("kpi")))
+
+    def on_kpi(self, cid: str, value: float | None, sess: WebSession):
+        def change():
+            entry = sess.assessment.get("criteria", {}).get(cid, {})
+            sess.set_criterion(cid, level=entry.get("level"), kpi=None if value is None else float(value))
+        return self._form_change(sess, change)
+
+    def on_evidence(self, cid: str, text: str, sess: WebSession):
+        def change():
+            entry = sess.assessment.get("criteria", {}).get(cid, {})
+            sess.set_criterion(cid, level=entry.get("level"), kpi=entry.get("kpi"), evidence=(text or "").splitlines())
+        return self._form_change(sess, change)
+
+    def on_declaration(self, key: str, value: bool, sess: WebSession):
+        return self._form_change(sess, lambda: sess.set_declaration(key, value))
+
+    def on_meta(self, assessed_on: str, next_audit: str, name: str, industry: str, sess: WebSession):
+        def change():
+            sess.set_dates(assessed_on, next_audit)
+            sess.set_enterprise(name, industry)
+        return self._form_change(sess, change)
+
+    def on_add_finding(self, criterion: str, severity: str, text: str, raised_on: str, sess: WebSession):
+        badge, status, msg = self._form_change(sess, lambda: sess.add_finding(criterion, severity, text, raised_on))
+        return (badge, status, msg, views.findings_frame(sess.findings()),
+                gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
+
+    def on_edit_findings(self, table, sess: WebSession):
+        rows = table.to_dict("records") if hasattr(table, "to_dict") else []
+        badge, status, msg = self._form_change(sess, lambda: sess.replace_findings(rows))
+        return (badge, status, msg, views.findings_frame(sess.findings()),
+                gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
+
+    def on_close_finding(self, fid: str | None, sess: WebSession):
+        if not fid:
+            return (self.badge(sess), self.status_line(sess), _err(BadInput("choose a finding to close", where="审核发现")),
+                    gr.skip(), gr.skip())
+        badge, status, msg = self._form_change(sess, lambda: sess.close_finding(fid))
+        return (badge, status, msg or _ok(f"已关闭 {fid}"), views.findings_frame(sess.findings()),
+                gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
+
+    def on_upload(self, path: str | None, sess: WebSession):
+        if not path:
+            return [gr.skip()] * (len(self.form_outputs)) + [gr.skip(), gr.skip(), gr.skip()]
+        name = Path(path).name
+        with sess.lock:
+            try:
+                sess.load_file(path, shown_name=name, max_bytes=self.max_upload_bytes)
+                msg = _ok(f"已读入 {name}")
+            except BadInput as exc:
+                return [gr.skip()] * len(self.form_outputs) + [self.badge(sess), self.status_line(sess), _err(exc)]
+            return self.form_values(sess) + [self.badge(sess), self.status_line(sess), msg]
+
+    def refresh_form(self, sess: WebSession):
+        with sess.lock:
+            return self.form_values(sess)
+
+    # --- handlers: report ------------------------------------------------------------------------------
+
+    def report(self, target: str | None, sess: WebSession):
+        with sess.lock:
+            if not sess.assessment.get("criteria") and not sess.assessment.get("findings"):
+                empty = "还没有自评数据。在“对话”中说出贵公司的情况，或在“自评”页填写、上传自评文件。"
+                return empty, None, None
+            result = sess.grade(target or None)
+            scheme = result.scheme_model
+            return (views.report_markdown(result, scheme), views.radar_figure(result, scheme),
+                    views.gap_figure(result, scheme))
+
+    # --- handlers: plan ----------------------------------------------------------------------------------
+
+    def plan_view(self, sess: WebSession, certified_on: str | None = None, message: str = ""):
+        plan = sess.plan()
+        calendar = None
+        files: list[Any] = [None, None, None]
+        if plan is not None:
+            from assistant.plans.calendar import plan_calendar
+            from assistant.plans.export import to_docx, to_markdown, to_xlsx
+
+            try:
+                day = date.fromisoformat(certified_on) if certified_on else (plan.certified_on or plan.plan_date)
+            except ValueError:
+                message = _err(BadInput(f"{certified_on!r} is not a date like 2026-06-30", where="获证日期"))
+                day = plan.certified_on or plan.plan_date
+            calendar = plan_calendar(plan, day, load_scheme(plan.scheme, self.settings.knowledge_dir))
+            d = self._dir(sess)
+            stem = f"整改计划-{plan.plan_date.isoformat()}"
+            files = [str(to_xlsx(plan, d / f"{stem}.xlsx")), str(to_docx(plan, d / f"{stem}.docx"))]
+            md = d / f"{stem}.md"
+            md.write_text(to_markdown(plan), encoding="utf-8")
+            files.append(str(md))
+            if calendar["warnings"]:
+                message = (message + "<br>" if message else "") + "<br>".join(calendar["warnings"])
+        versions = views.versions_frame(sess.plan_versions())
+        return [views.plan_summary_markdown(plan, sess.state.plan_stale), views.plan_frame(plan), versions,
+                views.timeline_figure(plan, calendar), *[gr.update(value=f, interactive=f is not None) for f in files],
+                message]
+
+    def on_draft(self, target: str, certified_on: str, sess: WebSession):
+        with sess.lock:
+            try:
+                sess.draft_plan(target or None)
+                msg = _ok(f"已起草并保存整改计划（计划编号 {sess.state.plan_id}，版本 1）")
+            except BadInput as exc:
+                msg = _err(exc)
+            return self.plan_view(sess, certified_on, msg) + [self.badge(sess)]
+
+    def on_save_plan(self, table, certified_on: str, sess: WebSession):
+        with sess.lock:
+            plan = sess.plan()
+            if plan is None:
+                return self.plan_view(sess, certified_on, _err(BadInput("draft a plan first", where="整改计划")))
+            done, problems = [], []
+            for ch in views.plan_changes(plan, table):
+                try:
+                    deadline = date.fromisoformat(ch["deadline"]) if "deadline" in ch else None
+                except ValueError:
+                    problems.append(f"第{ch['no']}项：{ch['deadline']!r} 不是日期（如 2026-12-31）")
+                    continue
+                if ch.get("status") and ch["status"] not in STATUS_ZH:
+                    problems.append(f"第{ch['no']}项：状态只能是 {'、'.join(STATUS_ZH.values())}")
+                    continue
+                try:
+                    sess.update_plan_item(ch["no"], owner=ch.get("owner"), deadline=deadline, status=ch.get("status"))
+                    done.append(ch["no"])
+                except BadInput as exc:
+                    problems.append(f"第{ch['no']}项：{exc}")
+            parts = []
+            if done:
+                parts.append(_ok(f"已保存第{'、'.join(map(str, done))}项的修改（新版本）"))
+            if problems:
+                parts.append(_err(BadInput("；".join(problems), where="整改计划")))
+            if not done and not problems:
+                parts.append("没有改动。")
+            return self.plan_view(sess, certified_on, "".join(parts))
+
+    # --- layout -----------------------------------------------------------------------------------------
+
+    def build(self) -> gr.Blocks:
+        with gr.Blocks(title="售后服务成熟度助手", analytics_enabled=False) as demo:
+            sess = gr.State(None, delete_callback=self.drop_session)
+            gr.Markdown("## 售后服务成熟度助手\n帮助企业通过售后服务管理成熟度认证：问规则（带引用）、自评定级、看差距、起草整改计划。"
+                        "评级只由规则引擎按认证方案计算。")
+            with gr.Tabs() as tabs:
+                with gr.Tab("对话", id="chat", elem_id="tab-chat"):
+                    with gr.Row():
+                        with gr.Column(scale=3):
+                            chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", show_label=False,
+                                                 placeholder="您好！可以问我认证规则，或说说贵公司的售后服务情况。",
+                                                 buttons=["copy"], feedback_options=None)
+                            with gr.Row():
+                                msg = gr.Textbox(placeholder="输入问题或情况，回车发送", show_label=False, scale=5,
+                                                 elem_id="chat-input", max_lines=4, submit_btn=False)
+                                send = gr.Button("发送", variant="primary", scale=1, elem_id="chat-send")
+                            gr.Examples(EXAMPLES, inputs=[msg], label="示例问题")
+                        with gr.Column(scale=1, min_width=240, elem_classes=["side-panel"]):
+                            badge_chat = gr.HTML(views.badge_html(None), elem_id="grade-badge-chat")
+                            status_chat = gr.Markdown("", elem_id="status-chat")
+                            gr.Markdown("对话中说的情况会记录到“自评”页，自评页的修改也会用于对话中的评级和整改计划。")
+
+                with gr.Tab("自评", id="form", elem_id="tab-form") as form_tab:
+                    with gr.Row():
+                        with gr.Column(scale=3):
+                            form_msg = gr.HTML("", elem_id="form-message")
+                            with gr.Row():
+                                upload = gr.File(label="上传自评文件（YAML/JSON）", file_types=list(UPLOAD_SUFFIXES),
+                                                 type="filepath", elem_id="upload", height=110)
+                                download = gr.DownloadButton("下载自评文件（YAML）", elem_id="download-assessment")
+                            with gr.Row():
+                                ent_name = gr.Textbox(label="企业名称", elem_id="ent-name")
+                                ent_industry = gr.Textbox(label="行业", elem_id="ent-industry")
+                                assessed_on = gr.Textbox(label="自评日期", placeholder="2026-11-27", elem_id="assessed-on")
+                                next_audit = gr.Textbox(label="下次审核日期", placeholder="2027-03-01", elem_id="next-audit")
+                            crit_inputs: list[tuple[str, Any, Any]] = []
+                            for dim in self.scheme.dimensions.values():
+                                members = self.scheme.criteria_of(dim.id)
+                                with gr.Accordion(f"{dim.id} {dim.name}（权重 {dim.weight:g}）", open=True):
+                                    for c in members:
+                                        with gr.Row(equal_height=True):
+                                            if c.is_kpi:
+                                                better = "越高越好" if c.direction == "higher" else "越低越好"
+                                                gr.Markdown(f"**{c.id} {c.name}**<br>KPI，单位{c.unit_symbol}，{better}",
+                                                            elem_classes=["crit-name"])
+                                                field = gr.Number(label=f"{c.id} KPI值（{c.unit_symbol}）", elem_id=f"kpi-{c.id}",
+                                                                  minimum=float(c.range_min) if c.range_min is not None else None,
+                                                                  maximum=float(c.range_max) if c.range_max is not None else None)
+                                            else:
+                                                gr.Markdown(f"**{c.id} {c.name}**<br>申报等级", elem_classes=["crit-name"])
+                                                field = gr.Dropdown(self.level_choices, value=LEVEL_UNSET,
+                                                                    label=f"{c.id} 成熟度等级", elem_id=f"level-{c.id}")
+                                            evidence = gr.Textbox(label=f"{c.id} 证据（每行一项）", lines=2, max_lines=6,
+                                                                  elem_id=f"evidence-{c.id}", scale=2)
+                                        crit_inputs.append((c.id, field, evidence))
+                            with gr.Accordion("否决项声明", open=True):
+                                decl_boxes = [(k, gr.Checkbox(label=f"{d.name}", value=d.default, elem_id=f"decl-{k}"))
+                                              for k, d in self.scheme.declarations.items()]
+                            with gr.Accordion("审核发现", open=True):
+                                findings_table = gr.Dataframe(
+                                    views.findings_frame([]), headers=views.FINDING_COLUMNS, interactive=True,
+                                    label="审核发现（可直接编辑；status 为 open 或 closed）", elem_id="findings-table",
+                                    wrap=True)
+                                with gr.Row():
+                                    f_crit = gr.Dropdown(list(self.scheme.criteria), label="准则", elem_id="finding-criterion")
+                                    f_sev = gr.Dropdown(self.severity_choices, label="严重程度", elem_id="finding-severity")
+                                    f_date = gr.Textbox(label="提出日期", placeholder="2026-11-20", elem_id="finding-date")
+                                f_text = gr.Textbox(label="发现描述", elem_id="finding-text")
+                                with gr.Row():
+                                    f_add = gr.Button("添加审核发现", elem_id="finding-add")
+                                    f_close_id = gr.Dropdown([], label="关闭审核发现", elem_id="finding-close-id")
+                                    f_close = gr.Button("关闭所选发现", elem_id="finding-close")
+                                    f_save = gr.Button("保存表格修改", elem_id="findings-save")
+                        with gr.Column(scale=1, min_width=240, elem_classes=["side-panel"]):
+                            badge_form = gr.HTML(views.badge_html(None), elem_id="grade-badge-form")
+                            status_form = gr.Markdown("", elem_id="status-form")
+
+                with gr.Tab("评级报告", id="report", elem_id="tab-report") as report_tab:
+                    target_report = gr.Radio([("下一等级", ""), ("合格", "合格"), ("优秀", "优秀")], value="",
+                                             label="差距目标", elem_id="report-target")
+                    with gr.Row():
+                        radar = gr.Plot(label="维度得分", elem_id="radar")
+                        gap_plot = gr.Plot(label="差距", elem_id="gap-chart")
+                    report_md = gr.Markdown(elem_id="report-text")
+
+                with gr.Tab("整改计划", id="plan", elem_id="tab-plan") as plan_tab:
+                    with gr.Row():
+                        target_plan = gr.Radio([("下一等级", ""), ("合格", "合格"), ("优秀", "优秀")], value="",
+                                               label="目标评级", elem_id="plan-target")
+                        certified_on = gr.Textbox(label="获证日期（推算监督审核日期；空则按计划日期）",
+                                                  placeholder="2026-06-30", elem_id="certified-on")
+                        draft_btn = gr.Button("起草整改计划", variant="primary", elem_id="plan-draft")
+                    plan_msg = gr.HTML("", elem_id="plan-message")
+                    plan_summary = gr.Markdown(elem_id="plan-summary")
+                    plan_table = gr.Dataframe(
+                        views.plan_frame(None), headers=views.PLAN_COLUMNS, interactive=True, wrap=True,
+                        label="整改项（可编辑：责任人、完成期限、状态为 待整改/整改中/已关闭）", elem_id="plan-table",
+                        static_columns=[i for i, c in enumerate(views.PLAN_COLUMNS) if c not in views.EDITABLE_PLAN_COLUMNS],
+                        column_widths=["5%", "8%", "12%", "20%", "25%", "9%", "8%", "8%", "5%"])
+                    with gr.Row():
+                        save_plan = gr.Button("保存修改（新版本）", elem_id="plan-save")
+                        xlsx = gr.DownloadButton("导出 Excel", interactive=False, elem_id="export-xlsx")
+                        docx = gr.DownloadButton("导出 Word", interactive=False, elem_id="export-docx")
+                        md = gr.DownloadButton("导出 Markdown", interactive=False, elem_id="export-md")
+                    timeline = gr.Plot(label="时间线", elem_id="timeline")
+                    versions = gr.Dataframe(views.versions_frame([]), label="已保存的版本", interactive=False,
+                                            elem_id="plan-versions")
+
+            # --- wiring
+            fields = [w for _, field, evidence in crit_inputs for w in (field, evidence)]
+            self.form_outputs = [*fields, *[b for _, b in decl_boxes], assessed_on, next_audit, ent_name, ent_industry,
+                                 findings_table, f_close_id, download]
+            changed = [badge_form, status_form, form_msg]
+            demo.load(self.new_session, None, sess, **HIDE)
+
+            chat_out = [chatbot, msg, badge_chat, status_chat, sess]
+            send.click(self.respond, [msg, chatbot, sess], chat_out, api_name="chat", concurrency_limit=8)
+            msg.submit(self.respond, [msg, chatbot, sess], chat_out, concurrency_limit=8, **HIDE)
+
+            for cid, field, evidence in crit_inputs:
+                handler = self.on_kpi if isinstance(field, gr.Number) else self.on_level
+                field.input(functools.partial(handler, cid), [field, sess], changed, show_progress="hidden", **HIDE)
+                evidence.blur(functools.partial(self.on_evidence, cid), [evidence, sess], changed, show_progress="hidden", **HIDE)
+            for key, box in decl_boxes:
+                box.input(functools.partial(self.on_declaration, key), [box, sess], changed, show_progress="hidden", **HIDE)
+            for box in (assessed_on, next_audit, ent_name, ent_industry):
+                box.blur(self.on_meta, [assessed_on, next_audit, ent_name, ent_industry, sess], changed,
+                         show_progress="hidden", **HIDE)
+            finding_out = [*changed, findings_table, f_close_id]
+            f_add.click(self.on_add_finding, [f_crit, f_sev, f_text, f_date, sess], finding_out, **HIDE)
+            f_save.click(self.on_edit_findings, [findings_table, sess], finding_out, **HIDE)
+            f_close.click(self.on_close_finding, [f_close_id, sess], finding_out, **HIDE)
+            upload.upload(self.on_upload, [upload, sess], [*self.form_outputs, badge_form, status_form, form_msg], **HIDE)
+            form_tab.select(self.refresh_form, sess, self.form_outputs, **HIDE).then(
+                self._badges, sess, [badge_form, status_form], **HIDE)
+            tabs.select(self._badges, sess, [badge_chat, status_chat], **HIDE)
+
+            report_out = [report_md, radar, gap_plot]
+            report_tab.select(self.report, [target_report, sess], report_out, **HIDE)
+            target_report.change(self.report, [target_report, sess], report_out, **HIDE)
+
+            plan_out = [plan_summary, plan_table, versions, timeline, xlsx, docx, md, plan_msg]
+            plan_tab.select(lambda s, c: self.plan_view(s, c), [sess, certified_on], plan_out, **HIDE)
+            draft_btn.click(self.on_draft, [target_plan, certified_on, sess], [*plan_out, badge_chat], **HIDE)
+            save_plan.click(self.on_save_plan, [plan_table, certified_on, sess], plan_out, **HIDE)
+            certified_on.submit(lambda s, c: self.plan_view(s, c), [sess, certified_on], plan_out, **HIDE)
+        return demo
+
+    def _badges(self, sess: WebSession):
+        with sess.lock:
+            return self.badge(sess), self.status_line(sess)
+
+
+def _pieces(text: str, parts: int = 8) -> list[str]:
+    """The answer in a few pieces for a streamed display (line by line, at most `parts` pieces)."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) <= 1:
+        step = max(1, -(-len(text) // parts))
+        return [text[i:i + step] for i in range(0, len(text), step)] or [""]
+    size = max(1, -(-len(lines) // parts))
+    return ["".join(lines[i:i + size]) for i in range(0, len(lines), size)]

@@ -1,0 +1,83 @@
+"""`python -m assistant web [--host H] [--port P]`: build the index on first start, then serve the web app."""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import ipaddress
+import socket
+import sys
+
+from assistant.errors import BadInput
+from assistant.settings import Settings, get_settings
+
+
+def is_loopback(host: str) -> bool:
+    """True when only this machine can reach `host` (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_serving(settings: Settings, host: str, port: int) -> None:
+    """Refuse to serve other machines without a password, and a port another program holds."""
+    if not is_loopback(host) and settings.web_password is None:
+        raise BadInput(
+            f"serving on {host} lets other machines reach the app; set a password first "
+            "(ASSISTANT_WEB_PASSWORD=…, user name ASSISTANT_WEB_USER, default admin), or serve on 127.0.0.1",
+            where="web --host")
+    if settings.web_password is not None and len(settings.web_password.get_secret_value()) < 8:
+        raise BadInput("the web password must have at least 8 characters", where="ASSISTANT_WEB_PASSWORD")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise BadInput(f"cannot listen on {host}:{port} ({exc.strerror}); choose another with --port",
+                           where="web") from None
+
+
+def authenticator(settings: Settings):
+    """gradio's auth callable, or None on loopback without a password."""
+    if settings.web_password is None:
+        return None
+    user, password = settings.web_user, settings.web_password.get_secret_value()
+
+    def check(u: str, p: str) -> bool:
+        return hmac.compare_digest(u.encode(), user.encode()) & hmac.compare_digest(p.encode(), password.encode())
+
+    return check
+
+
+def launch(settings: Settings, host: str, port: int, *, block: bool = True):
+    """Build and start the app; returns (demo, url). `block=False` returns at once (tests, load script)."""
+    from assistant.web.app import CSS, WebApp
+
+    app = WebApp(settings, max_upload_bytes=settings.web_max_upload_kb * 1024)
+    demo = app.build()
+    demo.queue(default_concurrency_limit=settings.web_concurrency, max_size=200)
+    _, url, _ = demo.launch(
+        server_name=host, server_port=port, share=False, auth=authenticator(settings),
+        auth_message="售后服务成熟度助手：请输入用户名和密码", max_file_size=settings.web_max_upload_kb * 1024,
+        css=CSS, ssr_mode=False, show_error=False, quiet=True, prevent_thread_lock=not block, inbrowser=False,
+        footer_links=[], mcp_server=False, pwa=False,
+    )
+    return demo, url
+
+
+def run_web(args: argparse.Namespace) -> int:
+    from assistant.retrieval.ingest import ensure_index
+
+    settings = get_settings()
+    host = args.host or settings.web_host
+    port = args.port or settings.web_port
+    check_serving(settings, host, port)
+    ensure_index(settings)
+    shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    print(f"售后服务成熟度助手 web: {shown}  (Ctrl-C 停止)", file=sys.stderr, flush=True)
+    launch(settings, host, port, block=True)
+    return 0

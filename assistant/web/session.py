@@ -1,0 +1,298 @@
+"""One browser session of the web app: the conversation's state, changed from the chat and from the forms alike.
+
+Everything a page shows is read from one `ConversationState` (the assessment, the engine's grade, the draft
+plan), so what the user says in the chat shows in the self-assessment form and the reverse. Every change is
+validated against the scheme before it is kept (a rejected change leaves the state as it was) and saved with the
+conversation in the assistant's database.
+
+>>> from assistant.settings import Settings
+>>> s = WebSession(Settings(database_url="sqlite://"))
+>>> s.set_criterion("D2.1", kpi=36.0)
+>>> s.grade().missing[:2]
+['D1.1', 'D1.2']
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.chat.conversation import Conversation
+from assistant.chat.state import ConversationState, gradeable
+from assistant.errors import BadInput
+from assistant.plans.models import Plan
+from assistant.rules import GradeResult, Scheme, load_scheme, validate_assessment
+from assistant.settings import Settings
+
+UPLOAD_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class WebSession:
+    """The state of one browser session and the operations its pages call.
+
+    `store` is the app's shared conversation store (one database engine for all sessions); without one the
+    session is kept in memory only. The conversation row is created on the first change, so a visitor who only
+    looks around leaves nothing behind.
+    """
+
+    def __init__(self, settings: Settings, store: Any | None = None) -> None:
+        self.settings = settings
+        self.conv = Conversation(settings, save=False)
+        self._store = store
+        self.lock = threading.Lock()  # a browser may fire two events at once (typing in the form while a reply streams)
+
+    # --- state ---------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> ConversationState:
+        return self.conv.state
+
+    @property
+    def assessment(self) -> dict[str, Any]:
+        return self.state.assessment
+
+    @property
+    def scheme(self) -> Scheme:
+        return load_scheme(self.assessment.get("scheme"), self.settings.knowledge_dir)
+
+    def save(self) -> None:
+        if self._store is None:
+            return
+        if self.state.id is None:
+            self._store.create(self.state)
+            self.conv.store = self._store
+        self._store.save(self.state)
+
+    def _change(self, mutate, where: str) -> None:
+        """Apply `mutate` to the assessment; keep it only when the result is a valid assessment of its scheme."""
+        before = copy.deepcopy(self.state.assessment)
+        mutate(self.state.assessment)
+        try:
+            validate_assessment(gradeable(self.state.assessment), source=where, knowledge_dir=self.settings.knowledge_dir)
+        except BadInput:
+            self.state.assessment = before
+            raise
+        if self.state.plan is not None:
+            self.state.plan_stale = True
+        self.state.grade = None
+        self.save()
+
+    # --- chat ----------------------------------------------------------------------------------
+
+    def chat(self, message: str) -> dict[str, Any]:
+        """One chat turn: the `chat --json` object (BadInput for an empty or over-long message)."""
+        if self.state.id is None:
+            self.save()
+        return self.conv.handle(message)
+
+    # --- self-assessment form -------------------------------------------------------------------
+
+    def set_criterion(self, cid: str, *, level: int | None = None, kpi: float | None = None,
+                      evidence: list[str] | None = None) -> None:
+        """Set what the form holds for one criterion (None clears a field; evidence None leaves it)."""
+        if cid not in self.scheme.criteria:
+            raise BadInput(f"unknown criterion {cid!r}", where="自评表")
+
+        def mutate(a: dict[str, Any]) -> None:
+            entry = dict(a.setdefault("criteria", {}).get(cid) or {})
+            for key, value in (("level", level), ("kpi", kpi)):
+                if value is None:
+                    entry.pop(key, None)
+                else:
+                    entry[key] = value
+            if evidence is not None:
+                items = list(dict.fromkeys(e.strip() for e in evidence if e.strip()))
+                if items:
+                    entry["evidence"] = items
+                else:
+                    entry.pop("evidence", None)
+            if entry:
+                a["criteria"][cid] = entry
+            else:
+                a["criteria"].pop(cid, None)
+
+        self._change(mutate, f"自评表 {cid}")
+        self.state.remember([cid])
+
+    def set_declaration(self, key: str, value: bool) -> None:
+        if key not in self.scheme.declarations:
+            raise BadInput(f"unknown declaration {key!r}", where="自评表")
+        self._change(lambda a: a.setdefault("declarations", {}).__setitem__(key, bool(value)), f"自评表 {key}")
+
+    def set_dates(self, assessed_on: str | None, next_audit: str | None) -> None:
+        parsed = {k: _date(v, k) for k, v in (("assessed_on", assessed_on), ("next_audit", next_audit))}
+
+        def mutate(a: dict[str, Any]) -> None:
+            for key, value in parsed.items():
+                if value is None:
+                    a.pop(key, None)
+                else:
+                    a[key] = value.isoformat()
+
+        self._change(mutate, "自评表")
+
+    def set_enterprise(self, name: str | None, industry: str | None) -> None:
+        ent = {k: v.strip() for k, v in (("name", name), ("industry", industry)) if v and v.strip()}
+
+        def mutate(a: dict[str, Any]) -> None:
+            if ent:
+                a["enterprise"] = ent
+            else:
+                a.pop("enterprise", None)
+
+        self._change(mutate, "自评表 enterprise")
+
+    # --- findings --------------------------------------------------------------------------------
+
+    def findings(self) -> list[dict[str, Any]]:
+        return list(self.assessment.get("findings") or [])
+
+    def add_finding(self, criterion: str, severity: str, text: str, raised_on: str | None = None) -> str:
+        if not criterion:
+            raise BadInput("choose the criterion the finding is about", where="审核发现")
+        if not severity:
+            raise BadInput("choose the severity (严重不符合 / 一般不符合 / 观察项)", where="审核发现")
+        ids = {f["id"] for f in self.findings()}
+        n = 1
+        while f"F{n}" in ids:
+            n += 1
+        fid = f"F{n}"
+        new = {"id": fid, "criterion": criterion, "severity": severity, "status": "open", "text": (text or "").strip()}
+        day = _date(raised_on, "raised_on")
+        if day is not None:
+            new["raised_on"] = day.isoformat()
+        self._change(lambda a: a.setdefault("findings", []).append(new), f"审核发现 {fid}")
+        self.state.remember([criterion])
+        return fid
+
+    def replace_findings(self, rows: list[dict[str, Any]]) -> None:
+        """The findings table after the user edited it: every row validated, IDs unique."""
+        clean: list[dict[str, Any]] = []
+        for n, row in enumerate(rows, 1):
+            if not any(str(v or "").strip() for v in row.values()):
+                continue
+            f = {k: (str(v).strip() if v is not None else "") for k, v in row.items()}
+            out = {"id": f.get("id") or f"F{n}", "criterion": f.get("criterion", ""), "severity": f.get("severity", ""),
+                   "status": f.get("status") or "open", "text": f.get("text", "")}
+            day = _date(f.get("raised_on"), f"第{n}行 raised_on")
+            if day is not None:
+                out["raised_on"] = day.isoformat()
+            clean.append(out)
+
+        def mutate(a: dict[str, Any]) -> None:
+            if clean:
+                a["findings"] = clean
+            else:
+                a.pop("findings", None)
+
+        self._change(mutate, "审核发现表")
+
+    def close_finding(self, fid: str) -> None:
+        if not any(f["id"] == fid for f in self.findings()):
+            raise BadInput(f"there is no finding {fid!r}", where="审核发现")
+
+        def mutate(a: dict[str, Any]) -> None:
+            for f in a["findings"]:
+                if f["id"] == fid:
+                    f["status"] = "closed"
+
+        self._change(mutate, f"审核发现 {fid}")
+
+    # --- files -----------------------------------------------------------------------------------
+
+    def load_file(self, path: str | Path, *, shown_name: str | None = None, max_bytes: int | None = None) -> None:
+        """Replace the assessment with an uploaded YAML/JSON file (the same checks and messages as `grade FILE`)."""
+        from assistant.rules import load_assessment
+
+        p = Path(path)
+        name = shown_name or p.name
+        if p.suffix.lower() not in UPLOAD_SUFFIXES:
+            raise BadInput(f"an assessment file must be YAML or JSON ({', '.join(UPLOAD_SUFFIXES)}), not {p.suffix or 'a file without suffix'}",
+                           where=name)
+        if max_bytes is not None and p.exists() and p.stat().st_size > max_bytes:
+            raise BadInput(f"the file has {p.stat().st_size:,} bytes; at most {max_bytes:,}", where=name)
+        try:
+            a = load_assessment(p, knowledge_dir=self.settings.knowledge_dir)
+        except BadInput as exc:
+            raise BadInput(str(exc).removeprefix(f"{p}: "), where=name) from None
+        data = json.loads(a.model_dump_json(exclude_none=True))
+        data["criteria"] = {cid: {k: v for k, v in e.items() if v not in (None, [])} for cid, e in data["criteria"].items()}
+        if not data.get("findings"):
+            data.pop("findings", None)
+        self.state.assessment = data
+        self.state.grade = None
+        if self.state.plan is not None:
+            self.state.plan_stale = True
+        self.save()
+
+    def dump(self, fmt: str = "yaml") -> str:
+        """The assessment as a file `grade FILE` reads."""
+        data = copy.deepcopy(self.assessment)
+        data.setdefault("scheme", self.scheme.version)
+        if fmt == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+    # --- grade, gap, plan -------------------------------------------------------------------------
+
+    def grade(self, target: str | None = None) -> GradeResult:
+        result = self.state.grade_result(target)
+        self.state.grade = result.to_contract()
+        return result
+
+    def plan(self) -> Plan | None:
+        from assistant.chat.tools import current_plan
+
+        return current_plan(self.state)
+
+    def draft_plan(self, target: str | None = None) -> Plan:
+        from assistant.chat.tools import draft, persist_plan
+
+        self.grade(target)
+        plan = draft(self.state, self.settings, target)
+        persist_plan(self.state, self.settings)
+        self.save()
+        return plan
+
+    def update_plan_item(self, no: int, *, owner: str | None = None, deadline: date | None = None,
+                         status: str | None = None) -> None:
+        """Change one item as a new saved version (a deadline later than the scheme allows is refused)."""
+        from assistant.plans.store import Store
+
+        if self.state.plan_id is None:
+            raise BadInput("draft a plan first", where="整改计划")
+        store = Store.open(self.settings, create=True)
+        try:
+            stored = store.update_item(self.state.plan_id, no, owner=owner, deadline=deadline, status=status)  # type: ignore[arg-type]
+        finally:
+            store.close()
+        self.state.plan = json.loads(stored.plan.model_dump_json())
+        self.save()
+
+    def plan_versions(self) -> list[tuple[int, str, str]]:
+        from assistant.plans.store import Store
+
+        if self.state.plan_id is None:
+            return []
+        store = Store.open(self.settings, create=True)
+        try:
+            return [(v, note, at.strftime("%Y-%m-%d %H:%M")) for v, note, at in store.versions(self.state.plan_id)]
+        finally:
+            store.close()
+
+
+def _date(value: Any, field: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BadInput(f"{field}: {value!r} is not a date like 2026-12-31", where="自评表") from None
