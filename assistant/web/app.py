@@ -7,6 +7,7 @@ turn the form shows what the chat recorded, and a form change re-grades at once.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -72,6 +73,7 @@ class WebApp:
         self.store = ConversationStore.open(settings)
         self.files = Path(tempfile.gettempdir()) / f"shouhou-web-{uuid.uuid4().hex[:8]}"
         self.files.mkdir(parents=True, exist_ok=True)
+        atexit.register(shutil.rmtree, self.files, True)  # exports and downloads of this run
         self.level_choices = [LEVEL_UNSET] + [f"L{lv.level} {lv.name}" for lv in self.scheme.levels]
         self.severity_choices = [(s.name, sid) for sid, s in self.scheme.severities.items()]
 

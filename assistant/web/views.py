@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from assistant.plans.export import deadline_text, kind_text, subject_text
+from assistant.plans.export import kind_text, subject_text
 from assistant.plans.models import STATUS_ZH, Plan
 from assistant.rules import GradeResult, Scheme
 from assistant.rules.report import condition_phrase, rule_requirement
