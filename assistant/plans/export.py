@@ -80,7 +80,7 @@ def references_text(item: PlanItem) -> str:
     return "、".join(item.references) or "—"
 
 
-def _severity_names(plan: Plan) -> dict[str, str]:
+def severity_names(plan: Plan) -> dict[str, str]:
     try:
         from assistant.rules import load_scheme
 
@@ -91,7 +91,7 @@ def _severity_names(plan: Plan) -> dict[str, str]:
 
 # (header, width in Excel character units, value)
 def columns(plan: Plan) -> list[tuple[str, float, Callable[[PlanItem], str]]]:
-    sev = _severity_names(plan)
+    sev = severity_names(plan)
     return [
         ("序号", 5, lambda i: str(i.no)),
         ("类型", 10, lambda i: kind_text(i, sev)),
@@ -399,7 +399,7 @@ def to_docx(plan: Plan, path: str | Path) -> Path:
         run(p, sentence, size=10)
 
     doc.add_heading(f"二、整改项（共 {len(plan.items)} 项）", level=1)
-    sev = _severity_names(plan)
+    sev = severity_names(plan)
     red = RGBColor(0xC0, 0, 0)
     grey = RGBColor(0x59, 0x59, 0x59)
     heads = [("序号", 1.1), ("条款/发现", 2.3), ("问题描述", 3.5), ("根本原因（类别）", 3.1), ("整改措施", 4.8),

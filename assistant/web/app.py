@@ -10,8 +10,8 @@ from __future__ import annotations
 import atexit
 import functools
 import shutil
+import os
 import tempfile
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from assistant.plans.models import STATUS_ZH
 from assistant.rules import load_scheme
 from assistant.settings import Settings
 from assistant.web import views
-from assistant.web.session import UPLOAD_SUFFIXES, WebSession
+from assistant.web.session import WebSession
 
 EXAMPLES = [
     "监督审核多久一次？",
@@ -46,9 +46,11 @@ CSS = """
 .bad-input{color:#b03a2e;font-weight:600}
 .ok-note{color:#1e8449}
 .side-panel{position:sticky;top:12px;align-self:flex-start}
+#report-details td:nth-child(1),#report-details td:nth-child(2),#report-details td:nth-child(4){white-space:nowrap}
 """
 
 LEVEL_UNSET = "（未填）"
+STREAM_PIECES = 4  # the answer is complete before it is shown: each extra streamed piece only costs server time
 HIDE: dict[str, Any] = {"api_visibility": "undocumented"}  # page events: callable, but not listed as the app's API
 
 
@@ -71,8 +73,7 @@ class WebApp:
         self.max_upload_bytes = max_upload_bytes
         self.scheme = load_scheme(None, settings.knowledge_dir)
         self.store = ConversationStore.open(settings)
-        self.files = Path(tempfile.gettempdir()) / f"shouhou-web-{uuid.uuid4().hex[:8]}"
-        self.files.mkdir(parents=True, exist_ok=True)
+        self.files = _files_dir()
         atexit.register(shutil.rmtree, self.files, True)  # exports and downloads of this run
         self.level_choices = [LEVEL_UNSET] + [f"L{lv.level} {lv.name}" for lv in self.scheme.levels]
         self.severity_choices = [(s.name, sid) for sid, s in self.scheme.severities.items()]
@@ -124,9 +125,9 @@ class WebApp:
         out += [sess.assessment.get("assessed_on") or "", sess.assessment.get("next_audit") or ""]
         ent = sess.assessment.get("enterprise") or {}
         out += [ent.get("name") or "", ent.get("industry") or ""]
-        out.append(views.findings_frame(sess.findings()))
-        out.append(gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
+        out.extend(self._findings_views(sess))
         out.append(self.assessment_file(sess))
+        sess.form_revision = sess.revision
         return out
 
     def assessment_file(self, sess: WebSession) -> str:
@@ -144,22 +145,28 @@ class WebApp:
         if not message:
             yield history, "", gr.skip(), gr.skip(), sess
             return
+        # While streaming, the badge and status are sent again unchanged: gradio builds a new component for every
+        # gr.skip() of every piece, which cost a quarter of a turn's CPU under load (benchmarks/bench_web.py).
+        with sess.lock:
+            shown = self.badge(sess), self.status_line(sess)
         history = list(history or []) + [{"role": "user", "content": message}]
-        yield history, "", gr.skip(), gr.skip(), sess
+        yield history, "", *shown, sess
         try:
             with sess.lock:
                 out = sess.chat(message)
         except BadInput as exc:
             history.append({"role": "assistant", "content": f"⚠️ 错误 error: {exc}"})
-            yield history, "", gr.skip(), gr.skip(), sess
+            yield history, "", *shown, sess
             return
         answer = out["answer"]
         if out.get("note"):
             answer += f"\n\n*{out['note']}*"
         history.append({"role": "assistant", "content": ""})
-        for piece in _pieces(answer):
+        pieces = _pieces(answer, STREAM_PIECES)
+        for piece in pieces[:-1]:
             history[-1] = {"role": "assistant", "content": history[-1]["content"] + piece}
-            yield history, "", gr.skip(), gr.skip(), sess
+            yield history, "", *shown, sess
+        history[-1] = {"role": "assistant", "content": history[-1]["content"] + pieces[-1]}  # sent with the citations
         history += views.citation_messages(out["citations"])
         with sess.lock:
             badge, status = self.badge(sess), self.status_line(sess)
@@ -167,13 +174,18 @@ class WebApp:
 
     # --- handlers: form -----------------------------------------------------------------------------
 
-    def _form_change(self, sess: WebSession, change) -> tuple[str, str, str]:
+    def _form_change(self, sess: WebSession | None, change) -> tuple[Any, ...]:
+        """Apply a form change; (badge, status line, message, the assessment file to download)."""
+        if sess is None:  # an event sent before the page's load event created the session
+            return gr.skip(), gr.skip(), _err(BadInput("the page is still loading; try again", where="自评")), gr.skip()
         with sess.lock:
             try:
                 change()
+                msg = ""
             except BadInput as exc:
-                return self.badge(sess), self.status_line(sess), _err(exc)
-            return self.badge(sess), self.status_line(sess), ""
+                msg = _err(exc)
+            sess.form_revision = sess.revision  # the form shows what it just changed
+            return self.badge(sess), self.status_line(sess), msg, self.assessment_file(sess)
 
     def on_level(self, cid: str, value: str | None, sess: WebSession):
         level = None if not value or value == LEVEL_UNSET else self.level_choices.index(value) - 1
@@ -201,52 +213,66 @@ class WebApp:
             sess.set_enterprise(name, industry)
         return self._form_change(sess, change)
 
-    def on_add_finding(self, criterion: str, severity: str, text: str, raised_on: str, sess: WebSession):
-        badge, status, msg = self._form_change(sess, lambda: sess.add_finding(criterion, severity, text, raised_on))
-        return (badge, status, msg, views.findings_frame(sess.findings()),
+    def _findings_views(self, sess: WebSession | None) -> tuple[Any, Any]:
+        if sess is None:
+            return gr.skip(), gr.skip()
+        return (views.findings_frame(sess.findings(), self.scheme),
                 gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
 
-    def on_edit_findings(self, table, sess: WebSession):
-        rows = table.to_dict("records") if hasattr(table, "to_dict") else []
-        badge, status, msg = self._form_change(sess, lambda: sess.replace_findings(rows))
-        return (badge, status, msg, views.findings_frame(sess.findings()),
-                gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
+    def on_add_finding(self, criterion: str, severity: str, text: str, raised_on: str, sess: WebSession | None):
+        out = self._form_change(sess, lambda: sess.add_finding(criterion, severity, text, raised_on))
+        return (*out, *self._findings_views(sess))
 
-    def on_close_finding(self, fid: str | None, sess: WebSession):
+    def on_edit_findings(self, table, sess: WebSession | None):
+        out = self._form_change(sess, lambda: sess.replace_findings(views.findings_rows(table, self.scheme)))
+        return (*out, *self._findings_views(sess))
+
+    def on_close_finding(self, fid: str | None, sess: WebSession | None):
         if not fid:
-            return (self.badge(sess), self.status_line(sess), _err(BadInput("choose a finding to close", where="审核发现")),
+            return (gr.skip(), gr.skip(), _err(BadInput("choose a finding to close", where="审核发现")), gr.skip(),
                     gr.skip(), gr.skip())
-        badge, status, msg = self._form_change(sess, lambda: sess.close_finding(fid))
-        return (badge, status, msg or _ok(f"已关闭 {fid}"), views.findings_frame(sess.findings()),
-                gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
+        badge, status, msg, file = self._form_change(sess, lambda: sess.close_finding(fid))
+        return (badge, status, msg or _ok(f"已关闭 {fid}"), file, *self._findings_views(sess))
 
-    def on_upload(self, path: str | None, sess: WebSession):
-        if not path:
-            return [gr.skip()] * (len(self.form_outputs)) + [gr.skip(), gr.skip(), gr.skip()]
+    def on_upload(self, path: str | None, sess: WebSession | None):
+        """Replace the assessment with an uploaded file; a bad file changes nothing and says why, like `grade FILE`.
+
+        Outputs: the form's fields, badge, status line, message, and the upload box (emptied again)."""
+        keep = [gr.skip()] * len(self.form_outputs)
+        if not path or sess is None:
+            return [*keep, gr.skip(), gr.skip(), gr.skip(), None]
         name = Path(path).name
         with sess.lock:
             try:
                 sess.load_file(path, shown_name=name, max_bytes=self.max_upload_bytes)
-                msg = _ok(f"已读入 {name}")
             except BadInput as exc:
-                return [gr.skip()] * len(self.form_outputs) + [self.badge(sess), self.status_line(sess), _err(exc)]
-            return self.form_values(sess) + [self.badge(sess), self.status_line(sess), msg]
+                return [*keep, self.badge(sess), self.status_line(sess), _err(exc), None]
+            return [*self.form_values(sess), self.badge(sess), self.status_line(sess), _ok(f"已读入 {name}"), None]
 
-    def refresh_form(self, sess: WebSession):
+    def refresh_form(self, sess: WebSession | None):
+        """On opening 自评: the form again, but only when the chat changed the assessment since the form last did
+        (re-sending every field would overwrite what the user starts typing while it arrives)."""
+        if sess is None:
+            return [gr.skip()] * len(self.form_outputs)
         with sess.lock:
+            if sess.form_revision == sess.revision:
+                return [gr.skip()] * len(self.form_outputs)
             return self.form_values(sess)
 
     # --- handlers: report ------------------------------------------------------------------------------
 
-    def report(self, target: str | None, sess: WebSession):
+    def report(self, target: str | None, sess: WebSession | None):
+        """(summary, details, radar, gap chart) of the session's assessment against `target`."""
+        if sess is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         with sess.lock:
             if not sess.assessment.get("criteria") and not sess.assessment.get("findings"):
                 empty = "还没有自评数据。在“对话”中说出贵公司的情况，或在“自评”页填写、上传自评文件。"
-                return empty, None, None
+                return empty, "", None, None
             result = sess.grade(target or None)
             scheme = result.scheme_model
-            return (views.report_markdown(result, scheme), views.radar_figure(result, scheme),
-                    views.gap_figure(result, scheme))
+            return (views.report_summary(result, scheme), views.report_details(result, scheme),
+                    views.radar_figure(result, scheme), views.gap_figure(result, scheme))
 
     # --- handlers: plan ----------------------------------------------------------------------------------
 
@@ -344,8 +370,8 @@ class WebApp:
                         with gr.Column(scale=3):
                             form_msg = gr.HTML("", elem_id="form-message")
                             with gr.Row():
-                                upload = gr.File(label="上传自评文件（YAML/JSON）", file_types=list(UPLOAD_SUFFIXES),
-                                                 type="filepath", elem_id="upload", height=110)
+                                upload = gr.File(label="上传自评文件（YAML/JSON）",
+                                                 type="filepath", elem_id="upload", height=140)
                                 download = gr.DownloadButton("下载自评文件（YAML）", elem_id="download-assessment")
                             with gr.Row():
                                 ent_name = gr.Textbox(label="企业名称", elem_id="ent-name")
@@ -377,8 +403,8 @@ class WebApp:
                                               for k, d in self.scheme.declarations.items()]
                             with gr.Accordion("审核发现", open=True):
                                 findings_table = gr.Dataframe(
-                                    views.findings_frame([]), headers=views.FINDING_COLUMNS, interactive=True,
-                                    label="审核发现（可直接编辑；status 为 open 或 closed）", elem_id="findings-table",
+                                    views.findings_frame([], self.scheme), headers=views.FINDING_HEADERS, interactive=True,
+                                    label="审核发现（可直接编辑后点“保存表格修改”；状态为 未关闭 或 已关闭）", elem_id="findings-table",
                                     wrap=True)
                                 with gr.Row():
                                     f_crit = gr.Dropdown(list(self.scheme.criteria), label="准则", elem_id="finding-criterion")
@@ -398,9 +424,10 @@ class WebApp:
                     target_report = gr.Radio([("下一等级", ""), ("合格", "合格"), ("优秀", "优秀")], value="",
                                              label="差距目标", elem_id="report-target")
                     with gr.Row():
-                        radar = gr.Plot(label="维度得分", elem_id="radar")
-                        gap_plot = gr.Plot(label="差距", elem_id="gap-chart")
-                    report_md = gr.Markdown(elem_id="report-text")
+                        radar = gr.Plot(label="维度得分", elem_id="radar", scale=1)
+                        report_md = gr.Markdown(elem_id="report-text")
+                    gap_plot = gr.Plot(label="差距", elem_id="gap-chart")
+                    report_details = gr.Markdown(elem_id="report-details")
 
                 with gr.Tab("整改计划", id="plan", elem_id="tab-plan") as plan_tab:
                     with gr.Row():
@@ -415,7 +442,7 @@ class WebApp:
                         views.plan_frame(None), headers=views.PLAN_COLUMNS, interactive=True, wrap=True,
                         label="整改项（可编辑：责任人、完成期限、状态为 待整改/整改中/已关闭）", elem_id="plan-table",
                         static_columns=[i for i, c in enumerate(views.PLAN_COLUMNS) if c not in views.EDITABLE_PLAN_COLUMNS],
-                        column_widths=["5%", "8%", "12%", "20%", "25%", "9%", "8%", "8%", "5%"])
+                        column_widths=["5%", "8%", "12%", "20%", "25%", "9%", "8%", "8%", "5%"], max_height=900)
                     with gr.Row():
                         save_plan = gr.Button("保存修改（新版本）", elem_id="plan-save")
                         xlsx = gr.DownloadButton("导出 Excel", interactive=False, elem_id="export-xlsx")
@@ -429,12 +456,12 @@ class WebApp:
             fields = [w for _, field, evidence in crit_inputs for w in (field, evidence)]
             self.form_outputs = [*fields, *[b for _, b in decl_boxes], assessed_on, next_audit, ent_name, ent_industry,
                                  findings_table, f_close_id, download]
-            changed = [badge_form, status_form, form_msg]
+            changed = [badge_form, status_form, form_msg, download]
             demo.load(self.new_session, None, sess, **HIDE)
 
             chat_out = [chatbot, msg, badge_chat, status_chat, sess]
-            send.click(self.respond, [msg, chatbot, sess], chat_out, api_name="chat", concurrency_limit=8)
-            msg.submit(self.respond, [msg, chatbot, sess], chat_out, concurrency_limit=8, **HIDE)
+            send.click(self.respond, [msg, chatbot, sess], chat_out, api_name="chat")
+            msg.submit(self.respond, [msg, chatbot, sess], chat_out, **HIDE)
 
             for cid, field, evidence in crit_inputs:
                 handler = self.on_kpi if isinstance(field, gr.Number) else self.on_level
@@ -449,12 +476,13 @@ class WebApp:
             f_add.click(self.on_add_finding, [f_crit, f_sev, f_text, f_date, sess], finding_out, **HIDE)
             f_save.click(self.on_edit_findings, [findings_table, sess], finding_out, **HIDE)
             f_close.click(self.on_close_finding, [f_close_id, sess], finding_out, **HIDE)
-            upload.upload(self.on_upload, [upload, sess], [*self.form_outputs, badge_form, status_form, form_msg], **HIDE)
+            upload.upload(self.on_upload, [upload, sess], [*self.form_outputs, badge_form, status_form, form_msg, upload],
+                          **HIDE)
             form_tab.select(self.refresh_form, sess, self.form_outputs, **HIDE).then(
                 self._badges, sess, [badge_form, status_form], **HIDE)
             tabs.select(self._badges, sess, [badge_chat, status_chat], **HIDE)
 
-            report_out = [report_md, radar, gap_plot]
+            report_out = [report_md, report_details, radar, gap_plot]
             report_tab.select(self.report, [target_report, sess], report_out, **HIDE)
             target_report.change(self.report, [target_report, sess], report_out, **HIDE)
 
@@ -468,6 +496,29 @@ class WebApp:
     def _badges(self, sess: WebSession):
         with sess.lock:
             return self.badge(sess), self.status_line(sess)
+
+
+def _files_dir() -> Path:
+    """This process's folder for downloads and exports; folders of processes that no longer run are removed
+    (a server stopped by a signal never runs its exit handlers)."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob("shouhou-web-*"):
+        pid = old.name.removeprefix("shouhou-web-")
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = base / f"shouhou-web-{os.getpid()}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _pieces(text: str, parts: int = 8) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import ipaddress
+import os
 import socket
 import sys
 
@@ -59,6 +60,9 @@ def launch(settings: Settings, host: str, port: int, *, block: bool = True):
 
     app = WebApp(settings, max_upload_bytes=settings.web_max_upload_kb * 1024)
     demo = app.build()
+    # gradio re-summarises its whole request log with pandas after every event (6–15 ms each, ~8 % of a chat turn's
+    # CPU; benchmarks/bench_web.py) for a monitoring page this app does not show: once per 1000 events is enough.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
     demo.queue(default_concurrency_limit=settings.web_concurrency, max_size=200)
     _, url, _ = demo.launch(
         server_name=host, server_port=port, share=False, auth=authenticator(settings),

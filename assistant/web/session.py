@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import threading
 from datetime import date
 from pathlib import Path
@@ -46,6 +47,8 @@ class WebSession:
         self.conv = Conversation(settings, save=False)
         self._store = store
         self.lock = threading.Lock()  # a browser may fire two events at once (typing in the form while a reply streams)
+        self.revision = 0  # counts changes of the state, from any page
+        self.form_revision = -1  # the revision the self-assessment form last showed
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -62,6 +65,7 @@ class WebSession:
         return load_scheme(self.assessment.get("scheme"), self.settings.knowledge_dir)
 
     def save(self) -> None:
+        self.revision += 1
         if self._store is None:
             return
         if self.state.id is None:
@@ -89,7 +93,9 @@ class WebSession:
         """One chat turn: the `chat --json` object (BadInput for an empty or over-long message)."""
         if self.state.id is None:
             self.save()
-        return self.conv.handle(message)
+        out = self.conv.handle(message)  # saves the state itself
+        self.revision += 1
+        return out
 
     # --- self-assessment form -------------------------------------------------------------------
 
@@ -175,9 +181,9 @@ class WebSession:
         """The findings table after the user edited it: every row validated, IDs unique."""
         clean: list[dict[str, Any]] = []
         for n, row in enumerate(rows, 1):
-            if not any(str(v or "").strip() for v in row.values()):
+            f = {k: cell_text(v) for k, v in row.items()}
+            if not any(f.values()):
                 continue
-            f = {k: (str(v).strip() if v is not None else "") for k, v in row.items()}
             out = {"id": f.get("id") or f"F{n}", "criterion": f.get("criterion", ""), "severity": f.get("severity", ""),
                    "status": f.get("status") or "open", "text": f.get("text", "")}
             day = _date(f.get("raised_on"), f"第{n}行 raised_on")
@@ -285,6 +291,14 @@ class WebSession:
             return [(v, note, at.strftime("%Y-%m-%d %H:%M")) for v, note, at in store.versions(self.state.plan_id)]
         finally:
             store.close()
+
+
+def cell_text(value: Any) -> str:
+    """A table cell as text; an empty cell (None, or NaN/NA as pandas gives a cleared cell) is ''."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).strip()
+    return "" if text == "<NA>" else text
 
 
 def _date(value: Any, field: str) -> date | None:

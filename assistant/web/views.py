@@ -13,16 +13,19 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from assistant.plans.export import kind_text, subject_text
+from assistant.plans.export import kind_text, severity_names, subject_text
 from assistant.plans.models import STATUS_ZH, Plan
 from assistant.rules import GradeResult, Scheme
 from assistant.rules.report import condition_phrase, rule_requirement
+from assistant.web.session import cell_text
 
 GRADE_COLOURS = {"fail": "#c0392b", "pass": "#2471a3", "excellent": "#1e8449"}
 STATUS_FROM_ZH = {v: k for k, v in STATUS_ZH.items()}
 PLAN_COLUMNS = ["序号", "类型", "条款/发现", "问题描述", "整改措施", "责任人", "完成期限", "最迟期限", "状态"]
 EDITABLE_PLAN_COLUMNS = ("责任人", "完成期限", "状态")
-FINDING_COLUMNS = ["id", "criterion", "severity", "status", "raised_on", "text"]
+FINDING_COLUMNS = ["id", "criterion", "severity", "status", "raised_on", "text"]  # the assessment file's keys
+FINDING_HEADERS = ["编号", "准则", "严重程度", "状态", "提出日期", "描述"]
+FINDING_STATUS_ZH = {"open": "未关闭", "closed": "已关闭"}
 
 
 def _num(x: float) -> str:
@@ -56,6 +59,11 @@ def badge_html(result: GradeResult | None) -> str:
 
 def report_markdown(result: GradeResult, scheme: Scheme) -> str:
     """The report's text: explanation in plain Chinese, vetoes, warnings, the rule trace, the dimension scores."""
+    return report_summary(result, scheme) + "\n\n" + report_details(result, scheme)
+
+
+def report_summary(result: GradeResult, scheme: Scheme) -> str:
+    """Grade, the explanation in plain Chinese, vetoes and warnings."""
     lines = [f"### 评级：{result.grade}{'（暂定）' if result.provisional else ''} · 总分 {_num(result.overall)} · 决定规则 {result.decided_by}", ""]
     lines += [f"- {s}" for s in result.explanation]
     lines += ["", "#### 一票否决", ""]
@@ -66,7 +74,12 @@ def report_markdown(result: GradeResult, scheme: Scheme) -> str:
         lines.append("- 无否决项。")
     lines += ["", "#### 提示", ""]
     lines += [f"- {w}" for w in result.warnings] or ["- 无。"]
-    lines += ["", "#### 规则判定过程", "", "| 规则 | 等级 | 要求 | 结果 | 依据 |", "|---|---|---|---|---|"]
+    return "\n".join(lines)
+
+
+def report_details(result: GradeResult, scheme: Scheme) -> str:
+    """The rule trace (every grade rule, whether it held and why) and the dimension scores."""
+    lines = ["#### 规则判定过程", "", "| 规则 | 等级 | 要求 | 结果 | 依据 |", "|---|---|---|---|---|"]
     for rc in result.trace:
         facts = "；".join(condition_phrase(c, result, scheme) for c in rc.conditions) or "其余情形"
         held = "✔ 成立" if rc.holds else "✘ 不成立"
@@ -121,7 +134,9 @@ def radar_figure(result: GradeResult, scheme: Scheme) -> go.Figure:
         colour = GRADE_COLOURS.get(grade.id, "#888")
         fig.add_trace(trace([th[d.id] for d in dims], f"{grade.name}门槛", colour, False, "dash"))
     fig.add_trace(trace([d.score for d in dims], "当前得分", "#e67e22", True))
-    fig.update_polars(radialaxis={"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]})
+    # D1 sits at 0°; the score ticks go between D1 and D2 so no label covers an axis name
+    fig.update_polars(radialaxis={"range": [0, 100], "tickvals": [20, 40, 60, 80, 100], "angle": 30,
+                                  "tickfont": {"size": 10, "color": "#777"}})
     return _layout(fig, "六个维度得分与评级门槛")
 
 
@@ -137,12 +152,12 @@ def gap_figure(result: GradeResult, scheme: Scheme) -> go.Figure:
         return _layout(fig, f"差距：{gap.target_name if gap else ''}", 260)
     names = [f"{ch.criterion} {ch.name}" for ch in gap.changes]
     fig.add_trace(go.Bar(y=names, x=[ch.from_level for ch in gap.changes], name="当前等级", orientation="h",
-                         marker_color="#e67e22", text=[f"L{ch.from_level}" for ch in gap.changes], textposition="auto"))
+                         marker_color="#e67e22", text=[f"L{ch.from_level}" for ch in gap.changes], textposition="outside", textangle=0))
     fig.add_trace(go.Bar(y=names, x=[ch.to_level for ch in gap.changes], name=f"达到{gap.target_name}所需等级",
                          orientation="h", marker_color=GRADE_COLOURS.get(gap.target, "#2471a3"),
-                         text=[f"L{ch.to_level}" for ch in gap.changes], textposition="auto"))
+                         text=[f"L{ch.to_level}" for ch in gap.changes], textposition="outside", textangle=0))
     fig.update_layout(barmode="group")
-    fig.update_xaxes(range=[0, scheme.max_level], dtick=1, title="成熟度等级")
+    fig.update_xaxes(range=[0, scheme.max_level + 0.5], dtick=1, title="成熟度等级")
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, f"差距：达到{gap.target_name}需提升的准则", max(300, 90 + 56 * len(gap.changes)))
 
@@ -153,7 +168,8 @@ def gap_figure(result: GradeResult, scheme: Scheme) -> go.Figure:
 def plan_frame(plan: Plan | None) -> pd.DataFrame:
     if plan is None:
         return pd.DataFrame(columns=PLAN_COLUMNS)
-    rows = [[str(i.no), kind_text(i), subject_text(i).replace("\n", " "), i.problem, i.action, i.owner,
+    sev = severity_names(plan)
+    rows = [[str(i.no), kind_text(i, sev), subject_text(i).replace("\n", " "), i.problem, i.action, i.owner,
              i.deadline.isoformat(), i.latest_deadline.isoformat(), STATUS_ZH[i.status]] for i in plan.items]
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
@@ -164,20 +180,20 @@ def plan_changes(plan: Plan, edited: pd.DataFrame) -> list[dict[str, Any]]:
     by_no = {i.no: i for i in plan.items}
     for n, row in enumerate(edited.to_dict("records"), 1):
         try:
-            no = int(str(row.get("序号", n)).strip())
+            no = int(cell_text(row.get("序号", n)))
         except ValueError:
             continue
         item = by_no.get(no)
         if item is None:
             continue
         change: dict[str, Any] = {"no": no}
-        owner = str(row.get("责任人") or "").strip()
+        owner = cell_text(row.get("责任人"))
         if owner and owner != item.owner:
             change["owner"] = owner
-        deadline = str(row.get("完成期限") or "").strip()
+        deadline = cell_text(row.get("完成期限"))
         if deadline and deadline != item.deadline.isoformat():
             change["deadline"] = deadline
-        status = str(row.get("状态") or "").strip()
+        status = cell_text(row.get("状态"))
         status = STATUS_FROM_ZH.get(status, status)
         if status and status != item.status:
             change["status"] = status
@@ -223,10 +239,11 @@ def timeline_figure(plan: Plan | None, calendar: dict[str, Any] | None) -> go.Fi
     shown = [(d, t) for d, t in marks if date.fromisoformat(d) <= last] or marks[:1]
     for d, title in shown:
         fig.add_vline(x=d, line={"color": "#7f8c8d", "dash": "dash"})
-        fig.add_annotation(x=d, y=1.02, yref="paper", text=title, showarrow=False, font={"size": 11, "color": "#555"})
+        fig.add_annotation(x=d, y=1.0, yref="paper", yanchor="bottom", xanchor="right", text=title, showarrow=False,
+                           font={"size": 11, "color": "#555"})
     fig.add_vline(x=plan.plan_date.isoformat(), line={"color": "#c0392b", "dash": "dot"})
-    fig.add_annotation(x=plan.plan_date.isoformat(), y=-0.08, yref="paper", text="计划日期", showarrow=False,
-                       font={"size": 11, "color": "#c0392b"})
+    fig.add_annotation(x=plan.plan_date.isoformat(), y=1.0, yref="paper", yanchor="bottom", xanchor="left",
+                       text="计划日期", showarrow=False, font={"size": 11, "color": "#c0392b"})
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat="%Y-%m", type="date")
     return _layout(fig, "整改期限与监督审核", max(300, 110 + 34 * len(plan.items)))
@@ -236,8 +253,29 @@ def versions_frame(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
     return pd.DataFrame([[str(v), at, note] for v, note, at in rows], columns=["版本", "保存时间", "说明"])
 
 
-def findings_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame([[str(f.get(c) or "") for c in FINDING_COLUMNS] for f in findings], columns=FINDING_COLUMNS)
+def findings_frame(findings: list[dict[str, Any]], scheme: Scheme) -> pd.DataFrame:
+    """The findings as the table shows them: Chinese headers, severity and status in words."""
+    def shown(f: dict[str, Any]) -> list[str]:
+        sev = scheme.severities.get(f.get("severity", ""))
+        return [f.get("id", ""), f.get("criterion", ""), sev.name if sev else f.get("severity", ""),
+                FINDING_STATUS_ZH.get(f.get("status", ""), f.get("status", "")), f.get("raised_on") or "",
+                f.get("text", "")]
+    return pd.DataFrame([shown(f) for f in findings], columns=FINDING_HEADERS)
+
+
+def findings_rows(table: Any, scheme: Scheme) -> list[dict[str, Any]]:
+    """The edited table back in the assessment file's terms (severity and status IDs; words or IDs accepted)."""
+    if not hasattr(table, "to_dict"):
+        return []
+    sev_ids = {s.name: sid for sid, s in scheme.severities.items()}
+    status_ids = {v: k for k, v in FINDING_STATUS_ZH.items()}
+    rows = []
+    for row in table.to_dict("records"):
+        r = {key: cell_text(row.get(header)) for key, header in zip(FINDING_COLUMNS, FINDING_HEADERS, strict=True)}
+        r["severity"] = sev_ids.get(r["severity"], r["severity"])
+        r["status"] = status_ids.get(r["status"], r["status"])
+        rows.append(r)
+    return rows
 
 
 # --- chat ----------------------------------------------------------------------------------------
