@@ -6,8 +6,10 @@ import logging
 import re
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
+import yaml
 
 from assistant.settings import Settings, get_settings
 
@@ -48,7 +50,31 @@ def init_jieba(settings: Settings | None = None) -> None:
         except OSError:
             pass  # a read-only data dir: jieba keeps its default cache location
         jieba.initialize()
+        for term in domain_terms((settings or get_settings()).knowledge_dir):
+            jieba.add_word(term.lower(), tag="n")
         _ready = True
+
+
+def domain_terms(knowledge_dir: Path) -> list[str]:
+    """Words jieba must keep whole: knowledge/terms.yaml, and the names of the scheme's dimensions, criteria and
+    levels and of the catalogue's criteria. Unreadable files are skipped: loading them reports the error."""
+    names: list[str] = []
+
+    def read(path: Path) -> dict:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    names += [str(t) for t in read(knowledge_dir / "terms.yaml").get("terms") or []]
+    for path in sorted([*(knowledge_dir / "scheme").glob("*.yaml"), *(knowledge_dir / "criteria").glob("*.yaml")]):
+        data = read(path)
+        for key in ("dimensions", "criteria", "levels"):
+            items = data.get(key)
+            if isinstance(items, list):
+                names += [str(i["name"]) for i in items if isinstance(i, dict) and i.get("name")]
+    return [n for n in dict.fromkeys(n.strip() for n in names) if len(n) > 1]
 
 
 def tokens(text: str) -> list[str]:

@@ -8,6 +8,7 @@ and index give the same plan, byte for byte.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +35,20 @@ MIN_SHARED = 2
 RETRIEVE_K = 3
 # Past findings imported without a cause or action carry these placeholders (assistant/findings.py).
 _NOT_RECORDED = ("未记录",)
+# An imported finding is untrusted text: one whose wording carries shell, code or template syntax, a spreadsheet
+# formula or an instruction to the assistant is still cited in `references`, but its cause is never copied into
+# a plan (evals/safety_cases.jsonl s12: "$(touch …)" in the cause of the most similar finding).
+_UNTRUSTED = re.compile(
+    r"\$\(|\$\{|`|__import__|\bos\.system|\bsubprocess\b|\beval\(|\bexec\(|\{\{|\{%|<\s*script|^\s*[=@+]"
+    r"|ignore (?:all|any|previous|the above)|忽略(?:所有|以上|之前|上述)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 DECLARATIONS_FILE = Path("plans") / "declarations.yaml"  # under knowledge_dir
+
+
+def _untrusted(pf: PastFinding) -> bool:
+    return any(_UNTRUSTED.search(text or "") for text in (pf.finding, pf.root_cause, pf.action, pf.outcome))
 
 
 class SimilarFindings(Protocol):
@@ -198,7 +211,7 @@ class Drafter:
             best: tuple[float, int, PastFinding] | None = None
             for rank, fid in enumerate(refs):
                 pf = self.g.past.get(fid)
-                if pf is None or any(m in pf.root_cause for m in _NOT_RECORDED):
+                if pf is None or any(m in pf.root_cause for m in _NOT_RECORDED) or _untrusted(pf):
                     continue
                 shared = len(mine & _words(pf.finding))
                 share = shared / len(mine) if mine else 0.0

@@ -100,7 +100,9 @@ def scheme_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
 
     scheme = load_scheme(knowledge_dir=knowledge_dir)
     for locator, text in scheme_passages(scheme):
-        yield Chunk(id=_cid("scheme", locator), source="rules", locator=locator, text=text)
+        # The locator names the section ("§4 审核发现与期限 有条件通过"): like a rules paragraph's section title it
+        # is context for BM25, never quoted.
+        yield Chunk(id=_cid("scheme", locator), source="rules", locator=locator, text=text, context=locator)
 
 
 def criterion_summary(scheme, cid: str) -> str:

@@ -11,6 +11,16 @@ import yaml
 from assistant.errors import BadInput
 
 
+def _inflected(phrase: str) -> str:
+    """A pattern for an English phrase that also matches its last word inflected: plural, past, -ing
+    ("root cause" finds "root causes", "suspend" finds "suspended", "audit" finds "audits", "audited", "auditing")."""
+    head, _, last = phrase.rpartition(" ")
+    stem = last[:-1] if last.endswith("e") and len(last) > 3 else last
+    ending = r"(?:s|es|d|ed|ing)?" if last[-1:].isalpha() else ""
+    word = rf"(?:{re.escape(last)}|{re.escape(stem)}(?:es|ed|ing)){ending}" if stem != last else rf"{re.escape(last)}{ending}"
+    return (re.escape(head + " ") if head else "") + word
+
+
 class Glossary:
     """Adds the formal Chinese terms for English or colloquial expressions found in a question.
 
@@ -22,7 +32,7 @@ class Glossary:
     def __init__(self, english: dict[str, str], colloquial: dict[str, str]) -> None:
         # Longest phrases first, so "major nonconformity" wins over "nonconformity".
         self._english = sorted(((k.lower(), v) for k, v in english.items()), key=lambda kv: -len(kv[0]))
-        self._en_patterns = [(re.compile(rf"(?<![a-z]){re.escape(k)}(?![a-z])"), v) for k, v in self._english]
+        self._en_patterns = [(re.compile(rf"(?<![a-z]){_inflected(k)}(?![a-z])"), v) for k, v in self._english]
         self._colloquial = sorted(colloquial.items(), key=lambda kv: -len(kv[0]))
 
     def expand(self, question: str) -> list[str]:

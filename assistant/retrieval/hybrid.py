@@ -1,4 +1,4 @@
-"""Hybrid search: dense (Chroma) and BM25 (jieba tokens) candidates fused by reciprocal rank."""
+"""Hybrid search: dense (Chroma) and BM25 (jieba tokens) candidates fused by weighted z-scores (or reciprocal rank)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,28 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     return fused
 
 
+def zscores(scores: dict[str, float], pool: list[float]) -> dict[str, float]:
+    """Each score as standard deviations above the mean of `pool` (a retriever's candidate scores)."""
+    arr = np.asarray(pool, dtype=np.float64)
+    mean, sd = (float(arr.mean()), float(arr.std())) if arr.size else (0.0, 0.0)
+    if sd <= 1e-9:
+        return {doc_id: 0.0 for doc_id in scores}
+    return {doc_id: (s - mean) / sd for doc_id, s in scores.items()}
+
+
+def score_fusion(dense: dict[str, float], dense_pool: list[float], dense_floor: float,
+                 bm25: dict[str, float], bm25_pool: list[float], dense_weight: float) -> dict[str, float]:
+    """Weighted sum of z-scored dense and BM25 scores over the union of both candidate lists.
+
+    A BM25 candidate that the dense search did not reach gets `dense_floor` (no sentence of it is closer
+    than the farthest one fetched); a dense candidate without a shared word has BM25 score 0.
+    """
+    ids = list(dict.fromkeys([*dense, *bm25]))
+    zd = zscores({i: dense.get(i, dense_floor) for i in ids}, dense_pool)
+    zb = zscores({i: bm25.get(i, 0.0) for i in ids}, bm25_pool)
+    return {i: dense_weight * zd[i] + (1.0 - dense_weight) * zb[i] for i in ids}
+
+
 def _where(filters: dict[str, str]) -> dict[str, Any] | None:
     clauses = [{field: value} for field, value in filters.items()]
     if not clauses:
@@ -76,7 +98,7 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
 
     # Thesaurus terms help BM25 (English or colloquial words absent from the passages); measured on
     # evals/, adding them to the dense query made e5 worse, so the embedding sees the question as asked.
-    expansion = index.glossary.expand(query)
+    expansion = index.bm25.as_terms(index.glossary.expand(query), query_tokens)
     qvec = index.embedder.embed_query(query)
     dense = index.units.query(query_embeddings=[qvec.tolist()], n_results=n * UNITS_PER_CHUNK,
                               where=_where(filters), include=["distances"])
@@ -91,7 +113,12 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     bm_ids = [index.bm25.ids[i] for i in top if bm[i] > 0]
     bm_score = {index.bm25.ids[i]: float(bm[i]) for i in top if bm[i] > 0}
 
-    fused = rrf([dense_ids, bm_ids], settings.rrf_k)
+    if settings.fusion == "rrf":
+        fused = rrf([dense_ids, bm_ids], settings.rrf_k)
+    else:
+        floor = min(dense_score.values(), default=0.0)
+        fused = score_fusion({cid: dense_score[cid] for cid in dense_ids}, [dense_score[c] for c in dense_ids], floor,
+                             bm_score, [float(bm[i]) for i in top], settings.dense_weight)
     best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
 
     missing = [cid for cid in best if cid not in dense_score]
@@ -120,7 +147,7 @@ class HybridRetriever(BaseRetriever):
 
     >>> docs = HybridRetriever(k=3).invoke("监督审核多久一次")
     >>> docs[0].metadata["locator"]
-    '二、认证实施流程 (3)'
+    '评价方案2026.1 §4 审核发现与期限 监督审核与证书有效期'
     """
 
     k: int = 5

@@ -115,6 +115,13 @@ class Bm25Index:
         s = self.retriever.get_scores(known)
         return s * mask if mask is not None else s
 
+    def as_terms(self, phrases: list[str], tokenize) -> list[str]:
+        """Query terms for thesaurus phrases: a phrase the index has as one token stays whole, any other is
+        tokenised as passages are ("响应时间" → 响应, 时间), so it is not silently dropped."""
+        vocab = self.retriever.vocab_dict
+        out = [t for p in phrases for t in ([p.lower()] if p.lower() in vocab else tokenize(p))]
+        return list(dict.fromkeys(out))
+
     def mask(self, filters: dict[str, str]) -> np.ndarray | None:
         if not filters:
             return None
