@@ -50,6 +50,7 @@ CSS = """
 """
 
 LEVEL_UNSET = "（未填）"
+PLAN_OUTPUTS = 8  # summary, table, versions, timeline, three export buttons, message
 STREAM_PIECES = 4  # the answer is complete before it is shown: each extra streamed piece only costs server time
 HIDE: dict[str, Any] = {"api_visibility": "undocumented"}  # page events: callable, but not listed as the app's API
 
@@ -276,7 +277,9 @@ class WebApp:
 
     # --- handlers: plan ----------------------------------------------------------------------------------
 
-    def plan_view(self, sess: WebSession, certified_on: str | None = None, message: str = ""):
+    def plan_view(self, sess: WebSession | None, certified_on: str | None = None, message: str = ""):
+        if sess is None:  # an event sent before the page's load event created the session
+            return [gr.skip()] * PLAN_OUTPUTS
         plan = sess.plan()
         calendar = None
         files: list[Any] = [None, None, None]
@@ -303,7 +306,9 @@ class WebApp:
                 views.timeline_figure(plan, calendar), *[gr.update(value=f, interactive=f is not None) for f in files],
                 message]
 
-    def on_draft(self, target: str, certified_on: str, sess: WebSession):
+    def on_draft(self, target: str, certified_on: str, sess: WebSession | None):
+        if sess is None:
+            return [gr.skip()] * (PLAN_OUTPUTS + 1)
         with sess.lock:
             try:
                 sess.draft_plan(target or None)
@@ -312,7 +317,9 @@ class WebApp:
                 msg = _err(exc)
             return self.plan_view(sess, certified_on, msg) + [self.badge(sess)]
 
-    def on_save_plan(self, table, certified_on: str, sess: WebSession):
+    def on_save_plan(self, table, certified_on: str, sess: WebSession | None):
+        if sess is None:
+            return [gr.skip()] * PLAN_OUTPUTS
         with sess.lock:
             plan = sess.plan()
             if plan is None:
@@ -493,7 +500,9 @@ class WebApp:
             certified_on.submit(lambda s, c: self.plan_view(s, c), [sess, certified_on], plan_out, **HIDE)
         return demo
 
-    def _badges(self, sess: WebSession):
+    def _badges(self, sess: WebSession | None):
+        if sess is None:
+            return gr.skip(), gr.skip()
         with sess.lock:
             return self.badge(sess), self.status_line(sess)
 

@@ -459,3 +459,22 @@ def test_findings_frame_and_citations():
     msgs = views.citation_messages([{"source": "rules", "locator": "认证规则 §5.2", "text": "监督审核每6个月一次"}])
     assert msgs == [{"role": "assistant", "content": "监督审核每6个月一次",
                      "metadata": {"title": "[1] 认证规则 · 认证规则 §5.2", "status": "done", "id": "cite-1"}}]
+
+
+# --- events that arrive before the page's load event created the session ---------------------------------
+
+
+def test_page_events_without_a_session_change_nothing_and_do_not_fail(plain):
+    """A click sent before the load event finished must not crash the handler (the browser would show 'Error')."""
+    import gradio as gr
+
+    from assistant.web.app import PLAN_OUTPUTS, WebApp
+
+    app = WebApp(plain)
+    app.build()
+    form = app._form_change(None, lambda: None)
+    assert form[2].startswith('<div class="bad-input">错误 error: 自评: the page is still loading')
+    skipped = [app.refresh_form(None), app.plan_view(None), app.on_save_plan(None, "", None),
+               app.on_draft("", "", None), list(app.report("", None)), list(app._badges(None))]
+    assert [len(x) for x in skipped] == [len(app.form_outputs), PLAN_OUTPUTS, PLAN_OUTPUTS, PLAN_OUTPUTS + 1, 4, 2]
+    assert all(isinstance(v, type(gr.skip())) for x in skipped for v in x)
