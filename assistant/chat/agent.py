@@ -13,6 +13,7 @@ file through llama-cpp-python in process (`LlamaCppChatModel`).
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -109,6 +110,14 @@ _LLAMAS: dict[str, Any] = {}
 _LLAMA_LOCK = threading.RLock()
 
 
+def _close_llamas() -> None:
+    """Free the loaded models before the interpreter tears llama_cpp's module down (its __del__ fails after)."""
+    with _LLAMA_LOCK:
+        for llm in _LLAMAS.values():
+            llm.close()
+        _LLAMAS.clear()
+
+
 class LlamaCppChatModel(BaseChatModel):
     """A local GGUF model through llama-cpp-python, in process, with OpenAI-style tool calls.
 
@@ -133,6 +142,8 @@ class LlamaCppChatModel(BaseChatModel):
                 from llama_cpp import Llama
 
                 llm = Llama(model_path=self.model_path, n_ctx=self.n_ctx, chat_format=self.chat_format, verbose=False)
+                if not _LLAMAS:
+                    atexit.register(_close_llamas)
                 _LLAMAS[self.model_path] = llm
             return llm
 
