@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.chat.scripted import guard_failures, load_conversations, run_conversation
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -48,18 +47,12 @@ def assemble_model(dest: Path = MODEL_FILE) -> Path:
     return dest
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llm_server(tmp_path_factory):
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed: pip install -e '.[llm-test]'")
     pytest.importorskip("langchain_openai", reason="langchain-openai is not installed: pip install -e '.[llm]'")
     model = assemble_model()
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("llm") / "server.log"
     log = log_path.open("w")  # a file, not a pipe: the server's loading log would fill a pipe and block it
     proc = subprocess.Popen(

@@ -18,7 +18,7 @@ from assistant.retrieval.hybrid import search
 from assistant.retrieval.ingest import ingest
 from assistant.retrieval.store import Index
 from assistant.settings import Settings
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, free_port, run_cli
 
 
 @pytest.fixture()
@@ -72,15 +72,9 @@ def test_other_embedder_is_refused_with_a_rebuild_hint(own_copy):
     assert "ingest --rebuild" in result.stderr and "Traceback" not in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.integration
 def test_http_client_against_a_real_chroma_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
     server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -12,7 +12,6 @@ Uses Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from pathlib import Path
 
@@ -22,6 +21,7 @@ if str(REPO) not in sys.path:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from tests.conftest import free_port  # noqa: E402
 from tests.web.browser import (  # noqa: E402
     choose_level, citation_titles, fill_number, launch, open_app, open_tab, say, settle, upload_assessment,
 )
@@ -93,10 +93,7 @@ def start_app() -> str:
 
     settings = get_settings()
     ensure_index(settings)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    _, url = launch_app(settings, "127.0.0.1", port, block=False)
+    _, url = launch_app(settings, "127.0.0.1", free_port(), block=False)
     return url
 
 
