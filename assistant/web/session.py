@@ -136,23 +136,14 @@ class WebSession:
 
         def mutate(a: dict[str, Any]) -> None:
             for key, value in parsed.items():
-                if value is None:
-                    a.pop(key, None)
-                else:
-                    a[key] = value.isoformat()
+                _put(a, key, value and value.isoformat())
 
         self._change(mutate, "自评表")
 
     def set_enterprise(self, name: str | None, industry: str | None) -> None:
         ent = {k: v.strip() for k, v in (("name", name), ("industry", industry)) if v and v.strip()}
 
-        def mutate(a: dict[str, Any]) -> None:
-            if ent:
-                a["enterprise"] = ent
-            else:
-                a.pop("enterprise", None)
-
-        self._change(mutate, "自评表 enterprise")
+        self._change(lambda a: _put(a, "enterprise", ent), "自评表 enterprise")
 
     # --- findings --------------------------------------------------------------------------------
 
@@ -191,13 +182,7 @@ class WebSession:
                 out["raised_on"] = day.isoformat()
             clean.append(out)
 
-        def mutate(a: dict[str, Any]) -> None:
-            if clean:
-                a["findings"] = clean
-            else:
-                a.pop("findings", None)
-
-        self._change(mutate, "审核发现表")
+        self._change(lambda a: _put(a, "findings", clean), "审核发现表")
 
     def close_finding(self, fid: str) -> None:
         if not any(f["id"] == fid for f in self.findings()):
@@ -291,6 +276,14 @@ class WebSession:
             return [(v, note, at.strftime("%Y-%m-%d %H:%M")) for v, note, at in store.versions(self.state.plan_id)]
         finally:
             store.close()
+
+
+def _put(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set `key`, or leave it out when the value is empty (None, '', {} or []): the file then says nothing."""
+    if value:
+        data[key] = value
+    else:
+        data.pop(key, None)
 
 
 def cell_text(value: Any) -> str:
