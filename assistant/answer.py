@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -16,7 +17,7 @@ from assistant.retrieval.glossary import load_glossary
 from assistant.retrieval.hybrid import Hit, search
 from assistant.retrieval.ingest import ensure_index
 from assistant.settings import Settings, get_settings
-from assistant.text import is_english, query_tokens, tokens
+from assistant.text import is_english, query_tokens, scope_terms, tokens
 
 MAX_QUOTED = 3
 MAX_QUOTE_CHARS = 160
@@ -40,13 +41,43 @@ class Answer(BaseModel):
         return {"id": self.id, "question": self.question, "answer": self.answer, "citations": self.citations}
 
 
-def is_covered(hits: list[Hit], settings: Settings, *, english: bool = False) -> bool:
-    """Coverage is decided from retrieval scores alone (evals/calibrate_not_covered.py), never by a model."""
+def is_covered(hits: list[Hit], settings: Settings, question: str) -> bool:
+    """Coverage is decided from retrieval scores alone (evals/calibrate_not_covered.py), never by a model.
+
+    A question that names one of the scheme's own concepts (a level, a grade, a criterion, a finding type…) is
+    in scope whatever its scores: colloquial wording scores low, and declining "L4和L5有啥不一样" is worse
+    than answering it from the nearest passages.
+    """
     if not hits:
         return False
+    if names_scheme_concept(question, settings.knowledge_dir):
+        return True
+    english = is_english(question)
     dense, bm25 = ((settings.not_covered_dense_en, settings.not_covered_bm25_en) if english
                    else (settings.not_covered_dense, settings.not_covered_bm25))
     return max(h.score for h in hits) >= dense or max(h.bm25 for h in hits) >= bm25
+
+
+@lru_cache(maxsize=4)
+def _scope_pattern(knowledge_dir: Path) -> re.Pattern:
+    """The scheme's concepts as one pattern: level codes, criterion and dimension ids and names (Chinese and
+    English) from the scheme data, and the `scope` terms of knowledge/terms.yaml."""
+    from assistant.rules import load_scheme
+
+    words = list(scope_terms(knowledge_dir))
+    try:
+        scheme = load_scheme(knowledge_dir=knowledge_dir)
+        words += [n for item in [*scheme.dimensions.values(), *scheme.criteria.values()] for n in (item.name, item.name_en)]
+    except BadInput:
+        pass  # loading the scheme elsewhere reports the problem
+    alternatives = sorted({re.escape(w.lower()) for w in words if w}, key=len, reverse=True)
+    ids = r"(?<![a-z0-9])(?:l[0-5]|d[1-9](?:\.\d+)?|v[1-9]|r[1-9])(?![0-9])"
+    return re.compile("|".join([ids, *alternatives]))
+
+
+def names_scheme_concept(question: str, knowledge_dir: Path) -> bool:
+    """Whether the question names a concept of the scheme (see `_scope_pattern`)."""
+    return bool(_scope_pattern(knowledge_dir).search(question.lower()))
 
 
 def _segments(text: str) -> list[str]:
@@ -79,7 +110,7 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
     """Compose a short answer from the best sentences of the top passages, with [n] citation markers."""
     lang = "en" if is_english(question) else "zh"
     t = load_prompt("ask", lang)
-    if not is_covered(hits, settings, english=lang == "en"):
+    if not is_covered(hits, settings, question):
         return Answer(question=question, answer=t["not_covered"].strip(), citations=[], covered=False, language=lang)
     qtokens = set(query_tokens(question)) | set(load_glossary(settings.knowledge_dir).expand(question))
     quantity = bool(_QUANTITY.search(question))

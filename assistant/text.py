@@ -55,21 +55,28 @@ def init_jieba(settings: Settings | None = None) -> None:
         _ready = True
 
 
+def scope_terms(knowledge_dir: Path) -> list[str]:
+    """The `scope` list of knowledge/terms.yaml: words naming the scheme's concepts (the answer writer does not
+    decline a question that uses one). An unreadable file gives none: loading it for jieba reports nothing
+    either, and `domain_terms` skips it the same way."""
+    data = _read_yaml(knowledge_dir / "terms.yaml")
+    return [str(t).strip() for t in data.get("scope") or [] if str(t).strip()]
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def domain_terms(knowledge_dir: Path) -> list[str]:
     """Words jieba must keep whole: knowledge/terms.yaml, and the names of the scheme's dimensions, criteria and
     levels and of the catalogue's criteria. Unreadable files are skipped: loading them reports the error."""
-    names: list[str] = []
-
-    def read(path: Path) -> dict:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    names += [str(t) for t in read(knowledge_dir / "terms.yaml").get("terms") or []]
+    names = [str(t) for t in _read_yaml(knowledge_dir / "terms.yaml").get("terms") or []]
     for path in sorted([*(knowledge_dir / "scheme").glob("*.yaml"), *(knowledge_dir / "criteria").glob("*.yaml")]):
-        data = read(path)
+        data = _read_yaml(path)
         for key in ("dimensions", "criteria", "levels"):
             items = data.get(key)
             if isinstance(items, list):

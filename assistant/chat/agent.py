@@ -229,7 +229,7 @@ class _Turn:
         from assistant.answer import is_covered
 
         hits = tools.kb_search(query, self.settings)
-        if not is_covered(hits, self.settings):
+        if not is_covered(hits, self.settings, query):
             return "（知识库中没有相关内容 the knowledge base does not cover this）"
         return self._numbered(hits)
 

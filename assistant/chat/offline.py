@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer import compose, is_covered
-from assistant.text import is_english
 from assistant.chat import tools
 from assistant.chat.intents import Route
 from assistant.chat.state import ConversationState, Reply
@@ -312,7 +311,7 @@ class OfflineWriter:
 
     def _question(self, route, state, message, t, lines, changes) -> Reply:
         hits = search(message, settings=self.settings)
-        if not is_covered(hits, self.settings, english=is_english(message)):
+        if not is_covered(hits, self.settings, message):
             return self._out_of_scope(route, state, message, t, lines, changes)
         ans = compose(message, hits, self.settings)
         lines.append(ans.answer)
