@@ -127,6 +127,28 @@ def load_findings(path: Path) -> list[PastFinding]:
     return out
 
 
+def load_questions(path: Path) -> dict[str, list[str]]:
+    """knowledge/questions.yaml: passage locator -> the questions users ask that the passage answers.
+
+    Index augmentation ("doc2query"): the questions are embedded and matched like the passage's sentences but
+    never quoted. A missing file is an empty mapping.
+    """
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BadInput(f"not valid YAML ({exc.__class__.__name__})", where=str(path)) from None
+    if not isinstance(data, dict):
+        raise BadInput("expected a mapping of passage locator to a list of questions", where=str(path))
+    out: dict[str, list[str]] = {}
+    for locator, questions in data.items():
+        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+            raise BadInput("expected a list of non-empty questions", where=f"{path}: {locator}")
+        out[str(locator)] = [q.strip() for q in questions]
+    return out
+
+
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"])

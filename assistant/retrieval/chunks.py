@@ -9,14 +9,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.knowledge import CatalogueEntry, PastFinding, load_catalogue, load_findings, load_rules
+from assistant.errors import BadInput
+from assistant.knowledge import CatalogueEntry, PastFinding, load_catalogue, load_findings, load_questions, load_rules
 from assistant.settings import Settings
 from assistant.text import sentences
 
 Source = Literal["rules", "criteria", "findings"]
 MIN_UNIT_CHARS = 12
 SEVERITY_ZH = {"major": "严重不符合", "minor": "一般不符合", "observation": "观察项"}
-LEVEL_ZH = {"L0": "缺失", "L1": "初始级", "L2": "规范级", "L3": "定义级", "L4": "量化管理级", "L5": "持续优化级"}
+QUESTIONS_FILE = "questions.yaml"
 
 
 class Chunk(BaseModel):
@@ -30,6 +31,9 @@ class Chunk(BaseModel):
     text: str
     # Extra context embedded with the text (a section title), never quoted.
     context: str = ""
+    # Texts the passage is found by but never quotes: the questions it answers (knowledge/questions.yaml) and,
+    # for a criterion facet, its title in Chinese and English. Embedded (unit ids "<chunk>#q<n>") and in BM25.
+    aliases: tuple[str, ...] = ()
     criterion: str | None = None
     dimension: str | None = None
     severity: str | None = None
@@ -38,6 +42,11 @@ class Chunk(BaseModel):
     @property
     def embed_text(self) -> str:
         return f"{self.context}\n{self.text}" if self.context else self.text
+
+    @property
+    def bm25_text(self) -> str:
+        """What BM25 indexes: the embedded text and the aliases."""
+        return "\n".join([self.embed_text, *self.aliases])
 
     def units(self) -> list[str]:
         """The sentences embedded for this chunk (very short ones joined to the next).
@@ -65,7 +74,7 @@ class Chunk(BaseModel):
     @property
     def content_hash(self) -> str:
         payload = "\x1f".join(
-            [self.source, self.locator, self.embed_text, *self.units(), *(x or "" for x in (self.criterion, self.dimension, self.severity, self.industry))]
+            [self.source, self.locator, self.embed_text, *self.units(), *self.aliases, *(x or "" for x in (self.criterion, self.dimension, self.severity, self.industry))]
         )
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
@@ -149,20 +158,28 @@ def criteria_chunks(knowledge_dir: Path) -> Iterable[Chunk]:
         head = f"{cid} {entry.name}"
         owner = entry.owner or dim.owner
 
-        def chunk(facet: str, text: str) -> Chunk:
+        def chunk(facet: str, title_zh: str, title_en: str, text: str) -> Chunk:
+            # Each facet is also found by its title, so the facets the questions of knowledge/questions.yaml
+            # do not cover (levels, evidence, causes, actions) are not outranked by those that they do.
             return Chunk(id=_cid("criteria", cid, facet), source="criteria", locator=f"{head} · {facet}", text=text,
-                         context=f"{crit.dimension} {dim.name}", criterion=cid, dimension=crit.dimension)
+                         context=f"{crit.dimension} {dim.name}", criterion=cid, dimension=crit.dimension,
+                         aliases=(f"{entry.name}{title_zh}", f"{crit.name_en}: {title_en}"))
 
         overview = f"{head}（{dim.name}）：{entry.description.strip()}{criterion_summary(scheme, cid)}默认负责人：{owner}。"
-        yield chunk("说明", overview)
+        yield chunk("说明", "说明", "overview", overview)
         if entry.kpi_definition:
-            yield chunk("指标口径", f"{head} 指标口径：{entry.kpi_definition.strip()}")
-        for level in ("L0", "L1", "L2", "L3", "L4", "L5"):
-            yield chunk(f"{level} {LEVEL_ZH[level]}",
-                        f"{head} {level} {LEVEL_ZH[level]}{level_kpi(crit, int(level[1]))}：{entry.levels[level].strip()}")
-        yield chunk("审核证据", f"{head} 审核认可的证据：" + "；".join(e.strip() for e in entry.evidence_examples) + "。")
-        yield chunk("常见根本原因", f"{head} 常见根本原因：" + "；".join(f"（{r.category}）{r.cause.strip()}" for r in entry.root_causes) + "。")
-        yield chunk("整改措施", f"{head} 推荐整改措施：" + "；".join(a.strip() for a in entry.actions) + "。")
+            yield chunk("指标口径", "指标口径与计算方法", "KPI definition and calculation",
+                        f"{head} 指标口径：{entry.kpi_definition.strip()}")
+        for level in scheme.levels:
+            code = f"L{level.level}"
+            yield chunk(f"{code} {level.name}", f" {code} {level.name}", f"level {code} ({level.name_en})",
+                        f"{head} {code} {level.name}{level_kpi(crit, level.level)}：{entry.levels[code].strip()}")
+        yield chunk("审核证据", "审核认可的证据", "evidence accepted by auditors",
+                    f"{head} 审核认可的证据：" + "；".join(e.strip() for e in entry.evidence_examples) + "。")
+        yield chunk("常见根本原因", "常见根本原因", "typical root causes",
+                    f"{head} 常见根本原因：" + "；".join(f"（{r.category}）{r.cause.strip()}" for r in entry.root_causes) + "。")
+        yield chunk("整改措施", "推荐整改措施", "recommended corrective actions",
+                    f"{head} 推荐整改措施：" + "；".join(a.strip() for a in entry.actions) + "。")
 
 
 def finding_text(f: PastFinding) -> str:
@@ -186,7 +203,19 @@ def all_chunks(settings: Settings) -> list[Chunk]:
     seen: dict[str, Chunk] = {}
     for c in chunks:
         seen.setdefault(c.id, c)
-    return list(seen.values())
+    return with_questions(list(seen.values()), kd / QUESTIONS_FILE)
+
+
+def with_questions(chunks: list[Chunk], path: Path) -> list[Chunk]:
+    """The chunks with the questions of knowledge/questions.yaml attached by locator; an unknown locator is an
+    error (a renamed passage would otherwise silently lose its questions)."""
+    questions = load_questions(path)
+    by_locator = {c.locator: c for c in chunks if c.source != "findings"}
+    unknown = [loc for loc in questions if loc not in by_locator]
+    if unknown:
+        raise BadInput(f"no passage has the locator {unknown[0]!r} ({len(unknown)} unknown in all)", where=str(path))
+    return [c.model_copy(update={"aliases": (*c.aliases, *questions[c.locator])})
+            if c.locator in questions and c.source != "findings" else c for c in chunks]
 
 
 def knowledge_fingerprint(settings: Settings) -> str:

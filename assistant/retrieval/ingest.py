@@ -76,7 +76,9 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="段", file=sys.stderr, disable=not progress or not todo)
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]
-        units = [(c, n, text) for c in batch for n, text in enumerate(c.units())]
+        # A chunk is found through its sentences and through its aliases (ids "<chunk>#q<n>").
+        units = [(c, str(n), text) for c in batch for n, text in enumerate(c.units())]
+        units += [(c, f"q{n}", text) for c in batch for n, text in enumerate(c.aliases)]
         # Sentences repeated across chunks (boilerplate of findings, shared criterion wording) are embedded once.
         new_texts = list(dict.fromkeys(text for _, _, text in units if text not in seen))
         for text, vec in zip(new_texts, embedder.embed_passages(new_texts)):
@@ -90,7 +92,8 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
         )
         means = []
         for chunk in batch:
-            own = np.array([v for (c, _, _), v in zip(units, vectors) if c.id == chunk.id])
+            # The chunk's own vector is the mean of its sentences only: it stands for the passage's content.
+            own = np.array([v for (c, n, _), v in zip(units, vectors) if c.id == chunk.id and not n.startswith("q")])
             mean = own.mean(axis=0)
             means.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
         collection.upsert(
@@ -102,7 +105,7 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
         bar.update(len(batch))
     bar.close()
 
-    bm25 = Bm25Index.build([c.id for c in chunks], [tokens(c.embed_text) for c in chunks], [c.metadata() for c in chunks])
+    bm25 = Bm25Index.build([c.id for c in chunks], [tokens(c.bm25_text) for c in chunks], [c.metadata() for c in chunks])
     bm25.save(settings.data_dir / BM25_DIR)
     write_manifest(
         settings,
