@@ -1,9 +1,10 @@
 """Calibrate the "not covered" thresholds from a QA dataset (default: evals/retrieval_qa.jsonl).
 
-    .venv/bin/python evals/calibrate_not_covered.py [--dataset FILE] [--max-false-decline 0.02]
+    .venv/bin/python evals/calibrate_not_covered.py [--dataset FILE ...] [--max-false-decline 0.02]
 
 For every question it records the best sentence cosine (e5) and the best BM25 score of the retrieved
-passages, then searches, per language, the pair of thresholds (decline when both are below) that declines the most
+passages (questions naming a scheme concept are left out: they are never declined, see `answer.is_covered`),
+then searches, per language, the pair of thresholds (decline when both are below) that declines the most
 `not_covered` items while wrongly declining at most the given share of answerable ones. e5 cosines sit
 in a narrow band (0.77-0.96 here), so the thresholds are data, re-measured whenever the model or the
 knowledge base changes, and copied into `Settings.not_covered_dense` / `not_covered_bm25`.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.answer import names_scheme_concept  # noqa: E402
 from assistant.evals.data import EVALS_DIR  # noqa: E402
 from assistant.evals.qa import load_dataset  # noqa: E402
 from assistant.retrieval.hybrid import search  # noqa: E402
@@ -27,13 +29,16 @@ from assistant.text import is_english  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dataset", default=str(EVALS_DIR / "retrieval_qa.jsonl"))
+    ap.add_argument("--dataset", nargs="+", default=[str(EVALS_DIR / "retrieval_qa.jsonl")],
+                    help="one or more QA files (the not-covered items come from retrieval_qa.jsonl)")
     ap.add_argument("--max-false-decline", type=float, default=0.02)
     args = ap.parse_args()
     settings = get_settings()
     ensure_index(settings)
     all_rows = []
-    for item in load_dataset(Path(args.dataset)):
+    for item in (i for path in args.dataset for i in load_dataset(Path(path))):
+        if names_scheme_concept(item.question, settings.knowledge_dir):
+            continue
         hits = search(item.question, settings=settings)
         all_rows.append((item.not_covered, max(h.score for h in hits), max(h.bm25 for h in hits), is_english(item.question)))
     # English questions meet Chinese passages at lower cosines, so each language gets its own threshold.

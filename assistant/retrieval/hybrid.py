@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -18,10 +19,15 @@ from assistant.text import query_tokens
 FILTER_FIELDS = ("source", "criterion", "dimension", "industry", "severity")
 # Sentence units fetched per wanted chunk: chunks have ~4 sentences, several may match.
 UNITS_PER_CHUNK = 4
+# A question asking for cases gets the best past findings among the candidates first (CASES_FIRST of them),
+# then the rest by score, so the rules the cases were judged by still follow.
+CASES_FIRST = 1
+ASKS_FOR_CASES = re.compile(r"案例|先例|实例|\b(?:cases?|precedents?)\b", re.I)
 
 
 class Hit(BaseModel):
-    """One retrieved passage; `score` is the cosine similarity of query and passage embeddings."""
+    """One retrieved passage; `score` is the cosine similarity of the query and the passage's closest sentence or
+    alias (a question it answers, see knowledge/questions.yaml)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -119,7 +125,12 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
         floor = min(dense_score.values(), default=0.0)
         fused = score_fusion({cid: dense_score[cid] for cid in dense_ids}, [dense_score[c] for c in dense_ids], floor,
                              bm_score, [float(bm[i]) for i in top], settings.dense_weight)
-    best = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+    ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+    if "source" not in filters and ASKS_FOR_CASES.search(query):
+        findings = set(index.bm25.ids_where("source", "findings"))
+        cases = [cid for cid in ranked if cid in findings][:CASES_FIRST]
+        ranked = cases + [cid for cid in ranked if cid not in cases]
+    best = ranked[:k]
 
     missing = [cid for cid in best if cid not in dense_score]
     if missing:

@@ -122,6 +122,9 @@ class Bm25Index:
         out = [t for p in phrases for t in ([p.lower()] if p.lower() in vocab else tokenize(p))]
         return list(dict.fromkeys(out))
 
+    def ids_where(self, field: str, value: str) -> list[str]:
+        return [cid for cid, v in zip(self.ids, self.meta[field]) if v == value]
+
     def mask(self, filters: dict[str, str]) -> np.ndarray | None:
         if not filters:
             return None
