@@ -57,8 +57,7 @@ def init_jieba(settings: Settings | None = None) -> None:
 
 def scope_terms(knowledge_dir: Path) -> list[str]:
     """The `scope` list of knowledge/terms.yaml: words naming the scheme's concepts (the answer writer does not
-    decline a question that uses one). An unreadable file gives none: loading it for jieba reports nothing
-    either, and `domain_terms` skips it the same way."""
+    decline a question that uses one). An unreadable file gives none, as in `domain_terms`."""
     data = _read_yaml(knowledge_dir / "terms.yaml")
     return [str(t).strip() for t in data.get("scope") or [] if str(t).strip()]
 
