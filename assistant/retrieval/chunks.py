@@ -210,8 +210,8 @@ def with_questions(chunks: list[Chunk], path: Path) -> list[Chunk]:
     """The chunks with the questions of knowledge/questions.yaml attached by locator; an unknown locator is an
     error (a renamed passage would otherwise silently lose its questions)."""
     questions = load_questions(path)
-    by_locator = {c.locator: c for c in chunks if c.source != "findings"}
-    unknown = [loc for loc in questions if loc not in by_locator]
+    passages = {c.locator for c in chunks if c.source != "findings"}
+    unknown = [loc for loc in questions if loc not in passages]
     if unknown:
         raise BadInput(f"no passage has the locator {unknown[0]!r} ({len(unknown)} unknown in all)", where=str(path))
     return [c.model_copy(update={"aliases": (*c.aliases, *questions[c.locator])})
