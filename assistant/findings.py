@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from assistant.anonymize import Anonymizer
 from assistant.errors import BadInput
 from assistant.knowledge import CRITERION_ID, PastFinding, load_findings
-from assistant.settings import Settings, get_settings
+from assistant.settings import Settings, get_settings, writable_dir
 
 FIELDS = ("id", "criterion", "severity", "industry", "year", "finding", "root_cause", "category", "action", "outcome")
 REQUIRED = ("criterion", "severity", "industry", "finding")
@@ -102,7 +102,7 @@ def import_findings(path: Path, settings: Settings, anonymizer: Anonymizer | Non
 
     anonymizer = anonymizer or Anonymizer(settings)
     target = settings.imported_findings
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_dir(target.parent)
     with _locked(target):
         existing = load_findings(target)
         next_no = 1 + max((int(f.id.split("-")[1]) for f in existing if f.id.startswith(f"{ID_PREFIX}-")), default=0)

@@ -8,17 +8,20 @@ prefixed ``ASSISTANT_`` (``ASSISTANT_DATA_DIR=/srv/data``), a TOML config file
 from __future__ import annotations
 
 import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from assistant.errors import BadInput
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +49,9 @@ class Settings(BaseSettings):
     chroma_host: str = "127.0.0.1"
     chroma_port: int = 8000
     collection: str = "shouhou_knowledge"
+
+    # Files users hand in are bounded before they are parsed; the web upload limit has the same default.
+    assessment_max_kb: int = Field(1024, ge=1, description="Largest assessment file (YAML/JSON) read, in KiB.")
 
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the plans database (postgresql+psycopg://…); None: SQLite in data_dir."
@@ -87,6 +93,25 @@ class Settings(BaseSettings):
     web_password: SecretStr | None = Field(None, description="Password of the web app; required off loopback.")
     web_max_upload_kb: int = Field(1024, ge=1, description="Largest assessment file the web app accepts, in KiB.")
     web_concurrency: int = Field(4, ge=1, le=64, description="Web requests served at once (2 cores: a few).")
+    # Failed logins per user name and per address: these many are free, then each locks the name (and the
+    # address) for twice as long as the last, from 1 s up to web_login_max_wait_s; a successful login clears them.
+    web_login_free_failures: int = Field(5, ge=0, description="Failed logins allowed before waits begin.")
+    web_login_max_wait_s: float = Field(300.0, gt=0, description="Longest wait after repeated failed logins.")
+
+    @field_validator("web_user")
+    @classmethod
+    def _user_name(cls, v: str) -> str:
+        # Compared exactly at login: a name with blanks around it could never be typed the same way twice.
+        if not v.strip() or v != v.strip():
+            raise ValueError("the user name must not be empty or begin or end with a blank")
+        return v
+
+    @field_validator("web_password")
+    @classmethod
+    def _password(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and len(v.get_secret_value().strip()) < 8:
+            raise ValueError("the password must have at least 8 characters besides blanks")
+        return v
 
     @classmethod
     def settings_customise_sources(
@@ -115,4 +140,25 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment and the config file; a bad value is BadInput naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else ""
+        where = f"ASSISTANT_{name.upper()} (or {name} in {_config_file()})" if name else "settings"
+        raise BadInput(err["msg"].removeprefix("Value error, "), where=where) from None
+
+
+def writable_dir(directory: Path, setting: str = "data_dir") -> Path:
+    """`directory`, created if need be and checked to take files; BadInput saying which path and what to do."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise BadInput(
+            f"{directory} cannot be written ({exc.strerror or exc}); the assistant keeps its index and databases "
+            f"there. Make it writable, or point ASSISTANT_{setting.upper()} at a folder that is",
+            where=setting) from None
+    return directory

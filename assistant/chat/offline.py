@@ -252,8 +252,9 @@ class OfflineWriter:
             tools.persist_plan(state, self.settings, result)
             version = t["plan_version"].format(id=state.plan_id) if state.plan_id else ""
             lines.append(t["edit_done"].format(no=result.no, subject=result.subject, changes=said) + version)
-        for _f, wanted, latest, rule in result.refused:
-            lines.append(t["edit_refused"].format(no=result.no, wanted=wanted, latest=latest, rule=rule))
+        for _f, wanted, bound, rule, kind in result.refused:
+            key = "edit_refused" if kind == "late" else "edit_too_early"
+            lines.append(t[key].format(no=result.no, wanted=wanted, latest=bound, rule=rule))
         if not result.done and not result.refused:
             lines.append(t["edit_nothing"].format(no=result.no))
         return Reply(intent="plan_edit", answer="\n".join(lines), plan=plan.to_contract() if result.done else None)

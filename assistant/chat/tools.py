@@ -129,7 +129,7 @@ class EditResult:
     no: int
     subject: str
     done: list[tuple[str, str, str]]  # (field, before, after)
-    refused: list[tuple[str, str, str, str]]  # (field, wanted, latest, rule)
+    refused: list[tuple[str, str, str, str, str]]  # (field, wanted, bound, rule, "late"|"early")
     plan: Plan | None
     missing_item: bool = False
 
@@ -146,14 +146,16 @@ def edit_plan(state: ConversationState, edit: PlanEdit, today: date | None = Non
     data = json.loads(plan.model_dump_json())
     entry = data["items"][edit.item - 1]
     done: list[tuple[str, str, str]] = []
-    refused: list[tuple[str, str, str, str]] = []
+    refused: list[tuple[str, str, str, str, str]] = []
     if edit.owner is not None and edit.owner != item.owner and len(edit.owner.strip()) >= 2:
         entry["owner"] = edit.owner.strip()
         done.append(("owner", item.owner, edit.owner.strip()))
     wanted = edit.deadline or (shifted(item.deadline, edit.shift_days) if edit.shift_days else None)
     if wanted is not None and wanted != item.deadline:
-        if wanted > item.latest_deadline:
-            refused.append(("deadline", wanted.isoformat(), item.latest_deadline.isoformat(), item.deadline_rule))
+        refusal = item.deadline_refusal(wanted, plan.plan_date)
+        if refusal is not None:
+            bound, rule, kind = refusal
+            refused.append(("deadline", wanted.isoformat(), bound.isoformat(), rule, kind))
         else:
             entry["deadline"] = wanted.isoformat()
             done.append(("deadline", item.deadline.isoformat(), wanted.isoformat()))

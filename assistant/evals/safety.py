@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import BadInput
+from assistant.evals import probes
 from assistant.evals.data import load_jsonl, scratch_copy
 from assistant.evals.metrics import normalise, share, strip_markers
 from assistant.settings import REPO_ROOT, Settings
@@ -287,8 +288,11 @@ def run(path: Path, settings: Settings) -> dict:
                 problems, detail = _findings_case(case, ctx)
             elif kind == "assessment":
                 problems, detail = _assessment_case(case, ctx)
+            elif kind in probes.KINDS:
+                problems, detail = probes.KINDS[kind](case, settings)
             else:
-                raise BadInput(f"unknown kind '{kind}'; use question, findings_file or assessment", where=case["_where"])
+                valid = ", ".join(["question", "findings_file", "assessment", *probes.KINDS])
+                raise BadInput(f"unknown kind '{kind}'; use one of {valid}", where=case["_where"])
             rows.append({"id": case["id"], "kind": kind, "title": case.get("title", ""), "passed": not problems,
                          "problems": problems, "detail": detail, "skipped": "skipped" in detail})
     finally:

@@ -9,18 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.dates import parse_day
 from assistant.errors import BadInput
 from assistant.plans.models import KIND_ZH, STATUS_ZH, Plan, PlanItem
 from assistant.settings import get_settings
 
 
 def _date(value: str | None, flag: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01", where=flag) from None
+    return parse_day(value, flag)
 
 
 def _print_json(data: Any) -> None:
@@ -85,8 +81,9 @@ def run_plan(args: argparse.Namespace) -> int:
     from assistant.rules import load_assessment, load_scheme
 
     settings = get_settings()
-    assessment = load_assessment(args.file)
-    scheme = load_scheme(assessment.scheme)
+    assessment = load_assessment(args.file, knowledge_dir=settings.knowledge_dir,
+                                 max_bytes=settings.assessment_max_kb * 1024)
+    scheme = load_scheme(assessment.scheme, settings.knowledge_dir)
     plan_date = _date(args.date, "--date")
     certified_on = _date(getattr(args, "certified_on", None), "--certified-on")
     similar = None if args.no_retrieval else try_index_similar(settings, _note)

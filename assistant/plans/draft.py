@@ -288,7 +288,7 @@ class Drafter:
         return dict(kind="finding", criterion=f.criterion, criterion_name=c.name, finding=f.id, severity=f.severity,
                     problem=problem, root_cause=cause.text, category=cause.category, action=action,
                     owner=self.owner(f.criterion), deadline=deadline, latest_deadline=deadline, deadline_rule=rule,
-                    target=target, verification=verification, references=refs)
+                    target=target, verification=verification, references=refs, raised_on=f.raised_on)
 
     def declaration_item(self, key: str) -> dict:
         veto = next(v for v in self.scheme.vetoes.values() if v.trigger.declaration == key)

@@ -286,7 +286,26 @@ def to_xlsx(plan: Plan, path: str | Path) -> Path:
     summary.page_setup.fitToWidth = 1
     summary.page_setup.fitToHeight = 0
     summary.sheet_properties.pageSetUpPr.fitToPage = True
+    for sheet in wb.worksheets:
+        text_cells_only(sheet)
     return _write_atomically(Path(path), lambda p: wb.save(p))
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (or DDE command): "CSV/formula
+# injection". An owner typed as =HYPERLINK(…) or a finding imported as =cmd|… must reach the client as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cells_only(sheet) -> None:
+    """Store every text cell of an openpyxl sheet as text, never as a formula, keeping what it says.
+
+    openpyxl turns any string starting with "=" into a formula cell; the cell becomes a plain string again, with
+    Excel's quote prefix (the ' it shows for text typed with a leading =), so editing it keeps it text too."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 # --- Word -----------------------------------------------------------------------------------

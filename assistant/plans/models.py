@@ -62,6 +62,8 @@ class PlanItem(_Strict):
     status: Status = "open"
     closed_on: date | None = None
     overdue: bool = False
+    # A finding item's audit date: no deadline can fall before it.
+    raised_on: date | None = None
     references: list[str] = Field(default_factory=list)
     # What closing a gap item means for a re-grade: the level (and KPI value) reached with enough evidence.
     from_level: int | None = Field(None, ge=0)
@@ -91,6 +93,22 @@ class PlanItem(_Strict):
                 f"item {self.no}: deadline {self.deadline} is after {self.latest_deadline}, the latest the scheme allows"
             )
         return self
+
+    def earliest_deadline(self, plan_date: date) -> tuple[date, str]:
+        """The earliest deadline this item can have, and why: the plan date, or the finding's audit if later."""
+        if self.raised_on is not None and self.raised_on > plan_date:
+            return self.raised_on, f"{self.finding}的审核日期"
+        return plan_date, "计划日期"
+
+    def deadline_refusal(self, wanted: date, plan_date: date) -> tuple[date, str, str] | None:
+        """Why `wanted` cannot be this item's deadline, as (the bound it crosses, the rule, "late"|"early"); None
+        when it can. Later than the scheme allows, or before the plan date or the finding's audit."""
+        if wanted > self.latest_deadline:
+            return self.latest_deadline, self.deadline_rule, "late"
+        earliest, why = self.earliest_deadline(plan_date)
+        if wanted < earliest:
+            return earliest, why, "early"
+        return None
 
     @property
     def subject(self) -> str:

@@ -48,7 +48,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from assistant.errors import BadInput
 from assistant.plans.models import STATUS_ZH, Plan, Status
 from assistant.rules import Assessment
-from assistant.settings import Settings, get_settings
+from assistant.settings import Settings, get_settings, writable_dir
 
 BUSY_TIMEOUT_MS = 30_000
 UPDATE_ATTEMPTS = 50
@@ -195,7 +195,7 @@ class Store:
                     "(save one with `python -m assistant plan FILE --save`)",
                     where="database",
                 )
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            writable_dir(self.path.parent)
         try:
             self.engine = _engine(url)
         except ImportError as exc:
@@ -421,12 +421,14 @@ def _change(plan: Plan, plan_id: int, no: int, status: str | None, owner: str | 
             changes["owner"] = owner
             notes.append(f"责任人 {item.owner}→{owner}")
     if deadline is not None and deadline != item.deadline:
-        if deadline > item.latest_deadline:
-            raise BadInput(
-                f"deadline {deadline.isoformat()} is later than the scheme allows for item {no} ({item.subject}): "
-                f"at the latest {item.latest_deadline.isoformat()} ({item.deadline_rule})",
-                where=f"{where} --deadline",
-            )
+        refusal = item.deadline_refusal(deadline, plan.plan_date)
+        if refusal is not None:
+            bound, rule, kind = refusal
+            message = (f"deadline {deadline.isoformat()} is later than the scheme allows for item {no} ({item.subject}): "
+                       f"at the latest {bound.isoformat()} ({rule})" if kind == "late" else
+                       f"deadline {deadline.isoformat()} is before {bound.isoformat()} ({rule}) for item {no} "
+                       f"({item.subject}): a deadline cannot lie before the work can start")
+            raise BadInput(message, where=f"{where} --deadline")
         changes["deadline"] = deadline.isoformat()
         notes.append(f"期限 {item.deadline.isoformat()}→{deadline.isoformat()}")
     if not notes:

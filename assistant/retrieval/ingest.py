@@ -14,7 +14,7 @@ from assistant.errors import IndexMismatch
 from assistant.retrieval.chunks import Chunk, all_chunks, knowledge_fingerprint
 from assistant.retrieval.embedders import embedder_name, get_embedder
 from assistant.retrieval.store import BM25_DIR, MANIFEST, Bm25Index, chroma_client, get_collections, read_manifest, write_manifest
-from assistant.settings import Settings, get_settings
+from assistant.settings import Settings, get_settings, writable_dir
 from assistant.text import tokens
 
 BATCH = 16  # chunks per embedding call (about 70 sentences)
@@ -36,7 +36,7 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     """
     settings = settings or get_settings()
     started = time.perf_counter()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    writable_dir(settings.data_dir)
     manifest = read_manifest(settings)
     if not rebuild and manifest is not None and manifest.get("embedder") != embedder_name(settings):
         raise IndexMismatch(

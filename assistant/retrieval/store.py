@@ -15,7 +15,7 @@ import numpy as np
 from assistant.errors import BadInput, IndexMismatch
 from assistant.retrieval.embedders import AssistantEmbeddingFunction, Embedder, embedder_name, get_embedder
 from assistant.retrieval.glossary import load_glossary
-from assistant.settings import Settings
+from assistant.settings import Settings, writable_dir
 
 MANIFEST = "index.json"
 BM25_DIR = "bm25"
@@ -39,7 +39,7 @@ def chroma_client(settings: Settings):
                 f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({exc})",
                 where="settings.chroma_host/chroma_port",
             ) from None
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    writable_dir(settings.chroma_dir)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 

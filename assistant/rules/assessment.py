@@ -18,8 +18,13 @@ from pydantic import (
     field_validator,
 )
 
-from assistant.errors import BadInput
+from assistant.dates import Day
+from assistant.errors import BadInput, shown
 from assistant.rules.scheme import Scheme, format_number, load_scheme
+
+# Bounds of an assessment file. A real one is a few KiB, 22 criteria and a few findings, nested 4 deep.
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 16
 
 
 class _Strict(BaseModel):
@@ -61,7 +66,7 @@ class Finding(_Strict):
     criterion: str
     severity: str
     status: Literal["open", "closed"]
-    raised_on: date | None = None
+    raised_on: Day | None = None
     text: str = ""
 
 
@@ -81,8 +86,8 @@ class Assessment(_Strict):
 
     scheme: str | None = None
     enterprise: Enterprise | None = None
-    assessed_on: date | None = None
-    next_audit: date | None = None
+    assessed_on: Day | None = None
+    next_audit: Day | None = None
     declarations: dict[str, StrictBool] = Field(default_factory=dict)
     criteria: dict[str, CriterionEntry] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
@@ -101,12 +106,14 @@ _MODEL_AT = {"": Assessment, "criteria.*": CriterionEntry, "findings.*": Finding
 
 
 def load_assessment(
-    path: str | Path, *, scheme: Scheme | None = None, knowledge_dir: Path | None = None
+    path: str | Path, *, scheme: Scheme | None = None, knowledge_dir: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Assessment:
     """Read an assessment file (YAML, or JSON by its .json suffix) and check it against its scheme.
 
     Every problem is a BadInput naming the file and the field path, e.g.
-    `a.yaml: criteria.D1.2.kpi: 一次修复率 must be within 0–100 %, got 120`.
+    `a.yaml: criteria.D1.2.kpi: 一次修复率 must be within 0–100 %, got 120`. Files larger than `max_bytes`,
+    YAML aliases and nesting deeper than MAX_DEPTH are refused before anything is built from them.
     """
     source = str(path)
     p = Path(path)
@@ -115,47 +122,127 @@ def load_assessment(
     if p.is_dir():
         raise BadInput("is a directory, not an assessment file", where=source)
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput("not UTF-8 text", where=source) from None
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise BadInput(f"the file has {_kib(size)}; an assessment file may have at most {_kib(max_bytes)}",
+                           where=source)
+        with p.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         raise BadInput(f"cannot be read ({exc.strerror})", where=source) from None
-    data = _parse(text, source, json_first=p.suffix.lower() == ".json")
+    if len(raw) > max_bytes:  # grew since stat: still refused
+        raise BadInput(f"an assessment file may have at most {_kib(max_bytes)}", where=source)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput("not UTF-8 text", where=source) from None
+    data = parse_text(text, source, json_first=p.suffix.lower() == ".json")
     return validate_assessment(data, source=source, scheme=scheme, knowledge_dir=knowledge_dir)
 
 
-def _parse(text: str, source: str, *, json_first: bool) -> Any:
+def _kib(n: int) -> str:
+    return f"{n / 1024:,.1f} KiB".replace(".0 KiB", " KiB")
+
+
+def parse_text(text: str, source: str, *, json_first: bool) -> Any:
+    """Parse assessment text as JSON or YAML, safely: BadInput (with line and column where known) for
+    anything that is not plain data, including what PyYAML or json raise past their own error classes
+    (a date that is not in the calendar, an integer too long to convert, nesting too deep to recurse)."""
     if json_first:
         try:
-            return json.loads(text)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise BadInput(f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})", where=source) from None
+        except (RecursionError, ValueError) as exc:
+            raise BadInput(f"not valid JSON ({_why(exc)})", where=source) from None
+        _check_depth(data, source)
+        return data
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        return yaml.load(text, Loader=_SafeAssessmentLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadInput(f"{at}not valid YAML ({problem})", where=source) from None
+    except (RecursionError, ValueError, OverflowError, TypeError) as exc:
+        raise BadInput(f"not valid YAML ({_why(exc)})", where=source) from None
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice: silently keeping the last value hides typos."""
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return f"nested more than {MAX_DEPTH} levels deep"
+    return shown(str(exc), 120).strip("'\"")
+
+
+def _check_depth(data: Any, source: str) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH (iteratively: a deep value must not exhaust the stack here)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise BadInput(f"not valid JSON (nested more than {MAX_DEPTH} levels deep)", where=source)
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+
+
+class _SafeAssessmentLoader(yaml.SafeLoader):
+    """SafeLoader for files from outside: no aliases (a few hundred bytes of nested aliases expand to gigabytes,
+    "billion laughs"), bounded nesting, a key given twice refused (silently keeping the last value hides typos),
+    and a date that does not exist reported at its line instead of escaping as a ValueError."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in an assessment file; write the value out",
+                event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark
-            )
-        seen.add(key)
+        try:
+            repeated = key in seen
+            seen.add(key)
+        except TypeError:  # a list or mapping as a key: the model refuses it with its path
+            continue
+        if repeated:
+            raise yaml.constructor.ConstructorError(None, None, f"key {shown(key)} appears twice", key_node.start_mark)
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _at_its_line(construct: Any, what: str) -> Any:
+    """A scalar constructor whose ValueError (a date not in the calendar, an integer too long to convert) is
+    reported as YAML errors are, at the value's line and column."""
+
+    def guarded(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(None, None, f"{shown(node.value)} is not {what}",
+                                                    node.start_mark) from None
+
+    return guarded
+
+
+_SafeAssessmentLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_SafeAssessmentLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _at_its_line(yaml.constructor.SafeConstructor.construct_yaml_timestamp, "a date in the calendar"))
+_SafeAssessmentLoader.add_constructor(
+    "tag:yaml.org,2002:int", _at_its_line(yaml.constructor.SafeConstructor.construct_yaml_int, "a usable number"))
 
 
 def validate_assessment(
@@ -180,7 +267,7 @@ def validate_assessment(
         except BadInput as exc:
             raise BadInput(f"scheme: {exc}", where=source) from None
     elif a.scheme is not None and a.scheme != scheme.version:
-        raise BadInput(f"scheme: the file names {a.scheme!r} but scheme {scheme.version} was given", where=source)
+        raise BadInput(f"scheme: the file names {shown(a.scheme)} but scheme {scheme.version} was given", where=source)
     _check_against(a, scheme, source)
     declarations = {k: d.default for k, d in scheme.declarations.items()} | a.declarations
     return a.model_copy(update={"scheme": scheme.version, "declarations": declarations})
@@ -192,11 +279,11 @@ def _check_against(a: Assessment, scheme: Scheme, source: str) -> None:
 
     for key in a.declarations:
         if key not in scheme.declarations:
-            raise bad(f"declarations.{key}", f"unknown declaration; valid: {', '.join(scheme.declarations)}")
+            raise bad(f"declarations.{_path([key])}", f"unknown declaration; valid: {', '.join(scheme.declarations)}")
     ids = list(scheme.criteria)
     id_span = f"{ids[0]} … {ids[-1]}"
     for cid, entry in a.criteria.items():
-        path = f"criteria.{cid}"
+        path = _path(["criteria", cid])
         c = scheme.criteria.get(cid)
         if c is None:
             raise bad(path, f"unknown criterion ID; scheme {scheme.version} has {id_span}")
@@ -215,14 +302,14 @@ def _check_against(a: Assessment, scheme: Scheme, source: str) -> None:
     for i, f in enumerate(a.findings):
         path = f"findings[{i}]"
         if f.id in seen:
-            raise bad(f"{path}.id", f"finding ID {f.id!r} appears twice")
+            raise bad(f"{path}.id", f"finding ID {shown(f.id)} appears twice")
         seen.add(f.id)
         if f.criterion not in scheme.criteria:
-            message = f"unknown criterion ID {f.criterion!r}; scheme {scheme.version} has {id_span}"
+            message = f"unknown criterion ID {shown(f.criterion)}; scheme {scheme.version} has {id_span}"
             raise bad(f"{path}.criterion", message)
         if f.severity not in scheme.severities:
             valid = ", ".join(f"{k} ({s.name})" for k, s in scheme.severities.items())
-            raise bad(f"{path}.severity", f"unknown severity {f.severity!r}; valid: {valid}")
+            raise bad(f"{path}.severity", f"unknown severity {shown(f.severity)}; valid: {valid}")
 
 
 def _describe(exc: ValidationError) -> str:
@@ -238,7 +325,7 @@ def _describe(exc: ValidationError) -> str:
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         allowed = ", ".join(model.model_fields) if model else ""
-        message = f"unknown key {loc[-1]!r}" + (f"; allowed: {allowed}" if allowed else "")
+        message = f"unknown key {shown(loc[-1])}" + (f"; allowed: {allowed}" if allowed else "")
     elif kind == "missing":
         message = "required field is missing"
     elif kind == "value_error":
@@ -252,7 +339,9 @@ def _describe(exc: ValidationError) -> str:
 def _path(loc: list[Any]) -> str:
     out = ""
     for p in loc:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+        # A key comes from the file: bounded, like any echoed input.
+        part = str(p) if len(str(p)) <= 40 else str(p)[:37] + "..."
+        out += f"[{p}]" if isinstance(p, int) else (f".{part}" if out else part)
     return out
 
 
@@ -264,5 +353,6 @@ def _model_at(loc: list[Any]) -> type[BaseModel] | None:
 def _show(value: Any) -> str:
     if isinstance(value, float):
         return format_number(value)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, date):
+        return value.isoformat()
+    return shown(value)

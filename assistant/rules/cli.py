@@ -13,8 +13,12 @@ from assistant.rules.scheme import load_scheme
 
 
 def run_grade(args: argparse.Namespace) -> int:
-    assessment = load_assessment(args.file)
-    scheme = load_scheme(assessment.scheme)
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    assessment = load_assessment(args.file, knowledge_dir=settings.knowledge_dir,
+                                 max_bytes=settings.assessment_max_kb * 1024)
+    scheme = load_scheme(assessment.scheme, settings.knowledge_dir)
     result = grade(assessment, scheme, target=getattr(args, "target", None))
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(result.to_contract(), ensure_ascii=False) + "\n")

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import atexit
 import functools
-import shutil
+import html
+import logging
 import os
+import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from assistant.dates import parse_day
 from assistant.errors import BadInput
 from assistant.plans.models import STATUS_ZH
 from assistant.rules import load_scheme
@@ -49,6 +51,8 @@ CSS = """
 #report-details td:nth-child(1),#report-details td:nth-child(2),#report-details td:nth-child(4){white-space:nowrap}
 """
 
+logger = logging.getLogger(__name__)
+
 LEVEL_UNSET = "（未填）"
 PLAN_OUTPUTS = 8  # summary, table, versions, timeline, three export buttons, message
 STREAM_PIECES = 4  # the answer is complete before it is shown: each extra streamed piece only costs server time
@@ -56,12 +60,18 @@ HIDE: dict[str, Any] = {"api_visibility": "undocumented"}  # page events: callab
 
 
 def _err(exc: BadInput) -> str:
-    """A bad-input message shown on the page: the CLI's wording (`错误 error: WHERE: WHAT`)."""
-    return f'<div class="bad-input">错误 error: {exc}</div>'
+    """A bad-input message shown on the page: the CLI's wording (`错误 error: WHERE: WHAT`), escaped: the
+    message may quote a file's content or a typed value, and must never become markup."""
+    return f'<div class="bad-input">错误 error: {html.escape(str(exc))}</div>'
 
 
 def _ok(text: str) -> str:
-    return f'<div class="ok-note">{text}</div>'
+    return f'<div class="ok-note">{html.escape(text)}</div>'
+
+
+def _notes(lines: list[str]) -> str:
+    """Plain-text notes (calendar warnings) as escaped lines."""
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 class WebApp:
@@ -248,6 +258,10 @@ class WebApp:
                 sess.load_file(path, shown_name=name, max_bytes=self.max_upload_bytes)
             except BadInput as exc:
                 return [*keep, self.badge(sess), self.status_line(sess), _err(exc), None]
+            except Exception:  # an upload must never break the page: the box has to take the next file
+                logger.exception("upload %s failed", name)
+                problem = BadInput("the file could not be read as an assessment", where=name)
+                return [*keep, self.badge(sess), self.status_line(sess), _err(problem), None]
             return [*self.form_values(sess), self.badge(sess), self.status_line(sess), _ok(f"已读入 {name}"), None]
 
     def refresh_form(self, sess: WebSession | None):
@@ -288,9 +302,9 @@ class WebApp:
             from assistant.plans.export import to_docx, to_markdown, to_xlsx
 
             try:
-                day = date.fromisoformat(certified_on) if certified_on else (plan.certified_on or plan.plan_date)
-            except ValueError:
-                message = _err(BadInput(f"{certified_on!r} is not a date like 2026-06-30", where="获证日期"))
+                day = parse_day(certified_on, "获证日期") or plan.certified_on or plan.plan_date
+            except BadInput as exc:
+                message = _err(exc)
                 day = plan.certified_on or plan.plan_date
             calendar = plan_calendar(plan, day, load_scheme(plan.scheme, self.settings.knowledge_dir))
             d = self._dir(sess)
@@ -300,7 +314,7 @@ class WebApp:
             md.write_text(to_markdown(plan), encoding="utf-8")
             files.append(str(md))
             if calendar["warnings"]:
-                message = (message + "<br>" if message else "") + "<br>".join(calendar["warnings"])
+                message = (message + "<br>" if message else "") + _notes(calendar["warnings"])
         versions = views.versions_frame(sess.plan_versions())
         return [views.plan_summary_markdown(plan, sess.state.plan_stale), views.plan_frame(plan), versions,
                 views.timeline_figure(plan, calendar), *[gr.update(value=f, interactive=f is not None) for f in files],
@@ -327,9 +341,9 @@ class WebApp:
             done, problems = [], []
             for ch in views.plan_changes(plan, table):
                 try:
-                    deadline = date.fromisoformat(ch["deadline"]) if "deadline" in ch else None
-                except ValueError:
-                    problems.append(f"第{ch['no']}项：{ch['deadline']!r} 不是日期（如 2026-12-31）")
+                    deadline = parse_day(ch.get("deadline"), f"第{ch['no']}项 截止日期")
+                except BadInput as exc:
+                    problems.append(str(exc))
                     continue
                 if ch.get("status") and ch["status"] not in STATUS_ZH:
                     problems.append(f"第{ch['no']}项：状态只能是 {'、'.join(STATUS_ZH.values())}")

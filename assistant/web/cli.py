@@ -30,8 +30,6 @@ def check_serving(settings: Settings, host: str, port: int) -> None:
             f"serving on {host} lets other machines reach the app; set a password first "
             "(ASSISTANT_WEB_PASSWORD=…, user name ASSISTANT_WEB_USER, default admin), or serve on 127.0.0.1",
             where="web --host")
-    if settings.web_password is not None and len(settings.web_password.get_secret_value()) < 8:
-        raise BadInput("the web password must have at least 8 characters", where="ASSISTANT_WEB_PASSWORD")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -54,19 +52,39 @@ def authenticator(settings: Settings):
     return check
 
 
+# gradio refuses a file over its max_file_size before any handler sees it, with an English notice that fades
+# away and an empty form message. The app's own limit (web_max_upload_kb) is therefore checked by the upload
+# handler, which says what was refused and why on the page; gradio's limit stays as the outer bound against
+# floods, UPLOAD_HEADROOM times as large (at least 8 MiB).
+UPLOAD_HEADROOM = 8
+
+
+def hard_upload_limit(settings: Settings) -> int:
+    """gradio's own upload limit in bytes: files between web_max_upload_kb and this get the app's message."""
+    return max(settings.web_max_upload_kb * 1024 * UPLOAD_HEADROOM, 8 * 1024 * 1024)
+
+
 def launch(settings: Settings, host: str, port: int, *, block: bool = True):
     """Build and start the app; returns (demo, url). `block=False` returns at once (tests, load script)."""
     from assistant.web.app import CSS, WebApp
 
+    from starlette.middleware import Middleware
+
+    from assistant.web.guard import LoginGuard, LoginThrottle
+
     app = WebApp(settings, max_upload_bytes=settings.web_max_upload_kb * 1024)
     demo = app.build()
+    auth = authenticator(settings)
+    throttle = LoginThrottle(free=settings.web_login_free_failures, max_delay=settings.web_login_max_wait_s)
     # gradio re-summarises its whole request log with pandas after every event (6–15 ms each, ~8 % of a chat turn's
     # CPU; benchmarks/bench_web.py) for a monitoring page this app does not show: once per 1000 events is enough.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
     demo.queue(default_concurrency_limit=settings.web_concurrency, max_size=200)
     _, url, _ = demo.launch(
-        server_name=host, server_port=port, share=False, auth=authenticator(settings),
-        auth_message="售后服务成熟度助手：请输入用户名和密码", max_file_size=settings.web_max_upload_kb * 1024,
+        server_name=host, server_port=port, share=False, auth=auth,
+        # FastAPI's own schema route lists every endpoint; the guard throttles logins and hides metadata routes.
+        app_kwargs={"openapi_url": None, "middleware": [Middleware(LoginGuard, enabled=auth is not None, throttle=throttle)]},
+        auth_message="售后服务成熟度助手：请输入用户名和密码", max_file_size=hard_upload_limit(settings),
         css=CSS, ssr_mode=False, show_error=False, quiet=True, prevent_thread_lock=not block, inbrowser=False,
         footer_links=[], mcp_server=False, pwa=False,
     )

@@ -26,6 +26,7 @@ import yaml
 
 from assistant.chat.conversation import Conversation
 from assistant.chat.state import ConversationState, gradeable
+from assistant.dates import parse_day
 from assistant.errors import BadInput
 from assistant.plans.models import Plan
 from assistant.rules import GradeResult, Scheme, load_scheme, validate_assessment
@@ -206,10 +207,9 @@ class WebSession:
         if p.suffix.lower() not in UPLOAD_SUFFIXES:
             raise BadInput(f"an assessment file must be YAML or JSON ({', '.join(UPLOAD_SUFFIXES)}), not {p.suffix or 'a file without suffix'}",
                            where=name)
-        if max_bytes is not None and p.exists() and p.stat().st_size > max_bytes:
-            raise BadInput(f"the file has {p.stat().st_size:,} bytes; at most {max_bytes:,}", where=name)
+        limit = max_bytes if max_bytes is not None else self.settings.assessment_max_kb * 1024
         try:
-            a = load_assessment(p, knowledge_dir=self.settings.knowledge_dir)
+            a = load_assessment(p, knowledge_dir=self.settings.knowledge_dir, max_bytes=limit)
         except BadInput as exc:
             raise BadInput(str(exc).removeprefix(f"{p}: "), where=name) from None
         data = json.loads(a.model_dump_json(exclude_none=True))
@@ -295,11 +295,4 @@ def cell_text(value: Any) -> str:
 
 
 def _date(value: Any, field: str) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise BadInput(f"{field}: {value!r} is not a date like 2026-12-31", where="自评表") from None
+    return parse_day(value, f"自评表: {field}")

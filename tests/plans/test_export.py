@@ -123,3 +123,24 @@ def test_a_plan_with_no_items_still_exports(guidance, tmp_path):
     assert "共 0 项" in export.to_markdown(empty)
     assert load_workbook(export.to_xlsx(empty, tmp_path / "e.xlsx"))["整改计划"]["A1"].value == "售后服务成熟度整改计划"
     assert len(Document(str(export.to_docx(empty, tmp_path / "e.docx"))).tables[2].rows) == 1
+
+
+def test_texts_that_look_like_formulas_are_exported_as_text(guidance, tmp_path):
+    """An owner typed as =HYPERLINK(…), a finding imported as =cmd|…, an enterprise name starting with = reach the
+    client's Excel as the text typed, never as a live formula (CSV/formula injection)."""
+    _, plan = draft("passing", guidance)
+    hostile = ["=HYPERLINK(\"http://evil.example\",\"负责人\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+               "\t=1+1"]
+    items = [i.model_copy(update={"owner": hostile[n % len(hostile)]}) if n < len(hostile) else i
+             for n, i in enumerate(plan.items)]
+    problem = "=cmd|' /C calc'!A0"
+    items[0] = items[0].model_copy(update={"problem": problem})
+    plan = plan.model_copy(update={"items": items, "enterprise": "=HYPERLINK(\"http://evil.example\",\"某公司\")"})
+    wb = load_workbook(export.to_xlsx(plan, tmp_path / "plan.xlsx"))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {str(c.value) for c in cells}
+    for text in hostile[:4] + [problem]:
+        assert text in texts
+    assert any(t.startswith("=HYPERLINK") and "某公司" in t for t in texts)
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value.startswith(export.FORMULA_START))

@@ -94,9 +94,27 @@ def test_updates_are_validated(tmp_path, guidance):
         store.update_item(pid, 1, owner=" ")
     with pytest.raises(BadInput, match="no version 5"):
         store.get_plan(pid, 5)
+    # Earlier is allowed down to the day work can start: the plan date (a finding's audit when that is later).
+    with pytest.raises(BadInput, match=r"before \d{4}-\d\d-\d\d \(计划日期\).*cannot lie before the work can start"):
+        store.update_item(pid, gap.no, deadline=date.fromordinal(plan.plan_date.toordinal() - 1))
+    with pytest.raises(BadInput, match="before"):
+        store.update_item(pid, 1, deadline=date(2001, 1, 1))
     assert store.get_plan(pid).version == 1  # nothing refused was written
-    # An earlier deadline is always allowed.
+    # An earlier deadline after the plan date is allowed.
     assert store.update_item(pid, gap.no, deadline=date(2026, 12, 1)).plan.item(gap.no).deadline == date(2026, 12, 1)
+    assert store.update_item(pid, gap.no, deadline=plan.plan_date).plan.item(gap.no).deadline == plan.plan_date
+
+
+def test_a_deadline_before_the_findings_audit_is_refused(tmp_path, guidance):
+    """A plan dated before the audit that raised a finding: its item cannot be due before that audit."""
+    store = Store(url_of(tmp_path / "a.db"))
+    assessment, plan = draft("passing", guidance, plan_date=date(2026, 10, 1))
+    pid = store.save_plan(plan, store.save_assessment(assessment, "passing")).id
+    item = next(i for i in plan.items if i.finding == "F1")
+    assert item.raised_on == date(2026, 10, 20)
+    with pytest.raises(BadInput, match=r"before 2026-10-20 \(F1的审核日期\)"):
+        store.update_item(pid, item.no, deadline=date(2026, 10, 19))
+    assert store.update_item(pid, item.no, deadline=date(2026, 10, 20)).plan.item(item.no).deadline == date(2026, 10, 20)
 
 
 def test_concurrent_updates_from_threads_are_all_kept(tmp_path, guidance):

@@ -133,3 +133,67 @@ def test_a_kpi_criterion_may_carry_a_declared_level_only() -> None:
 def test_given_scheme_must_match_the_file(other: Scheme) -> None:
     with pytest.raises(BadInput, match="names '2026.1' but scheme 2099.1 was given"):
         validate_assessment({"scheme": "2026.1"}, scheme=other)
+
+
+# --- files from outside: bounded before anything is built from them ----------------------------------------
+
+BOMB = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh"))
+    + "criteria: {D1.1: {level: *h}}\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
+    """420 bytes of nested aliases expand to 9^8 strings; the loader must refuse at the first alias."""
+    import time
+    import tracemalloc
+
+    path = write(tmp_path, "bomb.yaml", BOMB)
+    assert path.stat().st_size < 600
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(BadInput, match=r"bomb\.yaml: line 2, column \d+: .*aliases \(\*a\) are not allowed"):
+        load_assessment(path)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert seconds < 1 and peak < 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize("name, text, what", [
+    ("feb30.yaml", "assessed_on: 2026-02-30\ncriteria: {}\n", "line 1, column 14: not valid YAML ('2026-02-30' is not a date in the calendar)"),
+    ("deep.yaml", "criteria: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 16 levels deep"),
+    ("deep.json", "[" * 100_000 + "]" * 100_000, "not valid JSON (nested more than 16 levels deep)"),
+    ("deep20.json", '{"criteria": ' + "[" * 20 + "]" * 20 + "}", "not valid JSON (nested more than 16 levels deep)"),
+    ("y9999.yaml", "assessed_on: 9999-12-31\ncriteria: {}\n", "assessed_on: the date must lie between 1990-01-01 … 2099-12-31, got 9999-12-31"),
+    ("y1.yaml", "criteria: {}\nfindings:\n  - {id: F1, criterion: D2.1, severity: minor, status: open, raised_on: 0001-01-01}\n",
+     "findings[0].raised_on: the date must lie between"),
+    ("bigint.yaml", "criteria:\n  D1.2: {kpi: " + "9" * 5000 + "}\n", "line 2, column 15: not valid YAML ('99999"),
+    ("key.yaml", "criteria:\n  " + "D" * 1000 + ": {level: 3}\n", "criteria." + "D" * 37 + "...: unknown criterion ID"),
+])
+def test_hostile_files_are_bad_input_with_file_and_place(tmp_path: Path, name: str, text: str, what: str) -> None:
+    with pytest.raises(BadInput) as exc:
+        load_assessment(write(tmp_path, name, text))
+    assert str(exc.value).startswith(f"{tmp_path / name}: ") and what in str(exc.value)
+    assert len(str(exc.value)) < 400
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.yaml", "criteria: {}\n" + "#" * 3000 + "\n")
+    with pytest.raises(BadInput, match=r"big\.yaml: the file has 2\.9 KiB; an assessment file may have at most 2 KiB"):
+        load_assessment(path, max_bytes=2048)
+    assert load_assessment(path, max_bytes=4096).criteria == {}
+
+
+def test_an_echoed_value_is_bounded_however_large(tmp_path: Path) -> None:
+    huge = "x" * 1_000_000
+    with pytest.raises(BadInput) as exc:
+        validate_assessment({"criteria": {"D1.1": {"level": [huge] * 100}}})
+    assert len(str(exc.value)) < 300 and "xxx..." in str(exc.value)

@@ -278,6 +278,26 @@ def test_bad_upload_shows_the_cli_message_and_keeps_the_assessment(page, scheme,
         "错误 error: 自评说明.txt: an assessment file must be YAML or JSON (.yaml, .yml, .json), not .txt")
     assert form_snapshot(page) == kept
 
+    # hostile files: an alias bomb, a criterion key carrying script, a file over the upload limit. Each is refused
+    # with its message shown as text (never as markup), and the upload box takes the next file.
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+                    'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\ncriteria: {D1.1: {level: *c}}\n', encoding="utf-8")
+    upload(page, bomb)
+    expect(page.locator("#form-message")).to_contain_text("bomb.yaml: line 2")
+    expect(page.locator("#form-message")).to_contain_text("aliases (*a) are not allowed")
+    script = tmp_path / "script.yaml"
+    script.write_text('criteria:\n  "<img src=x onerror=document.title=\'pwned\'>": {level: 3}\n', encoding="utf-8")
+    upload(page, script)
+    expect(page.locator("#form-message")).to_contain_text("<img src=x onerror=")  # shown as the text it is
+    assert page.locator("#form-message img").count() == 0 and page.title() != "pwned"
+    big = tmp_path / "big.yaml"
+    big.write_text("criteria: {}\n" + ("# " + "x" * 1000 + "\n") * 1100, encoding="utf-8")
+    upload(page, big)
+    expect(page.locator("#form-message")).to_contain_text("big.yaml: the file has")
+    expect(page.locator("#form-message")).to_contain_text("an assessment file may have at most 1,024 KiB")
+    assert form_snapshot(page) == kept
+
     # what the server holds is unchanged too: the form re-read from the session after switching pages
     open_tab(page, "对话")
     open_tab(page, "自评")

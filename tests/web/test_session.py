@@ -135,7 +135,9 @@ def load_and_grade(path: Path):
     (lambda s: s.set_criterion("D1.1", level=6), "criteria.D1.1.level"),
     (lambda s: s.set_criterion("D9.9", level=3), "自评表: unknown criterion 'D9.9'"),
     (lambda s: s.set_declaration("no_such_declaration", True), "unknown declaration 'no_such_declaration'"),
-    (lambda s: s.set_dates("2026-13-01", None), "assessed_on: '2026-13-01' is not a date like 2026-12-31"),
+    (lambda s: s.set_dates("2026-13-01", None), "assessed_on: '2026-13-01' is not a date; write it as YYYY-MM-DD"),
+    (lambda s: s.set_dates(None, "9999-12-31"), "next_audit: the date must lie between 1990-01-01 … 2099-12-31"),
+    (lambda s: s.add_finding("D2.2", "minor", "x", "<img src=x onerror=alert(1)>"), "is not a date"),
     (lambda s: s.add_finding("D9.9", "minor", "x"), "D9.9"),
     (lambda s: s.add_finding("D2.2", "critical", "x"), "critical"),
     (lambda s: s.add_finding("D2.2", "", "x"), "choose the severity"),
@@ -196,7 +198,7 @@ def test_an_upload_of_another_kind_or_too_large_is_refused(session, tmp_path):
         session.load_file(txt)
     big = tmp_path / "big.yaml"
     big.write_text("criteria: {}\n" + "#" * 5000 + "\n", encoding="utf-8")
-    with pytest.raises(BadInput, match=r"big\.yaml: the file has 5,014 bytes; at most 4,096"):
+    with pytest.raises(BadInput, match=r"big\.yaml: the file has 4\.9 KiB; an assessment file may have at most 4 KiB"):
         session.load_file(big, max_bytes=4096)
     assert session.assessment == before
 
