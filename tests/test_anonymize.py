@@ -136,6 +136,253 @@ def test_a_200_character_finding_takes_a_few_milliseconds(anonymizer):
     assert per_call_ms < 40, f"{per_call_ms:.1f} ms per 200-character finding"
 
 
+# -- identifiers the audit found leaking ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("退款打入6217001234567890123后未通知客户", "退款打入[银行卡1]后未通知客户"),  # UnionPay: no Luhn digit needed
+        ("sent to card 4111 1111 1111 1111 without approval", "sent to card [银行卡1] without approval"),
+        ("从客户银行卡6222 0212 3456 7890 123代扣", "从客户银行卡[银行卡1]代扣"),
+        ("储蓄卡 6228480402564890018，信用卡5555-5555-5555-4444", "储蓄卡 [银行卡1]，信用卡[银行卡2]"),
+    ],
+)
+def test_bank_card_numbers_are_replaced_whole(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_a_grouped_card_number_is_one_card_not_a_phone_in_the_middle(settings):
+    entities = Anonymizer(settings).find("银行卡6222 0212 3456 7890 123")
+    assert [(e.kind, e.text) for e in entities] == [("bankcard", "6222 0212 3456 7890 123")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "工单号2026030812345678未闭环",  # 16 digits, but 20… is no card network
+        "订单号6200123456789012延迟发货",  # UnionPay-like, but an order number
+        "序列号4111111111111111已登记",  # Luhn-valid, but a serial number
+        "全年营业额13500000000元，累计服务1234567890123人次",  # amounts and counts, not phones or cards
+        "快递单号773123456789012，批次号4000123456789010",
+        "编号4111111111111112的工单",  # Visa prefix, wrong Luhn digit
+    ],
+)
+def test_long_numbers_that_are_not_cards_or_phones_are_kept(text, anonymizer):
+    assert anonymizer.anonymize(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工程师用个人微信wxid_abc123xyz沟通", "工程师用个人微信[账号1]沟通"),
+        ("资料转发到QQ 123456789，另见QQ号：87654321", "资料转发到QQ [账号1]，另见QQ号：[账号2]"),
+        ("微信号是zhangwei_1988，微信：li-hua2020", "微信号是[账号1]，微信：[账号2]"),
+        ("WeChat ID: wang_fang99, QQ number 10001", "WeChat ID: [账号1], QQ number [账号2]"),
+    ],
+)
+def test_wechat_and_qq_accounts_are_replaced_and_their_labels_kept(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_words_after_wechat_and_qq_that_are_no_account_are_kept(anonymizer):
+    text = "微信公众号和微信小程序可报修，QQ群通知，微信 official 账号未认证。"
+    assert anonymizer.anonymize(text) == text
+
+
+def test_an_id_number_written_with_spaces_is_the_same_id(settings):
+    out = Anonymizer(settings).anonymize("身份证号写作110105 19491231 002X，原件为11010519491231002X，复印件110105-1949-1231-002X")
+    assert out == "身份证号写作[证件1]，原件为[证件1]，复印件[证件1]"
+
+
+def test_the_id_check_digit_decides_when_no_id_word_is_near(settings):
+    assert Anonymizer(settings).anonymize("登记的号码11010519491231002X") == "登记的号码[证件1]"  # valid check digit
+    assert Anonymizer(settings).anonymize("工单模块将440300202603081234作为编号") == "工单模块将440300202603081234作为编号"
+    assert Anonymizer(settings).anonymize("身份证440300202603081234") == "身份证[证件1]"  # wrong digit, but an ID word
+
+
+@pytest.mark.parametrize(
+    "number", ["+49 89 636 00", "+1 (415) 555-0100", "+44 20 7946 0958", "+852 2345 6789", "+81-3-1234-5678"],
+)
+def test_foreign_phone_numbers_are_replaced(number, settings):
+    assert Anonymizer(settings).anonymize(f"联系人电话{number}，到货周期14天") == "联系人电话[电话1]，到货周期14天"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("格力电器的售后服务部未考核网点", "[企业1]的售后服务部未考核网点"),
+        ("格力空调与比亚迪汽车", "[企业1]与[企业2]"),
+        ("某某家电厂未提供检验报告，家电厂商均未抽检", "[企业1]未提供检验报告，家电厂商均未抽检"),
+        ("外包给深圳市迅达通信设备集团，该集团未回复", "外包给[企业1]，该集团未回复"),
+        ("佛山市顺德区美泰家电厂的厂长何永明未参加培训", "[企业1]的厂长[人员1]未参加培训"),
+    ],
+)
+def test_companies_without_a_legal_form_are_replaced(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_a_brand_prefix_goes_with_its_company_and_its_short_name_shares_the_placeholder(settings):
+    out = Anonymizer(settings).anonymize("三一重工股份有限公司的客服中心经理称，三一的备件满足率为92.5%。")
+    assert out == "[企业1]的客服中心经理称，[企业1]的备件满足率为92.5%。"
+
+
+def test_a_short_name_found_in_one_text_is_replaced_in_the_next_of_the_batch(settings):
+    a = Anonymizer(settings)
+    assert a.anonymize("青岛澳柯玛售后服务有限公司未建台账。") == "[企业1]未建台账。"
+    assert a.anonymize("澳柯玛已整改。") == "[企业1]已整改。"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("回访记录显示客服小陈称客户已满意", "回访记录显示客服[人员1]称客户已满意"),
+        ("老王和小刘负责回访", "[人员1]和[人员2]负责回访"),
+        ("报修人王 伟的工单重复派发，联系人李 娜未回访", "报修人[人员1]的工单重复派发，联系人[人员2]未回访"),
+        ("联系人 欧阳 娜娜，电话+49 89 636 00", "联系人 [人员1]，电话[电话1]"),
+    ],
+)
+def test_nicknames_and_names_typed_with_spaces_are_replaced(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_a_spaced_name_shares_the_placeholder_of_the_name_written_together(settings):
+    out = Anonymizer(settings).anonymize("联系人王 伟未回访；经查，王伟已离职。")
+    assert out == "联系人[人员1]未回访；经查，[人员1]已离职。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "首次响应小于48小时，老化测试72小时，小程序报修占30%，老客户复购率15%。",
+        "小张贴出公告，小高峰时段排队，小王子系列产品停产。",
+        "高 温 报警 3 次，备件主管确认。",
+    ],
+)
+def test_words_that_look_like_nicknames_or_spaced_names_are_kept(text, anonymizer):
+    assert anonymizer.anonymize(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("客户地址为江苏省苏州市吴中区木渎镇金山村3组，超时26小时", "客户地址为[地址1]，超时26小时"),
+        ("回访时客户称金山村的服务点已关闭", "回访时客户称[地址1]的服务点已关闭"),  # 金山 is no person
+        ("河北省保定市涞水县三坡镇的网点", "[地址1]的网点"),
+        ("浙江省杭州市余杭区仁和街道獐山村5组", "[地址1]"),
+        ("村民住在大王庄村", "村民住在[地址1]"),
+    ],
+)
+def test_rural_addresses_are_replaced(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_village_and_town_words_that_name_no_place_are_kept(anonymizer):
+    text = "覆盖全市各区县乡镇，偏远山村、城中村、示范村和行政村均设网点，美丽乡村建设，送服务下乡，全镇3个服务点。"
+    assert anonymizer.anonymize(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("后台192.168.10.25对公网开放", "后台[IP1]对公网开放"),
+        ("服务器地址172.16.254.1:8080", "服务器地址[IP1]"),
+        ("访问来自2001:db8::8a2e:370:7334和fe80::1ff:fe23:4567:890a", "访问来自[IP1]和[IP2]"),
+        ("IP 1.2.3.4 未登记", "IP [IP1] 未登记"),
+    ],
+)
+def test_ip_addresses_are_replaced(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_versions_clauses_times_and_loopback_addresses_are_kept(anonymizer):
+    text = "版本2.3.10.4，固件V1.0.0.3，IATF 16949条款4.2.3.1，会议10:30:00，ISO 9001:2015，绑定0.0.0.0和127.0.0.1。"
+    assert anonymizer.anonymize(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("外籍客户的护照号E12345678被记录", "外籍客户的护照号[护照1]被记录"),
+        ("Passport No. 533380006 and passport number P1234567", "Passport No. [护照1] and passport number [护照2]"),
+        ("护照号码：EA1234567，旧护照G12345678", "护照号码：[护照1]，旧护照[护照2]"),
+    ],
+)
+def test_passport_numbers_are_replaced(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_unified_social_credit_codes_are_replaced_by_check_digit_or_by_label(settings):
+    out = Anonymizer(settings).anonymize(
+        "统一社会信用代码91350100M000100Y43与合同上的91110000600037341L不一致，税号：91440300MA5F0ABC12"
+    )
+    # The first two pass the GB 32100 check without a label; the third's wrong check digit is caught by its label.
+    assert out == "统一社会信用代码[信用代码1]与合同上的[信用代码2]不一致，税号：[信用代码3]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("维修工程师工号A10234的派工记录缺失", "维修工程师工号[工号1]的派工记录缺失"),
+        ("员工编号：20230157，工号 SZ-00123", "员工编号：[工号1]，工号 [工号2]"),
+        ("Employee ID 20481 and staff no. E-7721", "Employee ID [工号1] and staff no. [工号2]"),
+    ],
+)
+def test_employee_numbers_are_replaced_and_the_label_kept(text, expected, settings):
+    assert Anonymizer(settings).anonymize(text) == expected
+
+
+def test_each_new_kind_has_its_label_and_count(settings):
+    a = Anonymizer(settings)
+    a.anonymize(
+        "卡号6217001234567890123，微信号zhangwei_88，护照E12345678，信用代码91350100M000100Y43，工号A10234，"
+        "IP 10.0.0.8，又见6217 0012 3456 7890 123和10.0.0.8。"
+    )
+    assert a.counts() == {"银行卡": 1, "账号": 1, "护照": 1, "信用代码": 1, "工号": 1, "IP": 1}
+    assert PLACEHOLDER.fullmatch("[信用代码1]") and PLACEHOLDER.fullmatch("[IP2]")
+
+
+def test_placeholders_already_in_a_text_are_left_alone(anonymizer):
+    text = "客服[人员1]将[银行卡1]和[账号2]发给[IP1]。"
+    assert anonymizer.anonymize(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "复核日期2026-02-30：D2.1首次响应48小时，满意度92.5%，相关系数0.85，评级L3，抽查3份记录，见F1与PF-075。",
+        "2026年6月备件主管采用8D和5Why分析，ISO 9001内审发现2项不符合，客服中心经理已确认。",
+        "家电厂商的售后服务部与维修站的回访比例为85%，客服热线年接听4000000次。",
+    ],
+)
+def test_audit_facts_survive_the_new_recognizers(text, anonymizer):
+    assert anonymizer.anonymize(text) == text
+
+
+def test_the_check_digit_functions():
+    from assistant.anonymize.checksums import credit_code_ok, luhn_ok, resident_id_ok
+
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+    assert resident_id_ok("11010519491231002X") and not resident_id_ok("110105194912310021")
+    assert credit_code_ok("91350100M000100Y43") and not credit_code_ok("91350100M000100Y44")
+
+
+def test_the_recognizer_registry_takes_a_new_recognizer(settings):
+    from assistant.anonymize.base import Candidate
+    from assistant.anonymize.engine import default_recognizers
+
+    class TicketRecognizer:
+        name = "ticket"
+
+        def analyze(self, doc):
+            start = doc.text.find("TK-")
+            if start >= 0:
+                yield Candidate("employee", start, start + 7, doc.text[start : start + 7])
+
+    a = Anonymizer(settings, recognizers=[*default_recognizers({}), TicketRecognizer()])
+    assert a.anonymize("客户王芳的TK-1234") == "客户[人员1]的[工号1]"
+
+
 # -- command line ---------------------------------------------------------------
 
 
@@ -155,6 +402,12 @@ def test_cli_reads_a_file_and_dash_means_stdin(tmp_path):
     assert result.stdout == "Engineer [人员1] ([邮箱1]) of [企业1]"
     result = run_cli("anonymize", "-", stdin="李工", data_dir=tmp_path)
     assert result.stdout == "[人员1]工"
+
+
+def test_cli_replaces_a_spaced_name_and_a_foreign_phone(tmp_path):
+    result = run_cli("anonymize", "-", stdin="联系人王 伟，电话+49 89 636 00\n", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "联系人[人员1]，电话[电话1]\n"
 
 
 def test_cli_missing_file_is_bad_input(tmp_path):
