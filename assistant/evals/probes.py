@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -78,23 +77,33 @@ def _unprivileged() -> None:
 
 def run_cli(argv: list[str], env: dict[str, str], *, unprivileged: bool = False, timeout: float = 60,
             cwd: Path | None = None) -> dict[str, Any]:
-    """Run `python -m assistant ARGV…`; its exit code, output, wall time and peak memory (MiB)."""
+    """Run `python -m assistant ARGV…`; its exit code, output, wall time and peak memory (MiB) of that process."""
+    import threading
+
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "assistant", *argv], cwd=cwd or REPO_ROOT, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             preexec_fn=_unprivileged if unprivileged else None)
+    output: dict[str, bytes] = {}
+    readers = [threading.Thread(target=lambda n=n, f=f: output.__setitem__(n, f.read()))
+               for n, f in (("out", proc.stdout), ("err", proc.stderr))]
+    for r in readers:
+        r.start()
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        return {"exit": None, "stdout": out.decode(errors="replace"), "stderr": "timed out", "seconds": timeout,
-                "peak_mb": None}
+        # wait4 gives this child's own peak memory (RUSAGE_CHILDREN would be the largest child ever reaped).
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        killer.cancel()
+    for r in readers:
+        r.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    # ru_maxrss of the children reaped so far: the largest of them, which is this one when it is the largest yet.
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"exit": proc.returncode, "stdout": out.decode(errors="replace"), "stderr": err.decode(errors="replace"),
-            "seconds": round(seconds, 2), "peak_mb": round(peak, 1)}
+    timed_out = seconds >= timeout
+    return {"exit": None if timed_out else proc.returncode, "stdout": output.get("out", b"").decode(errors="replace"),
+            "stderr": "timed out" if timed_out else output.get("err", b"").decode(errors="replace"),
+            "seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
 def _env(settings: Settings, data: str, extra: dict[str, str]) -> dict[str, str]:
