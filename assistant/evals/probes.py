@@ -16,6 +16,8 @@ Placeholders in a cli case's args: {file} (the case's `content` or `generate`d f
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -75,9 +77,21 @@ def _unprivileged() -> None:
                 raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
+def _peak_mb(pid: int) -> float | None:
+    """The process's own memory high-water mark (VmHWM): begins anew at exec, unlike the rusage figures, which keep
+    the RSS of the parent the child was forked from (a 480 MB eval process would show in every command it runs)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def run_cli(argv: list[str], env: dict[str, str], *, unprivileged: bool = False, timeout: float = 60,
             cwd: Path | None = None) -> dict[str, Any]:
-    """Run `python -m assistant ARGV…`; its exit code, output, wall time and peak memory (MiB) of that process."""
+    """Run `python -m assistant ARGV…`; its exit code, output, wall time and peak memory (MiB, sampled every 10 ms)."""
     import threading
 
     started = time.perf_counter()
@@ -89,21 +103,23 @@ def run_cli(argv: list[str], env: dict[str, str], *, unprivileged: bool = False,
                for n, f in (("out", proc.stdout), ("err", proc.stderr))]
     for r in readers:
         r.start()
-    killer = threading.Timer(timeout, proc.kill)
-    killer.start()
-    try:
-        # wait4 gives this child's own peak memory (RUSAGE_CHILDREN would be the largest child ever reaped).
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
+    peak = 0.0
+    timed_out = False
+    while True:
+        try:
+            proc.wait(timeout=0.01)
+            break
+        except subprocess.TimeoutExpired:
+            peak = max(peak, _peak_mb(proc.pid) or 0.0)
+            if time.perf_counter() - started > timeout:
+                proc.kill()
+                timed_out = True
     for r in readers:
         r.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    timed_out = seconds >= timeout
     return {"exit": None if timed_out else proc.returncode, "stdout": output.get("out", b"").decode(errors="replace"),
             "stderr": "timed out" if timed_out else output.get("err", b"").decode(errors="replace"),
-            "seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1)}
+            "seconds": round(seconds, 2), "peak_mb": round(peak, 1) if peak else None}
 
 
 def _env(settings: Settings, data: str, extra: dict[str, str]) -> dict[str, str]:
@@ -231,7 +247,8 @@ def login_case(case: dict, settings: Settings) -> tuple[list[str], dict]:
         port = s.getsockname()[1]
     data = Path(tempfile.mkdtemp(prefix="probe-login-"))
     web = settings.model_copy(update={"web_user": user, "web_password": SecretStr(password), "data_dir": data})
-    demo, url = launch(web, "127.0.0.1", port, block=False)
+    with contextlib.redirect_stdout(io.StringIO()):  # gradio prints its start and stop; `eval --json` owns stdout
+        demo, url = launch(web, "127.0.0.1", port, block=False)
     problems: list[str] = []
     detail: dict[str, Any] = {}
     try:
@@ -262,7 +279,8 @@ def login_case(case: dict, settings: Settings) -> tuple[list[str], dict]:
             else:
                 problems.append(f"unknown login probe {probe!r}")
     finally:
-        demo.close()
+        with contextlib.redirect_stdout(io.StringIO()):
+            demo.close()
         shutil.rmtree(data, ignore_errors=True)
     return problems, detail
 
