@@ -3,7 +3,8 @@
     .venv/bin/python evals/calibrate_not_covered.py [--dataset FILE ...] [--max-false-decline 0.02]
 
 For every question it records the best sentence cosine (e5) and the best BM25 score of the retrieved
-passages (questions naming a scheme concept are left out: they are never declined, see `answer.is_covered`),
+passages (questions naming a scheme concept are left out: they are never declined, see `answer.is_covered`; so are
+questions that ask about a topic of knowledge/out_of_scope.yaml no passage states: their words decide, not scores),
 then searches, per language, the pair of thresholds (decline when both are below) that declines the most
 `not_covered` items while wrongly declining at most the given share of answerable ones. e5 cosines sit
 in a narrow band (0.77-0.96 here), so the thresholds are data, re-measured whenever the model or the
@@ -23,6 +24,7 @@ from assistant.evals.data import EVALS_DIR  # noqa: E402
 from assistant.evals.qa import load_dataset  # noqa: E402
 from assistant.retrieval.hybrid import search  # noqa: E402
 from assistant.retrieval.ingest import ensure_index  # noqa: E402
+from assistant.retrieval.scope import outside_scope  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 from assistant.text import is_english  # noqa: E402
 
@@ -40,6 +42,8 @@ def main() -> None:
         if names_scheme_concept(item.question, settings.knowledge_dir):
             continue
         hits = search(item.question, settings=settings)
+        if outside_scope(item.question, [h.text for h in hits], settings.knowledge_dir) is not None:
+            continue
         all_rows.append((item.not_covered, max(h.score for h in hits), max(h.bm25 for h in hits), is_english(item.question)))
     # English questions meet Chinese passages at lower cosines, so each language gets its own threshold.
     for lang, english in (("zh", False), ("en", True)):

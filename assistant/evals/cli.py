@@ -36,7 +36,8 @@ def run_cli(args) -> int:
 
 
 def _dataset(path: Path, args) -> int:
-    """CONTRACTS.md `eval --dataset FILE --json`: exactly {"items": [...], "metrics": {...}} on stdout."""
+    """CONTRACTS.md `eval --dataset FILE --json`: {"items": [...], "metrics": {...}} on stdout, and with --baseline a
+    "baseline" key holding the baseline's metrics on the same items."""
     from assistant.evals import qa
 
     settings = get_settings()
@@ -60,7 +61,12 @@ def _dataset(path: Path, args) -> int:
         folder = report.write_report(full, Path(args.report))
         print(f"报告 report: {folder}", file=sys.stderr)
     if args.json:
-        _print({"items": result["items"], "metrics": result["metrics"]})
+        out = {"items": result["items"], "metrics": result["metrics"]}
+        if baseline is not None:
+            # The contract's object may grow a key: the baseline's figures on the same items (its rows stay out).
+            out["baseline"] = {"metrics": baseline["metrics"], "by_subset": qa.by_subset(baseline["items"]),
+                               "description": "LangChain Chroma, all-MiniLM-L6-v2, whole chunks, top-k, no BM25, same composer"}
+        _print(out)
     else:
         _metrics_table(f"评测 eval: {path.name}", result["metrics"], baseline["metrics"] if baseline else None)
     return 0

@@ -99,3 +99,43 @@ def cited_numbers(answer: str) -> list[int]:
 
 def strip_markers(answer: str) -> str:
     return _MARKER.sub("", answer or "")
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+_LEAD = re.compile(r"^\s*(?:-\s*)?根据[^：:\n]{1,40}[：:]")
+_SENTENCE = re.compile(r"(?<=[。！？；!?;])|\n+")
+
+
+def quoted_sentences(answer: str) -> list[tuple[int, str]]:
+    """(citation number, sentence) for every sentence the answer quotes: the text on the line before each [n]
+    marker, from its first Chinese character (an English statement, a "- " bullet or a lead "根据…：" before it
+    is not a quote); lead lines without a marker are not quotes either."""
+    out: list[tuple[int, str]] = []
+    parts = _MARKER.split(answer or "")
+    for text, marker in zip(parts[0::2], parts[1::2]):
+        line = _LEAD.sub("", text.rstrip().rsplit("\n", 1)[-1])
+        m = _CJK_RUN.search(line)
+        if m is None:
+            continue
+        for sent in _SENTENCE.split(line[m.start():]):
+            if normalise(sent):
+                out.append((int(marker), sent.strip()))
+    return out
+
+
+def quote_problems(answer: str, citations: Sequence[dict], evidence: Sequence[str]) -> tuple[int, int, int]:
+    """(quoted sentences, sentences not verbatim in the passage their [n] names, sentences from a passage that
+    holds none of the evidence spans). The last is the unrelated-sentence count; it is 0 without evidence."""
+    quotes = quoted_sentences(answer)
+    wanted = [w for w in (normalise(e) for e in evidence) if w]
+    mismatched = unrelated = 0
+    for n, sent in quotes:
+        if not 1 <= n <= len(citations):
+            mismatched += 1
+            continue
+        passage = normalise(citations[n - 1].get("text", ""))
+        if normalise(sent) not in passage:
+            mismatched += 1
+        if wanted and not any(w in passage for w in wanted):
+            unrelated += 1
+    return len(quotes), mismatched, unrelated

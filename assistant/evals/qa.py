@@ -20,6 +20,7 @@ from assistant.evals.metrics import (
     ndcg_at_k,
     percentile,
     precision_recall,
+    quote_problems,
     rounded,
     share,
     spans_found,
@@ -85,6 +86,7 @@ def score_item(item: QAItem, ans: Answer, latency_ms: float) -> dict:
     """One per-item row: the contract's fields first, then what the metrics need."""
     texts = [c["text"] for c in ans.citations]
     rank = first_hit_rank(texts, item.evidence) if item.evidence else None
+    quoted, mismatched, unrelated = quote_problems(ans.answer, ans.citations, item.evidence) if ans.covered else (0, 0, 0)
     row = {
         "id": item.id,
         "question": item.question,
@@ -102,6 +104,12 @@ def score_item(item: QAItem, ans: Answer, latency_ms: float) -> dict:
         "source_at_1": (ans.citations[0]["source"] == item.source if ans.citations else False) if item.source else None,
         "citations": ans.citations,
         "latency_ms": round(latency_ms, 1),
+        # What the answer text is made of: sentences quoted, quoted sentences not verbatim in the passage their
+        # [n] names, and (answerable items) sentences quoted from a passage that holds none of the evidence.
+        "quoted_sentences": quoted,
+        "quote_mismatches": mismatched,
+        "unrelated_sentences": unrelated if item.evidence else None,
+        "answer_chars": len(ans.answer) if ans.covered else None,
     }
     if item.subset is not None:
         row["subset"] = item.subset
@@ -140,11 +148,27 @@ def qa_metrics(rows: list[dict], passages: set[tuple[str, str]] | None = None) -
     out["false_decline_rate"] = rounded(share(not r["covered"] for r in answerable)) if answerable else None
     if passages is not None:
         out["citation_validity"] = citation_validity(rows, passages)
+    out.update(answer_metrics(rows))
     lat = [r["latency_ms"] for r in rows]
     out["latency_p50_ms"] = rounded(percentile(lat, 50), 1)
     out["latency_p95_ms"] = rounded(percentile(lat, 95), 1)
     out["items"] = len(rows)
     return out
+
+
+def answer_metrics(rows: list[dict]) -> dict[str, float | int | None]:
+    """How the answers read: the share of quoted sentences that come from a passage without the item's evidence
+    (answerable items), quoted sentences not verbatim in their cited passage (count; must be 0), answer length."""
+    answered = [r for r in rows if r.get("answer_chars") is not None]
+    judged = [r for r in answered if r.get("unrelated_sentences") is not None]
+    quoted = sum(r["quoted_sentences"] for r in judged)
+    lengths = [r["answer_chars"] for r in answered]
+    return {
+        "unrelated_sentence_rate": round(sum(r["unrelated_sentences"] for r in judged) / quoted, 4) if quoted else None,
+        "quote_mismatches": sum(r.get("quote_mismatches", 0) for r in answered),
+        "answer_chars_p50": rounded(percentile(lengths, 50), 1),
+        "answer_chars_p95": rounded(percentile(lengths, 95), 1),
+    }
 
 
 def by_subset(rows: list[dict]) -> dict[str, dict]:
@@ -165,6 +189,7 @@ def by_subset(rows: list[dict]) -> dict[str, dict]:
             m["citation_support"] = rounded(share(r["citation_support"] for r in answerable))
             m["must_include"] = rounded(share(r["must_include"] for r in answerable))
             m["false_decline_rate"] = rounded(share(not r["covered"] for r in answerable))
+            m.update(answer_metrics(answerable))
         declinable = [r for r in group if r["expected_not_covered"]]
         if declinable:
             m["declined"] = rounded(share(not r["covered"] for r in declinable))

@@ -18,6 +18,7 @@ Source = Literal["rules", "criteria", "findings"]
 MIN_UNIT_CHARS = 12
 SEVERITY_ZH = {"major": "严重不符合", "minor": "一般不符合", "observation": "观察项"}
 QUESTIONS_FILE = "questions.yaml"
+ENGLISH_FILE = "passages_en.yaml"
 
 
 class Chunk(BaseModel):
@@ -34,6 +35,9 @@ class Chunk(BaseModel):
     # Texts the passage is found by but never quotes: the questions it answers (knowledge/questions.yaml) and,
     # for a criterion facet, its title in Chinese and English. Embedded (unit ids "<chunk>#q<n>") and in BM25.
     aliases: tuple[str, ...] = ()
+    # The passage's statements in English (knowledge/passages_en.yaml): embedded (unit ids "<chunk>#e<n>") and in
+    # BM25 like aliases, and the English first sentence of an answer to an English question; never quoted.
+    english: tuple[str, ...] = ()
     criterion: str | None = None
     dimension: str | None = None
     severity: str | None = None
@@ -46,35 +50,21 @@ class Chunk(BaseModel):
     @property
     def bm25_text(self) -> str:
         """What BM25 indexes: the embedded text and the aliases."""
-        return "\n".join([self.embed_text, *self.aliases])
+        return "\n".join([self.embed_text, *self.aliases, *self.english])
 
     def units(self) -> list[str]:
-        """The sentences embedded for this chunk (very short ones joined to the next).
+        """The sentences embedded for this chunk (very short ones joined to the next): `units_of(text)`.
 
         Measured on evals/retrieval_qa.jsonl: e5-small matches a question to one sentence far better
         than to a long paragraph full of examples, so a chunk is found through its best sentence
         (and still cited whole). Prefixing each sentence with its section made matching worse.
         """
-        out: list[str] = []
-        carry = ""
-        for sent in sentences(self.text):
-            sent = carry + sent
-            if len(sent) < MIN_UNIT_CHARS:
-                carry = sent
-                continue
-            carry = ""
-            out.append(sent)
-        if carry:
-            if out:
-                out[-1] += carry
-            else:
-                out.append(carry)
-        return out
+        return units_of(self.text)
 
     @property
     def content_hash(self) -> str:
         payload = "\x1f".join(
-            [self.source, self.locator, self.embed_text, *self.units(), *self.aliases, *(x or "" for x in (self.criterion, self.dimension, self.severity, self.industry))]
+            [self.source, self.locator, self.embed_text, *self.units(), *self.aliases, "\x1e", *self.english, *(x or "" for x in (self.criterion, self.dimension, self.severity, self.industry))]
         )
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
@@ -89,6 +79,25 @@ class Chunk(BaseModel):
             "industry": self.industry or "",
             "hash": self.content_hash,
         }
+
+
+def units_of(text: str) -> list[str]:
+    """A passage's sentences as embedded (very short ones joined to the next); the answer writer quotes these."""
+    out: list[str] = []
+    carry = ""
+    for sent in sentences(text):
+        sent = carry + sent
+        if len(sent) < MIN_UNIT_CHARS:
+            carry = sent
+            continue
+        carry = ""
+        out.append(sent)
+    if carry:
+        if out:
+            out[-1] += carry
+        else:
+            out.append(carry)
+    return out
 
 
 def _cid(*parts: str) -> str:
@@ -203,7 +212,7 @@ def all_chunks(settings: Settings) -> list[Chunk]:
     seen: dict[str, Chunk] = {}
     for c in chunks:
         seen.setdefault(c.id, c)
-    return with_questions(list(seen.values()), kd / QUESTIONS_FILE)
+    return with_english(with_questions(list(seen.values()), kd / QUESTIONS_FILE), kd / ENGLISH_FILE)
 
 
 def with_questions(chunks: list[Chunk], path: Path) -> list[Chunk]:
@@ -216,6 +225,18 @@ def with_questions(chunks: list[Chunk], path: Path) -> list[Chunk]:
         raise BadInput(f"no passage has the locator {unknown[0]!r} ({len(unknown)} unknown in all)", where=str(path))
     return [c.model_copy(update={"aliases": (*c.aliases, *questions[c.locator])})
             if c.locator in questions and c.source != "findings" else c for c in chunks]
+
+
+def with_english(chunks: list[Chunk], path: Path) -> list[Chunk]:
+    """The chunks with their English statements of knowledge/passages_en.yaml attached by locator; an unknown
+    locator is an error, as in `with_questions`."""
+    statements = load_questions(path)
+    passages = {c.locator for c in chunks if c.source != "findings"}
+    unknown = [loc for loc in statements if loc not in passages]
+    if unknown:
+        raise BadInput(f"no passage has the locator {unknown[0]!r} ({len(unknown)} unknown in all)", where=str(path))
+    return [c.model_copy(update={"english": tuple(statements[c.locator])})
+            if c.locator in statements and c.source != "findings" else c for c in chunks]
 
 
 def knowledge_fingerprint(settings: Settings) -> str:

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
-from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.errors import BadInput
 from assistant.settings import E5_MODEL_ID, Settings
@@ -140,37 +138,53 @@ def get_embedder(settings: Settings) -> Embedder:
         return _cached_embedder(settings.embedder, settings.st_model)
 
 
-@register_embedding_function
-class AssistantEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Our embedders as a Chroma embedding function, so Chroma never falls back to its downloading default."""
+@lru_cache(maxsize=1)
+def _chroma_embedding_function_class() -> type:
+    """The Chroma embedding-function class, defined on first use: importing chromadb costs ~1 s, and a query
+    served from the dense snapshot (`store.DenseSnapshot`) never needs it."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+    from chromadb.utils.embedding_functions import register_embedding_function
 
-    def __init__(self, embedder: str = "e5", st_model: str = "") -> None:
-        self._kind = embedder
-        self._st_model = st_model
+    @register_embedding_function
+    class AssistantEmbeddingFunction(EmbeddingFunction[Documents]):
+        """Our embedders as a Chroma embedding function, so Chroma never falls back to its downloading default."""
 
-    def _embedder(self) -> Embedder:
-        with _embedder_lock:
-            return _cached_embedder(self._kind, self._st_model)
+        def __init__(self, embedder: str = "e5", st_model: str = "") -> None:
+            self._kind = embedder
+            self._st_model = st_model
 
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self._embedder().embed_passages(list(input)))
+        def _embedder(self) -> Embedder:
+            with _embedder_lock:
+                return _cached_embedder(self._kind, self._st_model)
 
-    def embed_query(self, input: Documents) -> Embeddings:
-        return [self._embedder().embed_query(text) for text in input]
+        def __call__(self, input: Documents) -> Embeddings:
+            return list(self._embedder().embed_passages(list(input)))
 
-    @staticmethod
-    def name() -> str:
-        return "shouhou_assistant"
+        def embed_query(self, input: Documents) -> Embeddings:
+            return [self._embedder().embed_query(text) for text in input]
 
-    def default_space(self) -> Space:
-        return "cosine"
+        @staticmethod
+        def name() -> str:
+            return "shouhou_assistant"
 
-    def supported_spaces(self) -> list[Space]:
-        return ["cosine"]
+        def default_space(self) -> Space:
+            return "cosine"
 
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "AssistantEmbeddingFunction":
-        return AssistantEmbeddingFunction(config.get("embedder", "e5"), config.get("st_model", ""))
+        def supported_spaces(self) -> list[Space]:
+            return ["cosine"]
 
-    def get_config(self) -> dict[str, Any]:
-        return {"embedder": self._kind, "st_model": self._st_model}
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> "AssistantEmbeddingFunction":
+            return AssistantEmbeddingFunction(config.get("embedder", "e5"), config.get("st_model", ""))
+
+        def get_config(self) -> dict[str, Any]:
+            return {"embedder": self._kind, "st_model": self._st_model}
+
+    return AssistantEmbeddingFunction
+
+
+def __getattr__(name: str) -> Any:
+    # `from assistant.retrieval.embedders import AssistantEmbeddingFunction` still works, importing chromadb then.
+    if name == "AssistantEmbeddingFunction":
+        return _chroma_embedding_function_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,9 +6,6 @@ import re
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 from pydantic import BaseModel, ConfigDict
 
 from assistant.errors import BadInput
@@ -106,13 +103,15 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     # evals/, adding them to the dense query made e5 worse, so the embedding sees the question as asked.
     expansion = index.bm25.as_terms(index.glossary.expand(query), query_tokens)
     qvec = index.embedder.embed_query(query)
-    dense = index.units.query(query_embeddings=[qvec.tolist()], n_results=n * UNITS_PER_CHUNK,
-                              where=_where(filters), include=["distances"])
-    # A chunk is as close as its closest sentence; unit ids are "<chunk id>#<n>".
-    dense_score: dict[str, float] = {}
-    for unit_id, dist in zip(dense["ids"][0], dense["distances"][0]):
-        dense_score.setdefault(unit_id.rsplit("#", 1)[0], 1.0 - float(dist))
-    dense_ids = sorted(dense_score, key=lambda cid: (-dense_score[cid], cid))[:n]
+    snapshot = index.dense
+    if snapshot is not None:
+        best_unit = snapshot.best_per_chunk(snapshot.similarities(qvec), mask=snapshot.mask(filters))
+        order = np.argsort(-best_unit, kind="stable")[:n]
+        dense_score = {snapshot.ids[i]: float(best_unit[i]) for i in order if best_unit[i] > -1.0}
+        dense_ids = list(dense_score)
+    else:
+        dense_score = _chroma_dense(index, qvec, n, filters)
+        dense_ids = sorted(dense_score, key=lambda cid: (-dense_score[cid], cid))[:n]
 
     bm = index.bm25.scores([*query_tokens(query), *expansion], index.bm25.mask(filters))
     top = np.argsort(-bm, kind="stable")[:n]
@@ -122,7 +121,7 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     if settings.fusion == "rrf":
         fused = rrf([dense_ids, bm_ids], settings.rrf_k)
     else:
-        floor = min(dense_score.values(), default=0.0)
+        floor = min((dense_score[c] for c in dense_ids), default=0.0)
         fused = score_fusion({cid: dense_score[cid] for cid in dense_ids}, [dense_score[c] for c in dense_ids], floor,
                              bm_score, [float(bm[i]) for i in top], settings.dense_weight)
     ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
@@ -132,16 +131,13 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
         ranked = cases + [cid for cid in ranked if cid not in cases]
     best = ranked[:k]
 
-    missing = [cid for cid in best if cid not in dense_score]
-    if missing:
-        got = index.units.get(where={"parent": {"$in": missing}}, include=["embeddings"])
-        for unit_id, emb in zip(got["ids"], got["embeddings"]):
-            parent = unit_id.rsplit("#", 1)[0]
-            sim = float(np.dot(np.asarray(emb, dtype=np.float32), qvec))
-            dense_score[parent] = max(sim, dense_score.get(parent, -1.0))
-    got = index.collection.get(ids=best, include=["documents", "metadatas"])
-    records = {cid: {"text": doc, "meta": meta, "score": dense_score.get(cid, 0.0)}
-               for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
+    if snapshot is not None:
+        records = {}
+        for cid in best:
+            i = snapshot.pos[cid]
+            records[cid] = {"text": snapshot.texts[i], "meta": snapshot.metas[i], "score": float(best_unit[i])}
+    else:
+        records = _chroma_records(index, qvec, best, dense_score)
 
     hits = []
     for cid in best:
@@ -153,19 +149,89 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
     return hits
 
 
-class HybridRetriever(BaseRetriever):
-    """The hybrid search as a LangChain retriever, for chains and agents.
+class UnitScores(BaseModel):
+    """How close a query is to each sentence of a passage (in `units_of` order) and to each of its English
+    statements; empty where the index has no snapshot (a Chroma server): the answer writer then ranks by words."""
 
-    >>> docs = HybridRetriever(k=3).invoke("监督审核多久一次")
-    >>> docs[0].metadata["locator"]
-    '评价方案2026.1 §4 审核发现与期限 监督审核与证书有效期'
-    """
+    sentences: list[float] = []
+    english: list[tuple[str, float]] = []
 
-    k: int = 5
-    filters: dict[str, str] = {}
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [
-            Document(page_content=h.text, metadata=h.model_dump(exclude={"text"}))
-            for h in search(query, k=self.k, filters=self.filters)
-        ]
+def unit_scores(query: str, ids: list[str], settings: Settings | None = None,
+                index: Index | None = None) -> dict[str, UnitScores]:
+    """Per passage id, the cosine of the query with its sentences and English statements (from the snapshot)."""
+    settings = settings or get_settings()
+    index = index or Index.open(settings)
+    snapshot = index.dense
+    if snapshot is None:
+        return {cid: UnitScores() for cid in ids}
+    qvec = index.embedder.embed_query(query)  # remembered by the embedder: search just embedded it
+    out = {}
+    for cid in ids:
+        pos = snapshot.pos.get(cid)
+        if pos is None:
+            out[cid] = UnitScores()
+            continue
+        rows = snapshot.rows_of(pos)
+        sims = snapshot.vectors[rows] @ np.asarray(qvec, dtype=np.float32)
+        kinds, numbers = snapshot.kinds[rows], snapshot.numbers[rows]
+        sent = sorted((int(n), float(x)) for n, x, k in zip(numbers, sims, kinds) if k == snapshot.SENTENCE)
+        eng = sorted((int(n), float(x)) for n, x, k in zip(numbers, sims, kinds) if k == snapshot.ENGLISH)
+        texts = snapshot.english.get(cid, [])
+        out[cid] = UnitScores(sentences=[x for _, x in sent],
+                              english=[(texts[n], x) for n, x in eng if n < len(texts)])
+    return out
+
+
+def by_locator(locators: list[str], query: str, settings: Settings | None = None,
+               index: Index | None = None) -> list[Hit]:
+    """The passages with these locators as hits (score: the query's cosine with their closest unit), in the
+    order asked; a locator the index lacks is left out. The answer writer completes lists and steps with them."""
+    settings = settings or get_settings()
+    index = index or Index.open(settings)
+    snapshot = index.dense
+    if snapshot is not None:
+        where = {m["locator"]: i for i, m in enumerate(snapshot.metas)}
+        best = snapshot.best_per_chunk(snapshot.similarities(index.embedder.embed_query(query)))
+        records = [(snapshot.ids[where[loc]], snapshot.texts[where[loc]], snapshot.metas[where[loc]],
+                    float(best[where[loc]])) for loc in locators if loc in where]
+    else:
+        got = index.collection.get(where={"locator": {"$in": list(locators)}}, include=["documents", "metadatas"])
+        found = {m["locator"]: (cid, d, m) for cid, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        records = [(*found[loc], 0.0) for loc in locators if loc in found]
+    return [Hit(id=cid, text=text, score=score, fused=0.0,
+                **{f: (meta.get(f) or None) for f in META_FIELDS if f not in ("source", "locator")},
+                source=meta["source"], locator=meta["locator"]) for cid, text, meta, score in records]
+
+
+def _chroma_dense(index: Index, qvec: np.ndarray, n: int, filters: dict[str, str]) -> dict[str, float]:
+    """Chunk → cosine of its closest unit, from a Chroma server's approximate search (no snapshot there)."""
+    dense = index.units.query(query_embeddings=[qvec.tolist()], n_results=n * UNITS_PER_CHUNK,
+                              where=_where(filters), include=["distances"])
+    # A chunk is as close as its closest sentence; unit ids are "<chunk id>#<n>".
+    dense_score: dict[str, float] = {}
+    for unit_id, dist in zip(dense["ids"][0], dense["distances"][0]):
+        dense_score.setdefault(unit_id.rsplit("#", 1)[0], 1.0 - float(dist))
+    return dense_score
+
+
+def _chroma_records(index: Index, qvec: np.ndarray, best: list[str], dense_score: dict[str, float]) -> dict[str, dict]:
+    missing = [cid for cid in best if cid not in dense_score]
+    if missing:
+        got = index.units.get(where={"parent": {"$in": missing}}, include=["embeddings"])
+        for unit_id, emb in zip(got["ids"], got["embeddings"]):
+            parent = unit_id.rsplit("#", 1)[0]
+            sim = float(np.dot(np.asarray(emb, dtype=np.float32), qvec))
+            dense_score[parent] = max(sim, dense_score.get(parent, -1.0))
+    got = index.collection.get(ids=best, include=["documents", "metadatas"])
+    return {cid: {"text": doc, "meta": meta, "score": dense_score.get(cid, 0.0)}
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
+
+
+def __getattr__(name: str):
+    # The LangChain retriever lives apart so that `ask` never imports LangChain (its tracers cost ~0.5 s).
+    if name == "HybridRetriever":
+        from assistant.retrieval.lc import HybridRetriever
+
+        return HybridRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,17 @@ from tqdm import tqdm
 from assistant.errors import IndexMismatch
 from assistant.retrieval.chunks import Chunk, all_chunks, knowledge_fingerprint
 from assistant.retrieval.embedders import embedder_name, get_embedder
-from assistant.retrieval.store import BM25_DIR, MANIFEST, Bm25Index, chroma_client, get_collections, read_manifest, write_manifest
+from assistant.retrieval.store import (
+    BM25_DIR,
+    DENSE_DIR,
+    MANIFEST,
+    Bm25Index,
+    DenseSnapshot,
+    chroma_client,
+    get_collections,
+    read_manifest,
+    write_manifest,
+)
 from assistant.settings import Settings, get_settings, writable_dir
 from assistant.text import tokens
 
@@ -53,6 +64,7 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
                 client.delete_collection(name)
         (settings.data_dir / MANIFEST).unlink(missing_ok=True)
         shutil.rmtree(settings.data_dir / BM25_DIR, ignore_errors=True)
+        shutil.rmtree(settings.data_dir / DENSE_DIR, ignore_errors=True)
 
     fingerprint = knowledge_fingerprint(settings) if chunks is None else None
     chunks = all_chunks(settings) if chunks is None else chunks
@@ -76,9 +88,10 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="段", file=sys.stderr, disable=not progress or not todo)
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]
-        # A chunk is found through its sentences and through its aliases (ids "<chunk>#q<n>").
+        # A chunk is found through its sentences, its aliases (ids "<chunk>#q<n>") and its English statements ("#e<n>").
         units = [(c, str(n), text) for c in batch for n, text in enumerate(c.units())]
         units += [(c, f"q{n}", text) for c in batch for n, text in enumerate(c.aliases)]
+        units += [(c, f"e{n}", text) for c in batch for n, text in enumerate(c.english)]
         # Sentences repeated across chunks (boilerplate of findings, shared criterion wording) are embedded once.
         new_texts = list(dict.fromkeys(text for _, _, text in units if text not in seen))
         for text, vec in zip(new_texts, embedder.embed_passages(new_texts)):
@@ -93,7 +106,7 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
         means = []
         for chunk in batch:
             # The chunk's own vector is the mean of its sentences only: it stands for the passage's content.
-            own = np.array([v for (c, n, _), v in zip(units, vectors) if c.id == chunk.id and not n.startswith("q")])
+            own = np.array([v for (c, n, _), v in zip(units, vectors) if c.id == chunk.id and n.isdigit()])
             mean = own.mean(axis=0)
             means.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
         collection.upsert(
@@ -107,6 +120,10 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
 
     bm25 = Bm25Index.build([c.id for c in chunks], [tokens(c.bm25_text) for c in chunks], [c.metadata() for c in chunks])
     bm25.save(settings.data_dir / BM25_DIR)
+    # Queries of an embedded index read the unit vectors from this snapshot (store.DenseSnapshot); the stamp
+    # ties it to this manifest, so a snapshot left by an interrupted ingest is never read.
+    stamp = uuid.uuid4().hex
+    DenseSnapshot.from_chroma(collection, units_collection).save(settings.data_dir / DENSE_DIR, stamp)
     write_manifest(
         settings,
         {
@@ -114,6 +131,7 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
             "chunks": len(chunks),
             "knowledge_fingerprint": fingerprint,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "stamp": stamp,
             "collection": settings.collection,
         },
     )

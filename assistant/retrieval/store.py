@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 
 from assistant.errors import BadInput, IndexMismatch
-from assistant.retrieval.embedders import AssistantEmbeddingFunction, Embedder, embedder_name, get_embedder
+from assistant.retrieval.embedders import Embedder, _chroma_embedding_function_class, embedder_name, get_embedder
 from assistant.retrieval.glossary import load_glossary
 from assistant.settings import Settings, writable_dir
 
 MANIFEST = "index.json"
 BM25_DIR = "bm25"
+DENSE_DIR = "dense"
 # A wide search beam keeps the approximate index effectively exact at this size, so the same question
 # gets the same passages (and so the same plan) whether or not Chroma has compacted its log since.
 HNSW = {"space": "cosine", "ef_construction": 256, "ef_search": 256, "max_neighbors": 32}
@@ -50,7 +50,7 @@ def get_collections(settings: Settings, client=None, *, create: bool = True):
     returning metadata with every hit, cost Chroma 25-50 ms a query here; ids alone cost 3 ms.
     """
     client = client or chroma_client(settings)
-    ef = AssistantEmbeddingFunction(settings.embedder, settings.st_model)
+    ef = _chroma_embedding_function_class()(settings.embedder, settings.st_model)
     names = (settings.collection, f"{settings.collection}_units")
     if create:
         return tuple(client.get_or_create_collection(n, embedding_function=ef, configuration={"hnsw": HNSW}) for n in names)
@@ -75,16 +75,47 @@ def write_manifest(settings: Settings, manifest: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
+class Bm25Scores:
+    """The BM25 score matrix bm25s saves (CSC: one column of precomputed scores per token) and its vocabulary,
+    read with numpy alone: importing bm25s (and scipy) cost ~0.25 s of every `ask` process."""
+
+    def __init__(self, directory: Path) -> None:
+        self.vocab_dict: dict[str, int] = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+        self._data = np.load(directory / "data.csc.index.npy", mmap_mode="r")
+        self._indices = np.load(directory / "indices.csc.index.npy", mmap_mode="r")
+        self._indptr = np.load(directory / "indptr.csc.index.npy", mmap_mode="r")
+        params = json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
+        self.num_docs = int(params["num_docs"])
+        self._dtype = np.dtype(params.get("dtype", "float32"))
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token (BM25's, Lucene variant); a token the index lacks gets the maximum."""
+        i = self.vocab_dict.get(token)
+        df = 0 if i is None else int(self._indptr[i + 1] - self._indptr[i])
+        return float(np.log(1 + (self.num_docs - df + 0.5) / (df + 0.5)))
+
+    def get_scores(self, query_tokens: list[str]) -> np.ndarray:
+        """bm25s' `get_scores`: each query token (repeats count again) adds its column, in the same order."""
+        scores = np.zeros(self.num_docs, dtype=self._dtype)
+        for tok in query_tokens:
+            i = self.vocab_dict[tok]
+            start, end = int(self._indptr[i]), int(self._indptr[i + 1])
+            scores[self._indices[start:end]] += self._data[start:end]
+        return scores
+
+
 @dataclass
 class Bm25Index:
     """BM25 over jieba tokens, with the chunk ids and metadata needed to filter and cite."""
 
-    retriever: bm25s.BM25
+    retriever: Any  # bm25s.BM25 after `build`, Bm25Scores after `load`: both have vocab_dict and get_scores
     ids: list[str]
     meta: dict[str, np.ndarray]  # field -> array of values aligned with ids
 
     @classmethod
     def build(cls, ids: list[str], token_lists: list[list[str]], metadatas: list[dict[str, str]]) -> "Bm25Index":
+        import bm25s
+
         retriever = bm25s.BM25()
         retriever.index([t or ["\x00"] for t in token_lists], show_progress=False)
         meta = {f: np.array([m.get(f, "") for m in metadatas], dtype=object) for f in META_FIELDS}
@@ -103,10 +134,9 @@ class Bm25Index:
 
     @classmethod
     def load(cls, directory: Path) -> "Bm25Index":
-        retriever = bm25s.BM25.load(str(directory), show_progress=False)
         data = json.loads((directory / "chunks.json").read_text(encoding="utf-8"))
         meta = {f: np.array(v, dtype=object) for f, v in data["meta"].items()}
-        return cls(retriever, data["ids"], meta)
+        return cls(Bm25Scores(directory), data["ids"], meta)
 
     def scores(self, query_tokens: list[str], mask: np.ndarray | None) -> np.ndarray:
         known = [t for t in query_tokens if t in self.retriever.vocab_dict]
@@ -134,8 +164,138 @@ class Bm25Index:
         return m.astype(np.float32)
 
 
+class DenseSnapshot:
+    """Every unit vector of the index (sentences, aliases, English statements) as one memory-mapped matrix, with
+    the passages' text and metadata, written by ingest beside the Chroma collections they were read from.
+
+    Queries of the embedded (persistent) index read this instead of Chroma: the search is exact (Chroma's HNSW
+    sometimes missed a chunk's best sentence between processes, evals/README.md), a 10,000-chunk matrix product
+    takes a few milliseconds, and `ask` does not pay for importing chromadb (~1 s). Chroma stays the store of
+    record: the snapshot is rebuilt from it whenever it is missing or older than the manifest.
+    """
+
+    FILES = ("vectors.npy", "units.json", "chunks.json")
+    SENTENCE, ALIAS, ENGLISH = 0, 1, 2
+
+    def __init__(self, vectors: np.ndarray, parents: np.ndarray, kinds: np.ndarray, numbers: np.ndarray,
+                 ids: list[str], texts: list[str], metas: list[dict[str, str]], english: dict[str, list[str]]) -> None:
+        self.vectors = vectors  # (units, dim), L2-normalised
+        self.parents = parents  # unit -> chunk position
+        self.kinds = kinds  # unit -> SENTENCE, ALIAS or ENGLISH
+        self.numbers = numbers  # unit -> its number within its chunk and kind (the n of "#<n>", "#q<n>", "#e<n>")
+        self.ids = ids
+        self.pos = {cid: i for i, cid in enumerate(ids)}
+        self.texts = texts
+        self.metas = metas
+        self.english = english  # chunk id -> its English statements, in unit order
+        self.meta_arrays = {f: np.array([m.get(f, "") for m in metas], dtype=object) for f in META_FIELDS}
+        self._rows: dict[int, np.ndarray] = {}
+        # Units grouped by chunk, for per-chunk maxima: the order, where each chunk's run starts, which chunks have any.
+        self._order = np.argsort(parents, kind="stable")
+        grouped = parents[self._order]
+        self._starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else np.zeros(0, int)
+        self._present = grouped[self._starts] if len(grouped) else np.zeros(0, int)
+
+    @staticmethod
+    def _unit_kind(suffix: str) -> tuple[int, int]:
+        if suffix.startswith("q"):
+            return DenseSnapshot.ALIAS, int(suffix[1:])
+        if suffix.startswith("e"):
+            return DenseSnapshot.ENGLISH, int(suffix[1:])
+        return DenseSnapshot.SENTENCE, int(suffix)
+
+    @classmethod
+    def from_chroma(cls, collection, units) -> "DenseSnapshot":
+        got = collection.get(include=["documents", "metadatas"])
+        ids = list(got["ids"])
+        pos = {cid: i for i, cid in enumerate(ids)}
+        texts = list(got["documents"])
+        metas = [{f: (m or {}).get(f, "") for f in META_FIELDS} for m in got["metadatas"]]
+        ugot = units.get(include=["embeddings", "documents"])
+        keep = [i for i, uid in enumerate(ugot["ids"]) if uid.rsplit("#", 1)[0] in pos]
+        unit_ids = [ugot["ids"][i] for i in keep]
+        emb = ugot["embeddings"]
+        dim = len(emb[0]) if len(emb) else 0
+        vectors = np.asarray([emb[i] for i in keep], dtype=np.float32).reshape(len(keep), dim)
+        parents = np.array([pos[u.rsplit("#", 1)[0]] for u in unit_ids], dtype=np.int32)
+        kinds_numbers = [cls._unit_kind(u.rsplit("#", 1)[1]) for u in unit_ids]
+        kinds = np.array([k for k, _ in kinds_numbers], dtype=np.int8)
+        numbers = np.array([n for _, n in kinds_numbers], dtype=np.int32)
+        english: dict[str, dict[int, str]] = {}
+        for i, uid, (kind, n) in zip(keep, unit_ids, kinds_numbers):
+            if kind == cls.ENGLISH:
+                english.setdefault(uid.rsplit("#", 1)[0], {})[n] = ugot["documents"][i]
+        return cls(vectors, parents, kinds, numbers, ids, texts, metas,
+                   {cid: [by_n[k] for k in sorted(by_n)] for cid, by_n in english.items()})
+
+    def save(self, directory: Path, stamp: str) -> None:
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        np.save(tmp / self.FILES[0], self.vectors)
+        (tmp / self.FILES[1]).write_text(json.dumps({"parents": self.parents.tolist(), "kinds": self.kinds.tolist(),
+                                                     "numbers": self.numbers.tolist()}), encoding="utf-8")
+        (tmp / self.FILES[2]).write_text(json.dumps({"stamp": stamp, "ids": self.ids, "texts": self.texts,
+                                                     "metas": self.metas, "english": self.english},
+                                                    ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(directory, ignore_errors=True)
+        tmp.replace(directory)
+
+    @classmethod
+    def load(cls, directory: Path, stamp: str | None) -> "DenseSnapshot | None":
+        """The saved snapshot when it belongs to the index of manifest stamp `stamp`; else None."""
+        try:
+            chunks = json.loads((directory / cls.FILES[2]).read_text(encoding="utf-8"))
+            if stamp is None or chunks.get("stamp") != stamp:
+                return None
+            units = json.loads((directory / cls.FILES[1]).read_text(encoding="utf-8"))
+            vectors = np.load(directory / cls.FILES[0], mmap_mode="r")
+            parents = np.asarray(units["parents"], dtype=np.int32)
+            kinds = np.asarray(units["kinds"], dtype=np.int8)
+            numbers = np.asarray(units["numbers"], dtype=np.int32)
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(vectors, parents, kinds, numbers, chunks["ids"], chunks["texts"], chunks["metas"], chunks["english"])
+
+    def mask(self, filters: dict[str, str]) -> np.ndarray | None:
+        """Chunk positions allowed by the filters (None: all)."""
+        if not filters:
+            return None
+        m = np.ones(len(self.ids), dtype=bool)
+        for field, value in filters.items():
+            m &= self.meta_arrays[field] == value
+        return m
+
+    def similarities(self, qvec: np.ndarray) -> np.ndarray:
+        """The cosine of the query with every unit."""
+        return self.vectors @ np.asarray(qvec, dtype=np.float32)
+
+    def best_per_chunk(self, sims: np.ndarray, kind: int | None = None, mask: np.ndarray | None = None) -> np.ndarray:
+        """Per chunk, the cosine of its closest unit (of one kind, or of any); -1 where it has none or the
+        filters exclude it."""
+        best = np.full(len(self.ids), -1.0, dtype=np.float32)
+        if len(sims):
+            values = sims[self._order] if kind is None else np.where(self.kinds == kind, sims, -1.0)[self._order]
+            # One reduceat over the units grouped by chunk: np.maximum.at took ~3 ms a query at 10,000 chunks.
+            best[self._present] = np.maximum(np.maximum.reduceat(values, self._starts), -1.0)
+        if mask is not None:
+            best[~mask] = -1.0
+        return best
+
+    def rows_of(self, chunk_pos: int) -> np.ndarray:
+        """The unit rows of one chunk."""
+        rows = self._rows.get(chunk_pos)
+        if rows is None:
+            rows = self._rows[chunk_pos] = np.flatnonzero(self.parents == chunk_pos)
+        return rows
+
+
 class Index:
-    """An opened index: checks that the embedder that built it is the one configured, then serves queries."""
+    """An opened index: checks that the embedder that built it is the one configured, then serves queries.
+
+    What a query needs opens on first use: the BM25 matrix and the dense snapshot; Chroma's collections
+    (`collection`, `units`) only when something asks for them, or for queries of a Chroma server.
+    """
 
     _cache: dict[tuple, "Index"] = {}
     _cache_lock = threading.Lock()
@@ -152,17 +312,57 @@ class Index:
                 "(or set ASSISTANT_EMBEDDER back)",
                 where=str(settings.data_dir / MANIFEST),
             )
-        self.embedder: Embedder = get_embedder(settings)
         self.manifest = manifest
-        self.collection, self.units = get_collections(settings, create=False)
+        self._lock = threading.Lock()
+        self._collections = None
+        self._dense: DenseSnapshot | None = None
         self.bm25 = Bm25Index.load(settings.data_dir / BM25_DIR)
         self.glossary = load_glossary(settings.knowledge_dir)
+
+    @property
+    def embedder(self) -> Embedder:
+        return get_embedder(self.settings)
+
+    def _open_collections(self):
+        with self._lock:
+            if self._collections is None:
+                self._collections = get_collections(self.settings, create=False)
+            return self._collections
+
+    @property
+    def collection(self):
+        """The Chroma collection of whole passages (what citations quote)."""
+        return self._open_collections()[0]
+
+    @property
+    def units(self):
+        """The Chroma collection of unit vectors (sentences and aliases)."""
+        return self._open_collections()[1]
+
+    @property
+    def dense(self) -> DenseSnapshot | None:
+        """The dense snapshot of an embedded index (rebuilt from Chroma when missing or stale); None for a Chroma
+        server, which other processes may change under us."""
+        if self.settings.chroma_mode != "persistent":
+            return None
+        if self._dense is None:
+            directory = self.settings.data_dir / DENSE_DIR
+            stamp = self.manifest.get("stamp") or self.manifest.get("built_at")
+            snap = DenseSnapshot.load(directory, stamp)
+            if snap is None:
+                snap = DenseSnapshot.from_chroma(self.collection, self.units)
+                try:
+                    snap.save(directory, stamp or "")
+                except OSError:
+                    pass  # a read-only data dir: this process keeps it in memory
+            self._dense = snap
+        return self._dense
 
     @classmethod
     def open(cls, settings: Settings) -> "Index":
         """A cached open index per settings and manifest, so a long-running process reuses it."""
         manifest = read_manifest(settings) or {}
-        key = (settings.model_dump_json(), manifest.get("built_at"))
+        key = (settings.model_dump_json(), manifest.get("built_at"), manifest.get("stamp"))
         with cls._cache_lock:
             index = cls._cache.get(key)
             if index is None:

@@ -13,8 +13,9 @@ from assistant.settings import Settings
 from tests.conftest import REPO
 
 UNSEEN = [REPO / "evals" / "retrieval_heldout.jsonl", REPO / "evals" / "retrieval_test.jsonl"]
-# The target of the rules questions (direct, colloquial and English together).
-TARGET = {"hit@1": 0.80, "hit@3": 0.90}
+# The target of the rules questions (direct, colloquial and English together); issue 15 raised it from 0.80 / 0.90.
+TARGET = {"hit@1": 0.85, "hit@3": 0.95}
+SCOPE = REPO / "evals" / "retrieval_scope.jsonl"
 
 
 @pytest.mark.parametrize("path", UNSEEN, ids=lambda p: p.stem)
@@ -38,3 +39,19 @@ def test_rules_questions_meet_the_target_on_the_unseen_sets(index_settings):
     for metric, minimum in TARGET.items():
         assert every[metric] >= minimum, f"{metric} {every[metric]} < {minimum}; per set {per_set}"
     assert every["false_decline_rate"] <= 0.02, every["false_decline_rate"]
+
+
+def test_scope_set_is_valid(tmp_path):
+    items = load_dataset(SCOPE)
+    assert len({i.id for i in items}) == len(items) >= 60
+    assert sum(i.not_covered for i in items) >= 40
+    passages = [normalise(c.text) for c in all_chunks(Settings(data_dir=tmp_path))]
+    for item in items:
+        assert all(any(normalise(e) in p for p in passages) for e in item.evidence), item.id
+
+
+def test_out_of_scope_questions_are_declined_and_near_misses_answered(index_settings):
+    """Fees, durations, bodies, other standards, HR, tax, tenders: declined by what they ask (evals/README.md)."""
+    metrics = qa_metrics(run_items(load_dataset(SCOPE), our_answerer(index_settings)))
+    assert metrics["not_covered_recall"] >= 0.9, metrics
+    assert metrics["false_decline_rate"] == 0.0, metrics

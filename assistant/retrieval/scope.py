@@ -1,0 +1,94 @@
+"""What a question asks that the knowledge base does not say (knowledge/out_of_scope.yaml), decided from its words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import BadInput
+
+SCOPE_FILE = "out_of_scope.yaml"
+# Passages searched for a statement of the very thing asked: the ones an answer would quote.
+STATED_IN_TOP = 3
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A kind of question the knowledge base does not answer (fees, durations, other standards …)."""
+
+    name: str
+    zh: str
+    en: str
+    asks: tuple[re.Pattern, ...]
+    unless: re.Pattern | None
+    stated_by: re.Pattern | None
+
+    def matches(self, question: str) -> list[str]:
+        """The texts of the question that ask about this topic ([] when none does, or an `unless` word is there)."""
+        if self.unless is not None and self.unless.search(question):
+            return []
+        return [m.group(0) for p in self.asks for m in p.finditer(question) if m.group(0).strip()]
+
+
+def _compile(expr: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(expr, re.I)
+    except re.error as exc:
+        raise BadInput(f"not a valid regular expression ({exc})", where=where) from None
+
+
+@lru_cache(maxsize=4)
+def load_topics(knowledge_dir: Path) -> tuple[Topic, ...]:
+    """The topics of knowledge/out_of_scope.yaml (none when the file is missing); a bad file is BadInput."""
+    path = knowledge_dir / SCOPE_FILE
+    if not path.exists():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BadInput(f"not valid YAML ({exc.__class__.__name__})", where=str(path)) from None
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, dict):
+        raise BadInput("expected a mapping `topics:` of topic name to zh, en, asks", where=str(path))
+    out = []
+    for name, spec in topics.items():
+        where = f"{path}: topics.{name}"
+        if not isinstance(spec, dict) or not isinstance(spec.get("asks"), list) or not spec["asks"]:
+            raise BadInput("each topic needs `asks`, a list of regular expressions", where=where)
+        out.append(Topic(
+            name=str(name), zh=str(spec.get("zh") or name), en=str(spec.get("en") or name),
+            asks=tuple(_compile(str(a), f"{where}.asks") for a in spec["asks"]),
+            unless=_compile(str(spec["unless"]), f"{where}.unless") if spec.get("unless") else None,
+            stated_by=_compile(str(spec["stated_by"]), f"{where}.stated_by") if spec.get("stated_by") else None,
+        ))
+    return tuple(out)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def outside_scope(question: str, passages: list[str], knowledge_dir: Path) -> Topic | None:
+    """The first topic the question asks about that none of the top passages states, or None.
+
+    A passage states it when it contains a matched text of the question itself ("收费" in "售后服务收费标准
+    要公示吗" and the catalogue's 收费标准) or the topic's `stated_by` expression. Scores play no part: an
+    out-of-scope question about fees or another standard scores as close to the rules as an in-scope one
+    (evals/README.md), so only its words can tell.
+    """
+    top = passages[:STATED_IN_TOP]
+    normed = [_norm(p) for p in top]
+    for topic in load_topics(knowledge_dir):
+        asked = topic.matches(question)
+        if not asked:
+            continue
+        if topic.stated_by is not None and any(topic.stated_by.search(p) for p in top):
+            continue
+        if all(any(_norm(a) in p for p in normed) for a in asked):
+            continue
+        return topic
+    return None

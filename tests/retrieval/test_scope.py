@@ -1,0 +1,71 @@
+"""The topics of knowledge/out_of_scope.yaml: what a question asks decides, and a passage that states it keeps it
+answered (no index needed: the passages are given)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.errors import BadInput
+from assistant.retrieval.scope import SCOPE_FILE, load_topics, outside_scope
+from tests.conftest import REPO
+
+KNOWLEDGE = REPO / "knowledge"
+RULES = ["获证后自认证日期起每6个月进行一次监督审核；证书有效期3年。", "认证实施流程首先由企业自愿申请,提交相关资料。"]
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("认证费用大概多少钱？", "fees"),
+    ("Who pays the auditors' travel expenses?", "fees"),
+    ("多久能拿证？", "durations"),
+    ("现场审核一般持续几天？", "durations"),
+    ("How long does it take to get certified?", "durations"),
+    ("认证机构需要经过CNAS认可吗？", "bodies"),
+    ("ISO 27001证书多久能拿到？", "standards"),
+    ("3C认证和这个认证有什么关系？", "standards"),
+    ("CMMI三级要准备什么？", "standards"),
+    ("GB/T 27922 五星级怎么评？", "standards"),
+    ("售后工程师加班费怎么算？", "hr"),
+    ("售后服务收入的增值税税率是多少？", "tax"),
+    ("投标文件里的售后服务方案怎么写？", "tenders"),
+])
+def test_a_question_about_a_topic_no_passage_states_is_outside(question, topic):
+    found = outside_scope(question, RULES, KNOWLEDGE)
+    assert found is not None and found.name == topic
+
+
+@pytest.mark.parametrize("question", [
+    "证书有效期多久？",                  # a duration the scheme states
+    "监督审核多久一次？",
+    "拿到证以后，多久会来复查一回？",
+    "严重不符合审核后多少天要关闭？",
+    "认证机构会提供咨询指导吗？",         # the body's role is in the rules; its name is not
+    "How often are surveillance audits held?",
+    "How long is the certificate valid?",
+    "Did certification reduce after-sales service costs?",
+])
+def test_in_scope_questions_are_not_caught(question):
+    assert outside_scope(question, RULES, KNOWLEDGE) is None
+
+
+def test_a_passage_stating_the_thing_keeps_the_question_answered():
+    question = "售后服务收费标准需要公示吗？"
+    assert outside_scope(question, ["服务收费标准公示证据（网点张贴照片）。"], KNOWLEDGE) is None
+    assert outside_scope("认证审核费怎么收？", RULES, KNOWLEDGE).name == "fees"
+
+
+def test_every_topic_names_itself_in_both_languages():
+    topics = load_topics(KNOWLEDGE)
+    assert {"fees", "durations", "bodies", "standards", "hr", "tax", "tenders"} <= {t.name for t in topics}
+    assert all(t.zh and t.en and t.asks for t in topics)
+
+
+def test_a_bad_pattern_is_bad_input_naming_the_topic(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(KNOWLEDGE / SCOPE_FILE, knowledge / SCOPE_FILE)
+    (knowledge / SCOPE_FILE).write_text("topics:\n  fees:\n    asks: ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(BadInput) as err:
+        load_topics(knowledge)
+    assert "topics.fees" in str(err.value)
