@@ -49,7 +49,8 @@ PASSAGE_CHARS = 260  # of each passage shown to the model (citations keep the wh
 SHOWN_ITEMS = 5  # gap changes or plan items shown to the model
 # Intents whose reply is the engine's or the router's alone: a refusal to set a grade, help, out-of-scope
 # (decided from retrieval scores), and the saying-back of parsed facts.
-DETERMINISTIC = {"refuse_override", "help", "out_of_scope"}
+# Answered by the offline writer word for word: a what-if grade, an undo and an export path are facts, not prose.
+DETERMINISTIC = {"refuse_override", "help", "out_of_scope", "undo", "whatif", "export"}
 WITH_FACTS = {"grade", "gap", "plan", "cases"}
 SEEDED = {"question": "search_knowledge", "grade": "grade", "gap": "gap_analysis", "plan": "draft_plan",
           "cases": "search_findings"}

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Protocol
 
 from assistant.chat.intents import Route, route
@@ -40,8 +41,9 @@ class Conversation:
     """A conversation's state with the writer and store that serve it."""
 
     def __init__(self, settings: Settings, state: ConversationState | None = None, *, writer: Writer | None = None,
-                 save: bool = True) -> None:
+                 save: bool = True, today: date | None = None) -> None:
         self.settings = settings
+        self.today = today  # relative dates in messages count from this day (None: the real today)
         self.state = state or ConversationState()
         self.writer = writer or make_writer(settings)
         self.store = None
@@ -87,7 +89,7 @@ class Conversation:
             raise BadInput("the message is empty", where="chat")
         if len(message) > MAX_MESSAGE:
             raise BadInput(f"the message has {len(message)} characters; at most {MAX_MESSAGE}", where="chat")
-        r = route(message, self.state)
+        r = route(message, self.state, today=self.today)
         self.state.language = r.language  # type: ignore[assignment]
         reply = self.writer.write(r, self.state, message)
         self.state.turns += 1
@@ -99,6 +101,8 @@ class Conversation:
         out["writer"] = reply.writer
         if reply.note:
             out["note"] = reply.note
+        if reply.files:
+            out["files"] = reply.files
         out["assessment"] = self.state.assessment
         out["conversation_id"] = self.state.id
         return out

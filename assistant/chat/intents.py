@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.chat.extract import (
     Extraction,
@@ -30,7 +31,23 @@ INTENTS = (
     "out_of_scope",
     "refuse_override",
     "help",
+    "undo",
+    "whatif",
+    "export",
 )
+
+# "撤销" / "undo": the last change to the assessment is taken back (not a correction: "不对，是4小时" states a value).
+_UNDO = re.compile(r"^\s*(请|帮我)?(撤销|撤回|回退|取消)(一下)?(上一步|刚才|上次|最后一次)?的?(修改|记录|改动|操作)?\s*[。.!！]*\s*$"
+                   r"|^\s*(please\s+)?undo\b|\b(undo|revert) (that|the last (change|edit))\b", re.IGNORECASE)
+# "导出Excel" / "export to Word": the plan as a file.
+_EXPORT = re.compile(r"(导出|下载|生成|输出|export|download|save).{0,20}?(excel|xlsx|表格|word|docx|文档|markdown|\bmd\b)"
+                     r"|(excel|xlsx|word|docx)\s*(版|格式|文件)?.{0,4}(导出|下载)", re.IGNORECASE)
+_FORMATS = (("xlsx", re.compile(r"excel|xlsx|表格", re.IGNORECASE)), ("docx", re.compile(r"word|docx|文档", re.IGNORECASE)),
+            ("md", re.compile(r"markdown|\bmd\b", re.IGNORECASE)))
+# A bare choice among the level descriptors the assistant offered: "3", "L3", "选2", "第三种", "B".
+_CHOICE = re.compile(r"^\s*(?:选|选择|是|算|应该是|大概是?|pick|option|choose)?\s*(?:第\s*)?"
+                     r"(?P<n>[0-5零一二三四五])\s*(?:个|种|项|级|号)?\s*[。.!！]?\s*$|^\s*L(?P<l>[0-5])\s*[。.!！]?\s*$",
+                     re.IGNORECASE)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
@@ -46,6 +63,7 @@ class Route:
     extraction: Extraction
     edit: PlanEdit | None = None
     target: str | None = None  # 合格/优秀 when the message names the grade it aims at
+    formats: tuple[str, ...] = ()  # files an export asks for: xlsx, docx, md
 
 
 def language_of(message: str, previous: str = "zh") -> str:
@@ -70,22 +88,34 @@ def target_of(message: str) -> str | None:
     return None
 
 
-def route(message: str, state: ConversationState) -> Route:
-    """The intent of `message` in `state`, with the facts it states and the plan edit it asks for."""
+def route(message: str, state: ConversationState, today: date | None = None) -> Route:
+    """The intent of `message` in `state`, with the facts it states and the plan edit it asks for. `today` anchors
+    relative dates ("上个月20号"); the conversation's state lets a correction be read against what was said."""
     lang = language_of(message, state.language)
     empty = Extraction()
     if _matches("refuse_override", message):
         return Route("refuse_override", lang, empty)
+    if _UNDO.search(message):
+        return Route("undo", lang, empty)
+    if _EXPORT.search(message):
+        formats = tuple(name for name, p in _FORMATS if p.search(message)) or ("xlsx",)
+        return Route("export", lang, empty, target=target_of(message), formats=formats)
     if _matches("plan_edit", message):
         edit = extract_plan_edit(message)
         if edit is not None and not edit.empty:
             return Route("plan_edit", lang, empty, edit=edit)
-    ex = extract(message)
-    if not ex.anything and state.asked and _BARE_ANSWER.match(message):
-        # A bare "88%" or "L3" answers the question the assistant just asked.
-        name = lexicon().scheme.criteria[state.asked].name
-        ex = extract(f"{name}{message.strip()}")
+    elif state.plan is not None:
+        # "push the deadline back two weeks" names no item: the writer applies it to a one-item plan, else asks.
+        edit = extract_plan_edit(message, unnamed=True)
+        if edit is not None and not edit.empty:
+            return Route("plan_edit", lang, empty, edit=edit)
+    ex = extract(message, context=state, today=today)
+    if not ex.anything and state.asked:
+        ex = _answer_to_question(message, state, today) or ex
     target = target_of(message)
+    if ex.hypothetical and ex.changes:
+        # "如果首次响应降到4小时能过吗": graded on a copy; the assessment itself stays as it is.
+        return Route("whatif", lang, ex, target=target)
     if _matches("plan", message):
         return Route("plan", lang, ex, target=target)
     if _matches("gap", message):
@@ -99,3 +129,22 @@ def route(message: str, state: ConversationState) -> Route:
     if _matches("help", message):
         return Route("help", lang, ex)
     return Route("question", lang, ex)
+
+
+def _answer_to_question(message: str, state: ConversationState, today: date | None) -> Extraction | None:
+    """A bare answer to the question the assistant just asked about `state.asked`: "88%" for a KPI, or for a
+    declared criterion the number of the level descriptor chosen ("3", "L3", "第三种")."""
+    from assistant.chat.extract import LevelUpdate
+
+    asked = state.asked
+    assert asked is not None
+    c = lexicon().scheme.criteria[asked]
+    choice = _CHOICE.match(message)
+    if choice and not c.is_kpi:
+        raw = choice.group("n") or choice.group("l")
+        level = "零一二三四五".index(raw) if raw in "零一二三四五" else int(raw)
+        return Extraction(levels=[LevelUpdate(asked, level, message.strip(), note="")], mentioned=[asked])
+    if _BARE_ANSWER.match(message):
+        found = extract(f"{c.name}{message.strip()}", context=state, today=today)
+        return found if found.anything else None
+    return None

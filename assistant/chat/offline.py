@@ -5,6 +5,7 @@ Every fact it states comes from the rule engine, the plan drafter, retrieved pas
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from assistant.answer import compose, is_covered
@@ -52,7 +53,7 @@ class OfflineWriter:
         t = load_prompt("chat", route.language)
         lines: list[str] = []
         changes: list[dict[str, Any]] = []
-        if route.intent not in ("refuse_override", "plan_edit"):
+        if route.intent not in ("refuse_override", "plan_edit", "undo") and not route.extraction.hypothetical:
             changes, problems = state.apply(route.extraction)
             lines += self.said_back(changes, problems, route, state, t)
         handler = getattr(self, f"_{route.intent}")
@@ -64,24 +65,30 @@ class OfflineWriter:
 
     def said_back(self, changes: list[dict], problems: list[str], route: Route, state: ConversationState,
                   t: dict) -> list[str]:
+        """What this turn recorded, read back: a table of the criteria it touched (the value as recorded, the level
+        it gives, the evidence cap when one applies and what would lift it, how the words were read), the other
+        facts in a line, then everything it could not record, each named."""
         scheme = tools.scheme_of(state)
         en = route.language == "en"
+        sep = "; " if en else "；"
+        ex = route.extraction
+        notes: dict[str, list[str]] = {}
+        for u in [*ex.kpis, *ex.levels]:
+            if u.note:
+                notes.setdefault(u.criterion, []).append(u.note)
+        touched = list(dict.fromkeys(ch["criterion"] for ch in changes if ch["kind"] in ("kpi", "level", "evidence")))
+        rows = [self.readback_row(cid, changes, notes.get(cid, []), state, scheme, t, en) for cid in touched]
         items = []
         for ch in changes:
             cid = ch.get("criterion")
             c = scheme.criteria[cid] if cid else None
             name = (c.name_en if en else c.name) if c else ""
-            if ch["kind"] == "kpi":
-                unit = c.unit_symbol  # type: ignore[union-attr]
-                value = f"{format_number(ch['value'])}{unit if unit == '%' else ' ' + unit}"
-                items.append(t["kpi_item"].format(cid=cid, name=name, value=value, level=c.level_for(ch["value"])))  # type: ignore[union-attr]
-            elif ch["kind"] == "level":
-                items.append(t["level_item"].format(cid=cid, name=name, level=ch["value"]))
-            elif ch["kind"] == "evidence":
-                items.append(t["evidence_item"].format(cid=cid, name=name, item=ch["value"], count=ch["count"]))
-            elif ch["kind"] == "finding":
+            if ch["kind"] == "finding":
+                status = t["finding_open"] if ch.get("status", "open") == "open" else t["finding_closed"]
+                raised = t["finding_raised"].format(date=ch["raised_on"]) if ch.get("raised_on") else ""
                 items.append(t["finding_item"].format(id=ch["value"], severity=t["severity_names"][ch["severity"]],
-                                                      cid=cid, name=name))
+                                                      cid=cid or t["criterion_unknown"], name=name, status=status,
+                                                      raised=raised))
             elif ch["kind"] == "finding_closed":
                 items.append(t["finding_closed_item"].format(id=ch["value"]))
             elif ch["kind"] == "declaration":
@@ -89,14 +96,20 @@ class OfflineWriter:
                 items.append(t["declaration_item"].format(name=dname, value=t["word_true"] if ch["value"] else t["word_false"]))
             elif ch["kind"] == "date":
                 items.append(t["date_item"].format(name=t["date_names"][ch["key"]], value=ch["value"]))
-        sep = "; " if en else "；"
+            elif ch["kind"] == "enterprise":
+                items.append(t["enterprise_item"].format(name=t["enterprise_names"][ch["key"]], value=ch["value"]))
         out = []
-        if items:
+        if rows:
+            out += [t["understood_table"], t["readback_head"], *rows]
+            if items:
+                out.append(t["understood_more"].format(items=sep.join(items)))
+        elif items:
             out.append(t["understood"].format(items=sep.join(items)))
-        if problems:
-            out.append(t["problems"].format(items=sep.join(problems)))
-        if route.extraction.unplaced_evidence:
-            un = route.extraction.unplaced_evidence
+        unrecorded = [*problems, *(t["unplaced_item"].format(text=u) for u in ex.unplaced)]
+        if unrecorded:
+            out.append(t["problems"].format(items=sep.join(unrecorded)))
+        if ex.unplaced_evidence:
+            un = ex.unplaced_evidence
             out.append(t["unplaced"].format(items="、".join(un) if not en else ", ".join(un), first=un[0]))
         pending = [p for p in state.pending() if any(ch.get("criterion") == p for ch in changes)]
         if pending:
@@ -105,6 +118,39 @@ class OfflineWriter:
         if changes and state.plan is not None and state.plan_stale:
             out.append(t["stale_plan"])
         return out
+
+    def readback_row(self, cid: str, changes: list[dict], notes: list[str], state: ConversationState, scheme: Scheme,
+                     t: dict, en: bool) -> str:
+        """One row of the read-back table: the criterion as it stands after this turn."""
+        c = scheme.criteria[cid]
+        entry = state.assessment.get("criteria", {}).get(cid, {})
+        evidence = entry.get("evidence") or []
+        claimed: int | None = None
+        if entry.get("kpi") is not None:
+            unit = c.unit_symbol
+            value = f"{format_number(entry['kpi'])}{unit if unit == '%' else ' ' + unit}"
+            claimed = c.level_for(entry["kpi"])
+            if entry.get("level") is not None:
+                claimed = min(claimed, entry["level"])
+        elif entry.get("level") is not None:
+            claimed = entry["level"]
+            value = t["level_value"].format(level=claimed, name=scheme.level_name(claimed))
+        else:
+            value = t["no_level_yet"]
+        added = [ch["value"] for ch in changes if ch["kind"] == "evidence" and ch["criterion"] == cid]
+        cap_text = t["evidence_count"].format(n=len(evidence))
+        if claimed is not None:
+            cap = scheme.evidence_cap(len(evidence))
+            if cap < claimed:
+                need = scheme.evidence_needed(claimed) - len(evidence)
+                cap_text = t["evidence_capped"].format(n=len(evidence), cap=cap, need=need, level=claimed)
+        note = list(notes)
+        if added:
+            note.append(t["evidence_added"].format(items=("、" if not en else ", ").join(added)))
+        level = f"L{claimed}" if claimed is not None else "—"
+        name = c.name_en if en else c.name
+        return t["readback_row"].format(cid=cid, name=name, value=value, level=level, cap=cap_text,
+                                        note=("；" if not en else "; ").join(note) or "—")
 
     # --- grade words
 
@@ -159,7 +205,16 @@ class OfflineWriter:
             why = t[f"why_{kind}"].format(dimension=f"{arg} {dname}")
         example = t["next_question_example"].format(example=nq.example) if nq.example else ""
         key = "next_question_kpi" if nq.kpi else "next_question_declared"
-        return t[key].format(cid=nq.criterion, name=c.name, name_en=c.name_en, unit=nq.unit, example=example, why=why)
+        line = t[key].format(cid=nq.criterion, name=c.name, name_en=c.name_en, unit=nq.unit, example=example, why=why)
+        if nq.kpi:
+            return line
+        # Nobody can answer "L0–L5" without the descriptors: offer the criterion's own, to choose by number.
+        entry = tools.guidance(self.settings).catalogue.get(nq.criterion)
+        if entry is None:
+            return line
+        choices = [t["level_choice"].format(n=n, name=scheme.level_name(n), text=entry.levels[f"L{n}"])
+                   for n in range(scheme.max_level + 1)]
+        return "\n".join([line, t["level_choices_head"], *choices])
 
     # --- intents
 
@@ -241,7 +296,14 @@ class OfflineWriter:
     def _plan_edit(self, route, state, message, t, lines, changes) -> Reply:
         if state.plan is None:
             return Reply(intent="plan_edit", answer=t["no_plan"])
-        result = tools.edit_plan(state, route.edit)  # type: ignore[arg-type]
+        plan = tools.current_plan(state)
+        assert plan is not None and route.edit is not None
+        if route.edit.item == 0:  # no item named
+            if len(plan.items) != 1:
+                items = "；".join(f"第{i.no}项 {i.subject}" for i in plan.items[:8])
+                return Reply(intent="plan_edit", answer=t["which_item"].format(n=len(plan.items), items=items))
+            route.edit.item = 1
+        result = tools.edit_plan(state, route.edit)
         plan = tools.current_plan(state)
         assert plan is not None
         if result.missing_item:
@@ -306,6 +368,63 @@ class OfflineWriter:
         lines.append(t["override"].format(scheme=result.scheme, grade=result.grade, grade_en=result.grade_id,
                                           provisional=prov, overall=_score(result.overall), rule=result.decided_by))
         return Reply(intent="refuse_override", answer="\n".join(lines), grade=state.grade)
+
+    def _undo(self, route, state, message, t, lines, changes) -> Reply:
+        if not state.undo_last():
+            return Reply(intent="undo", answer=t["undo_nothing"])
+        lines.append(t["undo_done"])
+        result = tools.grade_now(state)
+        lines += self.grade_lines(result, state, t, route.language, full=False)
+        return Reply(intent="undo", answer="\n".join(lines), grade=state.grade)
+
+    def _whatif(self, route, state, message, t, lines, changes) -> Reply:
+        """The grade of a copy of the assessment with the supposed facts; the real one is left as it is, except for
+        what the message states as true beside the supposition ("现在是8小时，如果降到2小时…"), recorded as usual."""
+        stated = route.extraction.stated
+        if stated is not None and stated.anything:
+            done, problems = state.apply(stated)
+            lines += self.said_back(done, problems, Route(route.intent, route.language, stated), state, t)
+        trial = ConversationState(assessment=copy.deepcopy(state.assessment), language=state.language)
+        trial_changes, problems = trial.apply(route.extraction)
+        now = tools.grade_now(state, route.target)
+        if not trial_changes:
+            lines += self.said_back([], problems, route, trial, t)
+            lines.append(t["whatif_nothing"])
+            return Reply(intent="whatif", answer="\n".join(lines), grade=state.grade)
+        result = trial.grade_result(route.target)
+        rows = self.said_back(trial_changes, problems, route, trial, t)
+        prov = t["provisional"] if result.provisional else ""
+        lines.append(t["whatif_intro"])
+        lines += rows[1:] if rows and rows[0] == t["understood_table"] else rows
+        lines.append(t["whatif_grade"].format(grade=result.grade, grade_en=result.grade_id, provisional=prov,
+                                              overall=_score(result.overall), rule=result.decided_by,
+                                              now=now.grade, now_en=now.grade_id, now_overall=_score(now.overall)))
+        return Reply(intent="whatif", answer="\n".join(lines), grade=state.grade)
+
+    def _export(self, route, state, message, t, lines, changes) -> Reply:
+        """The plan as files (drafted first when there is none yet): their paths, which the UI offers to download."""
+        from assistant.plans import export
+
+        plan = tools.current_plan(state)
+        if plan is None or state.plan_stale:
+            plan = tools.draft(state, self.settings, route.target)
+            tools.persist_plan(state, self.settings)
+            lines.append(t["export_drafted"].format(n=len(plan.items), target=plan.target, target_en=plan.target_en))
+        folder = self.settings.data_dir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"整改计划-{state.plan_id or 'chat'}-{plan.plan_date.isoformat()}"
+        written = []
+        for fmt in route.formats or ("xlsx",):
+            path = folder / f"{stem}.{fmt}"
+            if fmt == "xlsx":
+                export.to_xlsx(plan, path)
+            elif fmt == "docx":
+                export.to_docx(plan, path)
+            else:
+                path.write_text(export.to_markdown(plan), encoding="utf-8")
+            written.append(str(path))
+        lines.append(t["export_done"].format(files="\n".join(f"- {p}" for p in written)))
+        return Reply(intent="export", answer="\n".join(lines), plan=plan.to_contract(), files=written)
 
     def _help(self, route, state, message, t, lines, changes) -> Reply:
         return Reply(intent="help", answer="\n".join([*lines, t["help"]]))

@@ -28,6 +28,9 @@ from assistant.rules import (
 )
 
 
+UNDO_DEPTH = 20
+
+
 class Turn(BaseModel):
     """One exchange, as kept in the history."""
 
@@ -53,6 +56,8 @@ class ConversationState(BaseModel):
     history: list[Turn] = Field(default_factory=list)
     focus: list[str] = Field(default_factory=list)  # criteria talked about, most recent last
     asked: str | None = None  # the criterion the assistant last asked about
+    # The assessment before each turn that changed it, most recent last: "撤销" restores the last one.
+    undo: list[dict[str, Any]] = Field(default_factory=list)
 
     # --- the assessment
 
@@ -76,7 +81,26 @@ class ConversationState(BaseModel):
         del self.focus[:-8]
 
     def apply(self, ex: Extraction) -> tuple[list[dict[str, Any]], list[str]]:
-        """Apply what a message stated. Returns (changes made, problems); a change the scheme rejects is not kept."""
+        """Apply what a message stated. Returns (changes made, problems); a change the scheme rejects is not kept.
+        A turn that changed anything can be undone (`undo_last`)."""
+        snapshot = copy.deepcopy(self.assessment)
+        changes, problems = self._apply(ex)
+        if changes:
+            self.undo.append(snapshot)
+            del self.undo[:-UNDO_DEPTH]
+        return changes, problems
+
+    def undo_last(self) -> bool:
+        """Restore the assessment as it was before the last turn that changed it; False when there is none."""
+        if not self.undo:
+            return False
+        self.assessment = self.undo.pop()
+        self.grade = None
+        if self.plan is not None:
+            self.plan_stale = True
+        return True
+
+    def _apply(self, ex: Extraction) -> tuple[list[dict[str, Any]], list[str]]:
         changes: list[dict[str, Any]] = []
         problems: list[str] = list(ex.problems)
         crit = self.assessment.setdefault("criteria", {})
@@ -109,15 +133,31 @@ class ConversationState(BaseModel):
             changes.append({"kind": "evidence", "criterion": ev.criterion, "value": ev.item, "count": len(items)})
         findings = self.assessment.setdefault("findings", [])
         for f in ex.findings:
-            if f.criterion is None:
-                problems.append(f"审核发现“{f.text}”没有指明准则（如D2.1），未记录")
+            same = next((x for x in findings if f.id and x["id"] == f.id), None)
+            if same is not None:
+                # The same finding told again: what the message adds or changes (status, date, severity, criterion).
+                update = {k: v for k, v in (("criterion", f.criterion), ("severity", f.severity), ("status", f.status),
+                                            ("raised_on", f.raised_on.isoformat() if f.raised_on else None))
+                          if v is not None and same.get(k) != v}
+                if f.text and not same.get("text"):
+                    update["text"] = f.text
+                if update:
+                    attempt({"kind": "finding", "criterion": update.get("criterion", same["criterion"]), "value": same["id"],
+                             "severity": update.get("severity", same["severity"]), "status": update.get("status", same["status"]),
+                             "raised_on": update.get("raised_on", same.get("raised_on"))},
+                            lambda same=same, update=update: same.update(update))
+                continue
+            if f.severity is None:  # an update of a finding that is not known here: nothing to record it as
+                problems.append(f"没有编号为{f.id}的审核发现" if f.id else f"审核发现“{f.text}”没有说明严重程度")
                 continue
             fid = f.id or _next_finding_id(findings)
-            if any(x["id"] == fid for x in findings):
-                problems.append(f"审核发现{fid}已存在，未重复记录")
-                continue
-            new = {"id": fid, "criterion": f.criterion, "severity": f.severity, "status": "open", "text": f.text}
-            attempt({"kind": "finding", "criterion": f.criterion, "value": fid, "severity": f.severity},
+            # A finding without its clause is kept (it counts for V4 and R3 all the same); the read-back asks for it.
+            new = {"id": fid, "criterion": f.criterion, "severity": f.severity, "status": f.status or "open",
+                   "text": f.text}
+            if f.raised_on is not None:
+                new["raised_on"] = f.raised_on.isoformat()
+            attempt({"kind": "finding", "criterion": f.criterion, "value": fid, "severity": f.severity,
+                     "status": f.status, "raised_on": new.get("raised_on")},
                     lambda new=new: findings.append(new))
         for fid in ex.closed_findings:
             match = next((x for x in findings if x["id"] == fid), None)
@@ -136,6 +176,11 @@ class ConversationState(BaseModel):
         for key, value in ex.dates.items():
             self.assessment[key] = value.isoformat()
             changes.append({"kind": "date", "criterion": None, "key": key, "value": value.isoformat()})
+        for key, value in ex.enterprise.items():
+            ent = self.assessment.setdefault("enterprise", {})
+            if ent.get(key) != value:
+                attempt({"kind": "enterprise", "criterion": None, "key": key, "value": value},
+                        lambda key=key, value=value, ent=ent: ent.__setitem__(key, value))
         if changes and self.plan is not None:
             self.plan_stale = True
         self.remember([c["criterion"] for c in changes if c.get("criterion")])
@@ -173,6 +218,7 @@ class Reply(BaseModel):
     note: str | None = None
     covered: bool | None = None
     changes: list[dict[str, Any]] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)  # files the turn wrote (an export), for the UI to offer
 
     def contract(self, turn: int) -> dict[str, Any]:
         out: dict[str, Any] = {"turn": turn, "intent": self.intent, "answer": self.answer, "citations": self.citations}

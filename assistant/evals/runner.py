@@ -16,8 +16,8 @@ from assistant.errors import BadInput
 from assistant.evals.data import EVALS_DIR
 from assistant.settings import REPO_ROOT, Settings
 
-SUITES = ("qa", "grading", "plans", "anonymization", "safety", "conversations")
-NEEDS_INDEX = {"qa", "plans", "safety", "conversations"}
+SUITES = ("qa", "grading", "plans", "anonymization", "safety", "conversations", "intake")
+NEEDS_INDEX = {"qa", "plans", "safety", "conversations", "intake"}
 DATASETS = {
     "qa": "retrieval_qa.jsonl",
     "grading": "grading_cases.jsonl",
@@ -25,6 +25,7 @@ DATASETS = {
     "anonymization": "anonymization_cases.jsonl",
     "safety": "safety_cases.jsonl",
     "conversations": "conversations.jsonl",
+    "intake": "intake_cases.jsonl",
 }
 
 
@@ -40,10 +41,10 @@ def parse_suites(text: str | None) -> list[str]:
 
 
 def _runner(name: str) -> Callable[[Path, Settings], dict]:
-    from assistant.evals import anonymization, conversations, grading, plans, qa, safety
+    from assistant.evals import anonymization, conversations, grading, intake, plans, qa, safety
 
     return {"qa": qa.run, "grading": grading.run, "plans": plans.run, "anonymization": anonymization.run,
-            "safety": safety.run, "conversations": conversations.run}[name]
+            "safety": safety.run, "conversations": conversations.run, "intake": intake.run}[name]
 
 
 def _git_commit() -> str | None:

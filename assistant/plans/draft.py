@@ -389,7 +389,8 @@ class Drafter:
 
     def items(self) -> list[PlanItem]:
         sev_rank = {s: i for i, s in enumerate(self.scheme.severities)}
-        findings = sorted(enumerate(self.a.open_findings()), key=lambda p: (sev_rank[p[1].severity], p[0]))
+        findings = sorted(enumerate(f for f in self.a.open_findings() if f.criterion is not None),
+                          key=lambda p: (sev_rank[p[1].severity], p[0]))
         raw = [self.finding_item(f) for _, f in findings]
         if self.gap is not None:
             raw += [self.declaration_item(k) for k in self.gap.clear]
@@ -450,6 +451,9 @@ def draft_plan(
     warnings = []
     if result.gap is not None and not result.gap.reachable:
         warnings.append(f"按当前方案，即使所有条款达到最高等级也无法达到{drafter.target_name}；计划列出可做的全部提升。")
+    for f in assessment.open_findings():
+        if f.criterion is None:  # no clause, no owner, root cause or action to draft: say so rather than guess
+            warnings.append(f"审核发现{f.id}未指明准则条款，补充条款后才能纳入整改计划。")
     for item in items:
         if item.overdue:
             warnings.append(f"第{item.no}项（{item.subject}）的期限{item.deadline.isoformat()}在计划日期前已过，按规则保留原期限并标记为逾期。")

@@ -60,10 +60,11 @@ class CriterionEntry(_Strict):
 
 
 class Finding(_Strict):
-    """An audit finding (审核发现)."""
+    """An audit finding (审核发现). Its criterion may be unknown yet (a client told of "一个严重不符合" without
+    the clause): it still counts for the vetoes and grade rules, which look at severity and status only."""
 
     id: str = Field(min_length=1)
-    criterion: str
+    criterion: str | None = None
     severity: str
     status: Literal["open", "closed"]
     raised_on: Day | None = None
@@ -73,6 +74,7 @@ class Finding(_Strict):
 class Enterprise(_Strict):
     name: str | None = None
     industry: str | None = None
+    employees: StrictInt | None = Field(None, ge=1)  # people in the company, as the client said
 
 
 class Assessment(_Strict):
@@ -304,7 +306,7 @@ def _check_against(a: Assessment, scheme: Scheme, source: str) -> None:
         if f.id in seen:
             raise bad(f"{path}.id", f"finding ID {shown(f.id)} appears twice")
         seen.add(f.id)
-        if f.criterion not in scheme.criteria:
+        if f.criterion is not None and f.criterion not in scheme.criteria:
             message = f"unknown criterion ID {shown(f.criterion)}; scheme {scheme.version} has {id_span}"
             raise bad(f"{path}.criterion", message)
         if f.severity not in scheme.severities:

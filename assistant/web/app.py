@@ -179,6 +179,10 @@ class WebApp:
             yield history, "", *shown, sess
         history[-1] = {"role": "assistant", "content": history[-1]["content"] + pieces[-1]}  # sent with the citations
         history += views.citation_messages(out["citations"])
+        for path in out.get("files", []):  # an export asked for in the chat: offered as a download in the chat
+            copied = self._dir(sess) / Path(path).name
+            shutil.copyfile(path, copied)
+            history.append({"role": "assistant", "content": {"path": str(copied)}})
         with sess.lock:
             badge, status = self.badge(sess), self.status_line(sess)
         yield history, "", badge, status, sess

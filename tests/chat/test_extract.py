@@ -1,82 +1,499 @@
-"""Reading facts out of plain Chinese and English (assistant/chat/extract.py)."""
+"""Reading facts out of clients' own words, Chinese and English (assistant/chat/extract.py, assistant/chat/reading/)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from assistant.chat.extract import extract, extract_plan_edit
+from assistant.chat.extract import Context, extract, extract_plan_edit, is_question
+from assistant.chat.reading.quantities import find as find_quantities
+
+TODAY = date(2026, 12, 6)
 
 
-def kpis(text):
-    return [(k.criterion, k.value) for k in extract(text).kpis]
+def read(text, **kw):
+    kw.setdefault("today", TODAY)
+    return extract(text, **kw)
 
 
-def test_issue_sentence_sets_csat_and_first_response():
-    assert kpis("我们客户满意度88%，投诉首次响应平均36小时") == [("D3.1", 88.0), ("D2.1", 36.0)]
+def kpis(text, **kw):
+    return {k.criterion: k.value for k in read(text, **kw).kpis}
 
 
-def test_english_kpis():
-    assert kpis("Our customer satisfaction is 88% and first response takes 36 hours on average") == [("D3.1", 88.0), ("D2.1", 36.0)]
+def levels(text, **kw):
+    return {lv.criterion: lv.level for lv in read(text, **kw).levels}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("首次响应1.5天", [("D2.1", 36.0)]),
-    ("首次响应90分钟", [("D2.1", 1.5)]),
-    ("投诉处理周期36小时", [("D2.3", 1.5)]),
-    ("人均年培训学时30学时", [("D4.2", 30.0)]),
-    ("持证上岗率百分之九十五", []),  # Chinese numerals are not read as values: asked back instead of guessed
-    ("一次修复率和返修率分别是92%和1.5%", [("D1.2", 92.0), ("D1.3", 1.5)]),
+def evidence(text, **kw):
+    return [(e.criterion, e.item) for e in read(text, **kw).evidence]
+
+
+# --- numbers as people write them ------------------------------------------------------------------------------
+
+
+def test_arabic_values_next_to_their_criteria():
+    assert kpis("我们客户满意度88%，投诉首次响应平均36小时") == {"D3.1": 88.0, "D2.1": 36.0}
+
+
+@pytest.mark.parametrize("text, criterion, value", [
+    ("一次修复率百分之八十七", "D1.2", 87.0),
+    ("客户满意度八成五", "D3.1", 85.0),
+    ("上门及时率九成", "D2.2", 90.0),
+    ("客户投诉率千分之三", "D3.3", 0.3),
+    ("投诉率万分之五", "D3.3", 0.05),
+    ("返修率百分之二点五", "D1.3", 2.5),
+    ("持证上岗率百分百", "D4.3", 100.0),
+    ("投诉处理周期平均十四天", "D2.3", 14.0),
+    ("首次响应二十个小时", "D2.1", 20.0),
 ])
-def test_units_are_converted_to_the_criterion_unit(text, expected):
-    assert kpis(text) == expected
+def test_chinese_numerals_are_read(text, criterion, value):
+    assert kpis(text) == {criterion: value}
 
 
-def test_out_of_range_and_wrong_unit_are_reported_not_recorded():
-    ex = extract("客户满意度120%，一次修复率95小时")
+def test_numerals_with_thousands_separators_and_english_words():
+    assert [q.value for q in find_quantities("about 1,250 employees")] == [1250.0]
+    assert kpis("First response averages three and a half hours.") == {"D2.1": 3.5}
+
+
+# --- units converted to the criterion's own --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, criterion, value", [
+    ("首次响应平均三十分钟", "D2.1", 0.5),
+    ("首次响应要两天半", "D2.1", 60.0),
+    ("投诉处理周期一天半", "D2.3", 1.5),
+    ("投诉处理周期平均48小时", "D2.3", 2.0),
+    ("投诉一般三个工作日闭环", "D2.3", 3.0),
+    ("投诉处理平均要半个月", "D2.3", 15.0),
+    ("首次响应一个半小时", "D2.1", 1.5),
+    ("首次响应平均三个钟", "D2.1", 3.0),
+    ("人均年培训学时30学时", "D4.2", 30.0),
+    ("首次响应1.5天", "D2.1", 36.0),
+])
+def test_units_become_the_unit_of_the_scheme(text, criterion, value):
+    assert kpis(text) == {criterion: value}
+
+
+def test_training_hours_per_month_are_counted_for_the_year():
+    ex = read("工程师每个月培训两个小时")
+    assert [(k.criterion, k.value) for k in ex.kpis] == [("D4.2", 24.0)]
+    assert ex.kpis[0].note  # said back how it was read
+
+
+def test_training_per_month_said_after_the_value_in_english():
+    assert kpis("Engineers get 2 hours of training a month.") == {"D4.2": 24.0}
+
+
+def test_per_thousand_orders_is_a_percentage():
+    assert kpis("投诉率每千单3单") == {"D3.3": 0.3}
+
+
+def test_a_wrong_unit_or_an_impossible_value_is_refused_with_the_reason():
+    ex = read("客户满意度130%，一次修复率95小时")
     assert ex.kpis == []
     assert any("超出" in p and "0–100%" in p for p in ex.problems)
     assert any("单位" in p for p in ex.problems)
 
 
-def test_evidence_items_are_placed_by_keyword():
-    ex = extract("我们有售后服务手册和维修规范")
-    assert [(e.criterion, e.item) for e in ex.evidence] == [("D1.1", "售后服务手册"), ("D1.1", "维修规范")]
+def test_a_rate_written_as_a_fraction_is_read_as_a_percentage_and_said_so():
+    ex = read("一次修复率0.87")
+    assert [(k.criterion, k.value) for k in ex.kpis] == [("D1.2", 87.0)]
+    assert "87%" in ex.kpis[0].note
 
 
-def test_levels_and_evidence_after_a_named_criterion():
-    ex = extract("售后服务组织与职责达到L3，有组织架构图和任命书")
+def test_a_small_rate_stays_a_percentage():
+    # Complaint rates are fractions of a percent: 0.4 is 0.4 %, not 40 %.
+    assert kpis("投诉率0.4") == {"D3.3": 0.4}
+
+
+def test_a_change_by_so_much_is_no_value():
+    assert kpis("满意度91%，比去年提升了4个百分点") == {"D3.1": 91.0}
+
+
+def test_values_given_respectively_or_to_both():
+    assert kpis("一次修复率和返修率分别是90%和2%") == {"D1.2": 90.0, "D1.3": 2.0}
+    assert kpis("满意度和上门及时率都是92%") == {"D3.1": 92.0, "D2.2": 92.0}
+
+
+def test_a_bare_value_answers_the_criterion_just_asked_about():
+    assert kpis("88%", context=Context(asked="D3.1")) == {"D3.1": 88.0}
+    # Without that context it is left to the caller: nothing recorded, nothing said back as unplaced.
+    assert not read("88%").anything
+
+
+def test_it_in_english_is_what_the_sentence_before_named():
+    assert kpis("We track first response in our CRM; it averages 4 hours.") == {"D2.1": 4.0}
+
+
+# --- ranges and changes ----------------------------------------------------------------------------------------
+
+
+def test_a_range_is_recorded_at_its_worse_end_and_said_so():
+    ex = read("上门及时率在88到93%之间")
+    assert [(k.criterion, k.value) for k in ex.kpis] == [("D2.2", 88.0)]
+    assert "区间" in ex.kpis[0].note
+    assert kpis("首次响应一般3到6个小时") == {"D2.1": 6.0}  # lower is better: the worse end is the longer time
+    assert kpis("Complaints are closed within 4 to 6 days.") == {"D2.3": 6.0}
+
+
+def test_a_spread_said_as_lowest_and_highest_is_a_range():
+    assert kpis("满意度各月不同，低的时候85，高的时候94") == {"D3.1": 85.0}
+
+
+def test_a_change_records_the_current_value():
+    assert kpis("首次响应从24小时缩短到了6小时") == {"D2.1": 6.0}
+    assert kpis("一次修复率去年85%，今年提高到91%") == {"D1.2": 91.0}
+    assert kpis("投诉处理周期现在是4天，以前要十天") == {"D2.3": 4.0}
+    assert kpis("Customer satisfaction was 84% last year and is 90% now.") == {"D3.1": 90.0}
+
+
+def test_a_target_is_not_the_actual_value_and_is_said_back():
+    ex = read("满意度目标是96%，实际才89%")
+    assert [(k.criterion, k.value) for k in ex.kpis] == [("D3.1", 89.0)]
+    assert any("96%" in u for u in ex.unplaced)
+
+
+def test_a_bound_on_the_bad_side_asks_for_the_value():
+    ex = read("一次修复率不到90%")
+    assert ex.kpis == [] and ex.problems
+
+
+def test_a_bound_on_the_good_side_is_recorded_at_the_bound():
+    assert kpis("首次响应基本在两小时以内") == {"D2.1": 2.0}
+
+
+# --- numbers that belong to something else ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "8D报告有3份超期未关闭",
+    "公司通过了ISO 9001认证，有30个网点",
+    "我们主打A7-300型号的净水器",
+    "2024年版的服务手册已经发布",
+    "5Why分析做了两轮",
+])
+def test_identifiers_counts_and_years_are_never_kpi_values(text):
+    assert read(text).kpis == []
+
+
+def test_numbers_that_fit_no_field_are_said_back_not_dropped():
+    ex = read("售后有60个工程师，服务车20辆，一年营收大概2000万")
+    assert ex.kpis == []
+    assert len(ex.unplaced) == 3
+
+
+def test_the_number_of_days_in_the_criterion_name_is_no_value():
+    assert kpis("30天返修率1.9%") == {"D1.3": 1.9}
+
+
+def test_the_company_head_count_goes_to_the_enterprise_not_a_team_size():
+    ex = read("公司一共750人，售后这块90人")
+    assert ex.enterprise.get("employees") == 750
+    assert any("90" in u for u in ex.unplaced)
+
+
+def test_a_frequency_or_a_time_window_is_no_unplaced_number():
+    assert read("内审每年一次，有内审报告").unplaced == []
+    assert read("我们每年都会做两次内审").unplaced == []
+    assert read("备件保障率最近三个月是95%").unplaced == []
+
+
+# --- absence: a level, never evidence --------------------------------------------------------------------------
+
+
+def test_absence_in_a_list_is_no_evidence_but_a_level():
+    ex = read("有售后服务手册，但没有备件管理制度")
+    assert [(e.criterion, e.item) for e in ex.evidence] == [("D1.1", "售后服务手册")]
+    assert {lv.criterion: lv.level for lv in ex.levels} == {"D2.4": 0}
+
+
+@pytest.mark.parametrize("text, criterion", [
+    ("我们没有内审", "D5.4"),
+    ("管理评审从来没开过", "D5.4"),
+    ("工单系统还没上线", "D5.3"),
+    ("返修我们不统计", "D1.3"),
+    ("We don't have a ticket system yet.", "D5.3"),
+])
+def test_not_having_something_is_level_zero(text, criterion):
+    assert levels(text) == {criterion: 0}
+
+
+def test_relying_on_individuals_is_the_initial_level():
+    ex = read("培训全靠老师傅的经验，也没有培训记录")
+    assert {lv.criterion: lv.level for lv in ex.levels} == {"D4.1": 1}
+    assert ex.evidence == []
+
+
+def test_part_done_part_missing_is_the_initial_level():
+    assert levels("内审每年做一次，有内审报告，但管理评审还没开过") == {"D5.4": 1}
+
+
+def test_no_after_sales_organisation_is_the_fact_behind_veto_v2():
+    assert levels("我们没有专门的售后部门，都是销售兼着管") == {"D5.1": 0}
+    assert levels("We have no dedicated after-sales department.") == {"D5.1": 0}
+
+
+def test_an_after_sales_department_clears_veto_v2():
+    ex = read("我们设有售后服务部，职责写在组织架构图里")
+    assert {lv.criterion: lv.level for lv in ex.levels} == {"D5.1": 1}
+    assert ("D5.1", "组织架构图") in [(e.criterion, e.item) for e in ex.evidence]
+
+
+# --- evidence: the documents named -----------------------------------------------------------------------------
+
+
+def test_one_item_per_document_on_the_criterion_it_proves():
+    assert evidence("我们有维修作业指导书和培训签到表") == [("D1.1", "维修作业指导书"), ("D4.1", "培训签到表")]
+
+
+def test_documents_are_named_not_sentences_or_level_words():
+    for text in ("我们的满意度调查机制属于规范级", "审核员可以随便查原始记录", "工单系统能按序列号查历史记录"):
+        assert read(text).evidence == [], text
+
+
+def test_the_subject_of_a_clause_places_a_generic_document():
+    assert evidence("内审员都有资格证书") == [("D5.4", "资格证书")]
+
+
+def test_the_catalogue_names_place_documents():
+    assert evidence("安全库存测算表和备件管理规定都有") == [("D2.4", "安全库存测算表"), ("D2.4", "备件管理规定")]
+
+
+def test_a_topic_joins_a_bare_document_word():
+    assert evidence("培训有年度计划") == [("D4.1", "年度培训计划")]
+
+
+def test_items_called_evidence_count_whatever_their_names():
+    assert evidence("蓝皮书是D1.1的证据") == [("D1.1", "蓝皮书")]
+    assert evidence("服务规范与标准的证据有蓝皮书") == [("D1.1", "蓝皮书")]
+    assert evidence("Our blue book is evidence for D1.1.") == [("D1.1", "blue book")]
+    # "证据是投诉台账" and "投诉台账" are one item.
+    assert evidence("证据是投诉台账") == evidence("有投诉台账") == [("D2.3", "投诉台账")]
+
+
+def test_book_title_marks_name_a_document():
+    assert evidence("有《客户投诉处理程序》A/1版") == [("D2.3", "客户投诉处理程序")]
+
+
+def test_english_evidence_keeps_its_first_letter():
+    assert evidence("We have an after-sales service manual.") == [("D1.1", "after-sales service manual")]
+
+
+# --- levels in words -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, criterion, level", [
+    ("售后服务规范这块算L3吧", "D1.1", 3),
+    ("服务质量检查大概L2水平", "D1.4", 2),
+    ("满意度调查机制算定义级", "D3.2", 3),
+    ("持续改进机制能到量化管理级", "D6.1", 4),
+    ("服务创新属于初始级", "D6.3", 1),
+    ("培训体系我们自评四级", "D4.1", 4),
+    ("D5.4内审管理评审我觉得是2", "D5.4", 2),
+    ("We'd rate our service innovation as defined.", "D6.3", 3),
+])
+def test_levels_said_in_words(text, criterion, level):
+    assert levels(text) == {criterion: level}
+
+
+def test_a_level_between_two_is_recorded_at_the_lower():
+    ex = read("服务创新大概在三四级之间")
+    assert [(lv.criterion, lv.level) for lv in ex.levels] == [("D6.3", 3)]
+    assert ex.levels[0].note
+
+
+def test_one_statement_over_several_criteria_applies_to_each():
+    assert levels("D2.1到D2.4全部是L4") == {"D2.1": 4, "D2.2": 4, "D2.3": 4, "D2.4": 4}
+    assert levels("D6这块，持续改进机制和服务创新都是L2") == {"D6.1": 2, "D6.2": 2, "D6.3": 2}
+
+
+def test_a_level_asked_about_is_no_level_stated():
+    assert read("一次修复率要多少才能到L4？").levels == []
+    assert read("满意度现在87%，要提高到多少才算L4？").levels == []
+
+
+def test_a_description_matching_the_catalogue_gives_that_level():
+    ex = read("售后组织覆盖总部、区域和全部网点，所有岗位有说明书和任职要求，跨部门职责和授权有文件规定")
     assert [(lv.criterion, lv.level) for lv in ex.levels] == [("D5.1", 3)]
-    assert [e.item for e in ex.evidence] == ["组织架构图", "任命书"]
 
 
-def test_unplaced_evidence_is_reported():
-    assert extract("我们有一本蓝皮书").unplaced_evidence == ["蓝皮书"]
+# --- vetoes in plain words -------------------------------------------------------------------------------------
 
 
-def test_questions_state_nothing():
-    for text in ("一次修复率达到多少才算L4？", "一般不符合给多少天整改？", "有没有类似的案例", "有什么要求"):
-        assert not extract(text).anything, text
+@pytest.mark.parametrize("text, declarations", [
+    ("说实话，有些月份的回访数据是补编的", {"materials_truthful": False}),
+    ("Some of the arrival figures we sent in were made up.", {"materials_truthful": False}),
+    ("提交的材料全部真实，可以查原始单据", {"materials_truthful": True}),
+    ("今年5月出过一起批量召回，到现在还没结案", {"major_incident_unresolved": True}),
+    ("上半年那起重大安全事故已经结案了", {"major_incident_unresolved": False}),
+])
+def test_veto_facts_in_plain_words(text, declarations):
+    assert read(text).declarations == declarations
 
 
-def test_hypothetical_changes_nothing():
-    ex = extract("如果客户满意度达到95%能评优秀吗")
-    assert ex.hypothetical and not ex.changes
+def test_no_finding_raised_is_no_finding():
+    assert read("外审没有发现严重不符合").findings == []
 
 
-def test_findings_declarations_and_dates():
-    ex = extract("审核发现F1：D2.1 一般不符合，投诉首次响应平均36小时")
-    assert [(f.id, f.criterion, f.severity, f.text) for f in ex.findings] == [("F1", "D2.1", "minor", "投诉首次响应平均36小时")]
-    assert extract("F1已经关闭了").closed_findings == ["F1"]
-    assert extract("近12个月有一起未解决的重大安全事故").declarations == {"major_incident_unresolved": True}
-    assert extract("我们的材料有造假").declarations == {"materials_truthful": False}
-    assert str(extract("下次审核是2027-03-01").dates["next_audit"]) == "2027-03-01"
+def test_a_recall_question_is_no_declaration():
+    assert read("召回还没结束会影响认证吗？").declarations == {}
+
+
+# --- findings --------------------------------------------------------------------------------------------------
+
+
+def test_a_finding_with_id_severity_criterion_date_and_status():
+    ex = read("审核开了一个严重不符合F1，D2.3投诉处理超期，11月2号开的，还没整改完")
+    assert [(f.id, f.severity, f.criterion, f.raised_on, f.status) for f in ex.findings] == [
+        ("F1", "major", "D2.3", date(2026, 11, 2), "open")]
+    assert ex.closed_findings == []
+
+
+def test_a_major_finding_in_words_is_not_a_request_to_close_it():
+    ex = read("审核开了一个严重不符合F1，D2.3：投诉超期，还没整改完")
+    assert ex.closed_findings == [] and ex.findings[0].status == "open"
+
+
+def test_relative_audit_dates_are_read_against_today():
+    assert read("上个月15号外审开了一个观察项，说培训记录不全").findings[0].raised_on == date(2026, 11, 15)
+    assert read("前天内审开了个一般不符合，备件账实不符").findings[0].raised_on == date(2026, 12, 4)
+
+
+def test_a_finding_closed_already():
+    ex = read("2026年8月5日开的一般不符合，返修率统计口径不对，已经整改关闭")
+    assert [(f.severity, f.criterion, f.status) for f in ex.findings] == [("minor", "D1.3", "closed")]
+
+
+def test_several_findings_in_one_message():
+    ex = read("监督审核开了两个一般不符合，一个是文件版本没受控，一个是证书台账不全，都还开着")
+    assert [(f.severity, f.criterion, f.status) for f in ex.findings] == [("minor", "D5.2", "open"), ("minor", "D4.3", "open")]
+
+
+def test_counted_findings_split_into_closed_and_open():
+    ex = read("外审一共开了4个一般不符合，已经关了3个，剩下一个还在整改")
+    assert sorted(f.status for f in ex.findings) == ["closed", "closed", "closed", "open"]
+
+
+def test_english_finding():
+    ex = read("The auditor raised a minor nonconformity on 2026-11-03 about our training records; it is still open.")
+    assert [(f.severity, f.criterion, f.raised_on, f.status) for f in ex.findings] == [("minor", "D4.1", date(2026, 11, 3), "open")]
+
+
+def test_a_finding_update_by_id_uses_what_is_known():
+    ctx = Context(findings=[{"id": "F2", "criterion": "D2.2", "severity": "minor", "status": "open"}])
+    ex = read("F2已经整改完，审核员确认关闭了", context=ctx)
+    assert [(f.id, f.status) for f in ex.findings] == [("F2", "closed")]
+    ex = read("F2的材料交了，但审核员还没确认关闭", context=ctx)
+    assert all(f.status != "closed" for f in ex.findings) and ex.closed_findings == []
+
+
+def test_a_finding_date_corrected_afterwards():
+    ctx = Context(findings=[{"id": "F1", "criterion": "D2.1", "severity": "minor", "status": "open", "raised_on": "2026-10-12"}])
+    ex = read("日期记错了，是10月22号开的", context=ctx)
+    assert [(f.id, f.raised_on) for f in ex.findings] == [("F1", date(2026, 10, 22))]
+
+
+# --- corrections -----------------------------------------------------------------------------------------------
+
+
+def test_a_correction_without_a_name_corrects_the_criterion_just_talked_about():
+    ctx = Context(focus=["D2.1"], kpis={"D2.1": 6.0})
+    assert kpis("不对，刚才说错了，是5小时", context=ctx) == {"D2.1": 5.0}
+    ctx = Context(focus=["D3.1"], kpis={"D3.1": 85.0})
+    assert kpis("85是去年的，今年是88", context=ctx) == {"D3.1": 88.0}
+
+
+def test_without_context_a_bare_value_is_said_back_not_guessed():
+    ex = read("不对，是5小时")
+    assert ex.kpis == [] and ex.unplaced
+
+
+# --- several facts, company facts ------------------------------------------------------------------------------
+
+
+def test_several_facts_in_one_message():
+    ex = read("我们是华信电梯有限公司，做电梯维保的，员工420人，上门及时率95%，有作业指导书；另外今年9月有一批电梯召回还没处理完。")
+    assert ex.enterprise == {"name": "华信电梯有限公司", "industry": "电梯", "employees": 420}
+    assert [(k.criterion, k.value) for k in ex.kpis] == [("D2.2", 95.0)]
+    assert [(e.criterion, e.item) for e in ex.evidence] == [("D1.1", "作业指导书")]
+    assert ex.declarations == {"major_incident_unresolved": True}
+
+
+def test_a_department_head_count_is_not_the_company_size():
+    ex = read("We have an after-sales department with 30 people.")
+    assert "employees" not in ex.enterprise and ex.unplaced
+
+
+def test_english_company_facts():
+    ex = read("We are Baltic Cooling Ltd, a refrigeration company with about 640 employees.")
+    assert ex.enterprise["name"] == "Baltic Cooling Ltd"
+    assert ex.enterprise["employees"] == 640
+    assert "refrigeration" in ex.enterprise["industry"]
+
+
+# --- typos and dialect -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, criterion, value", [
+    ("满以度九十", "D3.1", 90.0),  # 以 typed for 意
+    ("一次修腹率92%", "D1.2", 92.0),
+    ("返修绿百分之三", "D1.3", 3.0),
+    ("投述处理周期八天", "D2.3", 8.0),
+    ("我哋嘅上门及时率九成六", "D2.2", 96.0),
+])
+def test_names_typed_by_ear_are_recognised(text, criterion, value):
+    assert kpis(text) == {criterion: value}
+
+
+def test_cantonese_negation():
+    assert levels("我哋冇做过管理评审") == {"D5.4": 0}
+
+
+# --- questions and what-ifs ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["一次修复率达到多少才算L4？", "一般不符合给多少天整改？", "有没有类似的案例", "严重不符合多久内要关闭？"])
+def test_questions_state_nothing(text):
+    assert not read(text).anything
+    assert is_question(text)
+
+
+def test_a_what_if_keeps_its_facts_as_a_supposition():
+    ex = read("如果首次响应降到3小时能过吗")
+    assert ex.hypothetical
+    assert [(k.criterion, k.value) for k in ex.kpis] == [("D2.1", 3.0)]
+    assert ex.stated is None
+
+
+def test_a_what_if_with_a_stated_fact_keeps_both_apart():
+    ex = read("首次响应现在是10小时，如果降到3小时能到几级？")
+    assert ex.hypothetical and [(k.criterion, k.value) for k in ex.kpis] == [("D2.1", 3.0)]
+    assert ex.stated is not None and [(k.criterion, k.value) for k in ex.stated.kpis] == [("D2.1", 10.0)]
+
+
+def test_a_question_with_a_stated_fact_keeps_the_fact():
+    assert kpis("上门及时率现在86%，要提高到多少才能L3？") == {"D2.2": 86.0}
+
+
+def test_closing_a_known_finding_in_a_what_if():
+    ctx = Context(findings=[{"id": "F4", "criterion": "D1.3", "severity": "major", "status": "open"}])
+    ex = read("如果下周复审把那个严重不符合关掉，能到合格吗？", context=ctx)
+    assert ex.hypothetical and [(f.id, f.status) for f in ex.findings] == [("F4", "closed")]
+
+
+# --- plan edits ------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("text, item, owner, shift, status", [
     ("把第2项的负责人改成王经理，截止日期延后两周", 2, "王经理", 14, None),
     ("第1项提前一个月", 1, None, -30, None),
+    ("第3项推迟十天", 3, None, 10, None),
     ("第3项已经完成了", 3, None, None, "closed"),
     ("change the owner of item 2 to Manager Wang and postpone the deadline by two weeks", 2, "Manager Wang", 14, None),
+    ("push item 4 back two weeks", 4, None, 14, None),
+    ("for item 1, push the deadline back two weeks", 1, None, 14, None),
+    ("move item 2 forward by 3 days", 2, None, -3, None),
 ])
 def test_plan_edits(text, item, owner, shift, status):
     edit = extract_plan_edit(text)

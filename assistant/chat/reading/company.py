@@ -1,0 +1,183 @@
+"""Veto facts, company facts, assessment dates, and the numbers a message states that have no place."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.chat.reading import quantities as qty
+from assistant.chat.reading.model import Extraction
+from assistant.chat.reading.patterns import (
+    COMPANY_SUFFIX,
+    EMPLOYEES,
+    INCIDENT,
+    INCIDENT_DONE,
+    INCIDENT_OPEN,
+    INDUSTRY_EN,
+    INDUSTRY_IN_NAME,
+    INDUSTRY_ZH,
+    NAME_EN,
+    NAME_ZH,
+    NOT_NAME,
+    NO_INCIDENT,
+    SUBUNIT,
+    TRUE,
+    UNTRUE,
+)
+
+
+
+class CompanyReading:
+    """Reads declarations, the enterprise, dates and what is left unplaced (a mixin of the Reader)."""
+
+    def read_declarations(self) -> None:
+        for clause in self.clauses:
+            out = self.out(clause.start)
+            if out is None:
+                continue
+            piece = self.text[clause.start:clause.end]
+            s = clause.sentence
+            sentence = "".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == s)
+            untrue = UNTRUE.search(piece)
+            if untrue and re.search(r"(?:没有|没|不是|并非|绝不|绝无|从不|从没|不存在|不会|\bnot\b|\bnever\b|\bno\b)\s*\S{0,2}\s*"
+                                    r"(?:编|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|拍脑袋|凑|瞎填|乱填|made up|fabricat|invent|fak|falsif)",
+                                    untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
+                out.declarations.setdefault("materials_truthful", True)  # "材料没有造假"
+            elif untrue and not re.search(r"没有|不是|并非|从不|\bnot\b|\bnever\b", piece[:untrue.start()], re.ASCII) and not re.search(
+                    r"(?:客户|用户|有人|别人|对方|网上|媒体|同行|竞争对手)\S{0,6}(?:说|称|怀疑|举报|反映|质疑|投诉)", piece[:untrue.start() + 2]):
+                out.declarations["materials_truthful"] = False
+            elif TRUE.search(piece) and "materials_truthful" not in out.declarations:
+                out.declarations["materials_truthful"] = True
+            if NO_INCIDENT.search(piece):
+                out.declarations.setdefault("major_incident_unresolved", False)
+            elif INCIDENT.search(sentence) and clause == [c for c in self.clauses if c.sentence == s][-1]:
+                if INCIDENT_OPEN.search(sentence):
+                    out.declarations["major_incident_unresolved"] = True
+                elif INCIDENT_DONE.search(sentence):
+                    out.declarations.setdefault("major_incident_unresolved", False)
+
+    # --- the enterprise
+
+    def read_enterprise(self) -> None:
+        out = self.stated
+        first = self.clauses[0] if self.clauses else None
+        for clause in self.clauses:
+            if self.out(clause.start) is not out:
+                continue
+            piece = self.text[clause.start:clause.end]
+            if "name" not in out.enterprise:
+                m = NAME_ZH.search(piece) if clause is first or re.search(r"我们|叫|我司|公司", piece) else None
+                if m:
+                    name = (m.group("a") or m.group("b") or m.group("c") or "").strip()
+                    if m.group("c") and not (clause is first and re.search(COMPANY_SUFFIX + "$", name) or re.match(r"[,，]\s*做", self.text[clause.end - 1:clause.end + 2])):
+                        name = ""
+                    if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
+                                                                        for mm in self.mentions if mm.criterion):
+                        out.enterprise["name"] = self.said(clause.start + m.start(m.lastgroup), clause.start + m.end(m.lastgroup))
+                m = NAME_EN.search(self.text[clause.start:clause.end]) if "name" not in out.enterprise else None
+                if m:
+                    out.enterprise["name"] = m.group("n").strip()
+            if "industry" not in out.enterprise:
+                ind = self._industry(piece)
+                if ind:
+                    out.enterprise["industry"] = ind
+        if "industry" not in out.enterprise and out.enterprise.get("name"):
+            m = INDUSTRY_IN_NAME.search(str(out.enterprise["name"]))
+            if m:
+                out.enterprise["industry"] = m.group(0)
+        self._employees(out)
+
+    def _industry(self, piece: str) -> str | None:
+        for pattern in INDUSTRY_ZH:
+            for m in pattern.finditer(piece):
+                v = re.sub(r"^(?:的|是|一家|一个|做|主要|专门|浙江|广东|江苏|上海|北京|深圳)+", "", m.group("v"))
+                v = re.sub(r"(?:的|这一?行|业务|服务|安装维保|维保|安装|售后|生意|产品)+$", "", v) or v
+                if len(v) >= 2 and not re.match(r"[过了完好到得]", v) and not re.search(
+                        r"认证|审核|准备|整改|计划|培训|评价|东西|什么|这个|那个|很|比较|一次|不到|起来", v) \
+                        and not any(mm.criterion for mm in self.mentions if v in mm.text or mm.text in v):
+                    return v
+        m = INDUSTRY_EN.search(piece)
+        if m:
+            v = (m.group("i") or m.group("j") or "").strip()
+            v = re.sub(r"^(?:leading|small|large|big|mid-sized|local|chinese|family-owned)\s+", "", v, flags=re.IGNORECASE | re.ASCII)
+            if v and not re.search(r"\b(?:we|our|certification|audit)\b", v, re.IGNORECASE | re.ASCII):
+                return v
+        return None
+
+    def _employees(self, out: Extraction) -> None:
+        for q in self.quantities:
+            if q.start in self.used or q.kind not in ("people", None, "count"):
+                continue
+            clause = self.clause_at(q.start)
+            if self.out(q.start) is not out:
+                continue
+            head = self.text[clause.start:q.start]
+            tail = self.text[q.end:q.end + 12]
+            if q.kind == "people" and q.unit.lower() in ("employees", "employee", "staff", "people"):
+                # "a lift maker with 420 employees" is the company; "a department with 25 people" is not.
+                ok = not SUBUNIT.search(head) or bool(re.search(r"\b(?:company|maker|manufacturer|firm|business|group|provider)\b",
+                                                               head, re.IGNORECASE | re.ASCII))
+            elif q.kind == "people" and q.unit in ("人", "名", "个人"):
+                ok = (bool(EMPLOYEES.search(head[-8:])) or bool(re.match(r"(?:员工|职工|在职|正式员工)", tail))) \
+                    and not SUBUNIT.search(head[-8:])
+            elif q.kind is None:
+                ok = bool(re.match(r"\s*(?:多|余)?\s*(?:人|名)", tail)) and bool(EMPLOYEES.search(head[-8:]))
+            else:
+                ok = False
+            if ok and q.value >= 1 and q.value == int(q.value):
+                out.enterprise["employees"] = int(q.value)
+                self.used.add(q.start)
+                if self.correction:
+                    # "全公司是360人，300是去年的数": the other head count said with it is the one corrected.
+                    for other in self.quantities:
+                        if other.start != q.start and other.start not in self.used and other.kind in (None, "people") \
+                                and self.clause_at(other.start).sentence == clause.sentence:
+                            self.used.add(other.start)
+                return
+
+    # --- dates of the assessment
+
+    def read_dates(self) -> None:
+        for d in self.dates:
+            if d.day is None:
+                continue
+            out = self.out(d.start)
+            if out is None or self.in_findings(d.start):
+                continue
+            head = self.text[max(0, d.start - 16):d.start]
+            if re.search(r"(?:下次|下一次|监督)审核|next (?:surveillance )?audit", head, re.IGNORECASE | re.ASCII):
+                out.dates["next_audit"] = d.day
+            elif re.search(r"评估(?:日期|日|时间)|自评(?:日期|日)|assessed on|assessment date", head, re.IGNORECASE | re.ASCII):
+                out.dates["assessed_on"] = d.day
+
+    # --- everything said and not placed
+
+    def read_unplaced(self) -> None:
+        if self._bare_value():
+            return  # "88%" / "3" alone answers what was just asked; the router reads it with the question
+        for q in self.quantities:
+            if q.start in self.used or q.article:
+                continue
+            if re.search(r"[这那]\s*$", self.text[max(0, q.start - 1):q.start]) and re.fullmatch(r"(?:个|块|项|条|方面|部分)", q.unit or ""):
+                continue  # "这两块都算L3" / "这两个9月都关了": the things just named, not a count
+            out = self.out(q.start)
+            if out is not self.stated:
+                continue
+            if q.chinese and q.kind is None:
+                continue  # 一般, 一直, 三包: words, not numbers
+            if q.kind is None and not q.decimal_rate and q.value == int(q.value) and q.value < 2:
+                continue
+            words = self._unplaced_words(q)
+            if words not in out.unplaced:
+                out.unplaced.append(words)
+
+    def _bare_value(self) -> bool:
+        rest = self.text
+        for q in sorted(self.quantities, key=lambda q: -q.start):
+            rest = rest[:q.start] + rest[q.end:]
+        rest = re.sub(r"[\W_]|大概|大约|约|差不多|左右|是|为|吧|about|around|it's|it is|roughly", "", rest, flags=re.IGNORECASE)
+        return len(self.quantities) == 1 and not rest
+
+    def _unplaced_words(self, q: qty.Quantity) -> str:
+        tail = re.match(r"[\u4e00-\u9fffA-Za-z]{0,6}?(?=[,.;:!?、和与及的了都也还]|$|\s)", self.text[q.end:q.end + 8])
+        end = q.end + (len(tail.group(0)) if tail and q.kind in ("count", "people", "money") else 0)
+        return self.said(q.start, end)

@@ -1,0 +1,107 @@
+"""Dates as people say them (2026-10-14, 10月20号, 上个月20号, 前天, 三月份, on October 14), read against today."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from assistant.chat.reading.quantities import number
+
+_CN_SMALL = "[一二两三四五六七八九十]{1,3}"
+_MONTHS_EN = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+_MONTH_EN = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_DATES = re.compile(
+    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
+    rf"|(?:(?P<yw>今年|去年|前年|明年)|(?P<y2>(?:19|20)\d\d)\s*年)?\s*(?P<m2>\d{{1,2}}|{_CN_SMALL})\s*月份?\s*"
+    rf"(?:(?P<d2>\d{{1,2}}|{_CN_SMALL})\s*[日号](?!期)|(?P<part>初|中旬|上旬|下旬|中|底|末))?"
+    rf"|(?P<rel>上个?月|本月|这个?月|上上个?月)\s*(?P<d3>\d{{1,2}}|{_CN_SMALL})\s*[日号]"
+    r"|(?P<day>大前天|前天|昨天|昨日|今天|今日)"
+    r"|(?P<week>上上?个?(?:周|星期|礼拜)[一二三四五六日天]?|上周末|本周|这周|这个?星期|\blast week\b|\bthis week\b)"
+    rf"|(?P<en_m>\b{_MONTH_EN})\.?\s+(?P<en_d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<en_y>(?:19|20)\d\d))?"
+    rf"|(?P<en_d2>\b\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<en_m2>{_MONTH_EN})\b\.?(?:,?\s*(?P<en_y2>(?:19|20)\d\d))?"
+    rf"|\b(?:in|since|by|during)\s+(?P<en_m3>{_MONTH_EN})\b(?:\s+(?P<en_y3>(?:19|20)\d\d))?"
+    r"|(?P<en_day>\byesterday\b|\btoday\b)"
+    r"|(?P<year>(?:19|20)\d\d)\s*(?:年(?:版|度|底|初|中)?|版)|\b(?:in|since|by|during|of|from)\s+(?:19|20)\d\d\b"
+    r"|(?P<yword>上半年|下半年|今年|去年|前年|明年|年初|年底|年中|年后|年前|this year|last year)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    text: str
+    day: date | None  # the day when the words give one
+    precision: str  # day, month, week, year
+
+
+def _month_en(word: str) -> int:
+    word = word.lower().rstrip(".")
+    return next(i for name, i in _MONTHS_EN.items() if name.startswith(word[:3]))
+
+
+def _past(month: int, day: int, today: date, year: int | None) -> date | None:
+    """The day with that month and day: in `year`, or the latest one not after today."""
+    try:
+        if year is not None:
+            return date(year, month, day)
+        d = date(today.year, month, day)
+        return d if d <= today else date(today.year - 1, month, day)
+    except ValueError:
+        return None
+
+
+def find(text: str, today: date) -> list[DateMention]:
+    out: list[DateMention] = []
+    for m in _DATES.finditer(text):
+        g = m.groupdict()
+        day, precision = None, "day"
+        if g["y"]:
+            try:
+                day = date(int(g["y"]), int(g["m"]), int(g["d"]))
+            except ValueError:
+                day = None
+        elif g["m2"]:
+            month = number(g["m2"])
+            if month is None or not 1 <= month <= 12:
+                continue
+            if g["y2"] is None and g["yw"] is None and not g["d2"] and not g["part"] and not re.search(r"月份|月$", m.group(0)):
+                continue
+            year = int(g["y2"]) if g["y2"] else {"今年": today.year, "去年": today.year - 1, "前年": today.year - 2,
+                                                   "明年": today.year + 1}.get(g["yw"] or "")
+            if g["d2"]:
+                d = number(g["d2"])
+                day = _past(int(month), int(d), today, year) if d else None
+            else:
+                precision = "month"
+        elif g["rel"]:
+            d = number(g["d3"])
+            back = 2 if g["rel"].startswith("上上") else 1 if g["rel"].startswith("上") else 0
+            y, mo = today.year, today.month - back
+            while mo < 1:
+                y, mo = y - 1, mo + 12
+            try:
+                day = date(y, mo, int(d)) if d else None
+            except ValueError:
+                day = None
+        elif g["day"]:
+            back = {"大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "今天": 0, "今日": 0}[g["day"]]
+            day = today - timedelta(days=back)
+        elif g["week"]:
+            precision = "week"
+        elif g["en_m"] or g["en_m2"]:
+            mo = _month_en(g["en_m"] or g["en_m2"])
+            d = int(g["en_d"] or g["en_d2"])
+            y = g["en_y"] or g["en_y2"]
+            day = _past(mo, d, today, int(y) if y else None)
+        elif g["en_m3"]:
+            precision = "month"
+        elif g["en_day"]:
+            day = today - timedelta(days=1 if g["en_day"].lower() == "yesterday" else 0)
+        else:
+            precision = "year"
+        out.append(DateMention(m.start(), m.end(), m.group(0), day, precision))
+    return out

@@ -1,0 +1,298 @@
+"""Audit findings in a message: ID, severity, criterion, audit date, open or closed; updates of known ones."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.chat.reading import quantities as qty
+from assistant.chat.reading.lexicon import Mention
+from assistant.chat.reading.model import Extraction, FindingUpdate
+from assistant.chat.reading.patterns import (
+    DIMENSION,
+    ENUM,
+    FINDING_CLOSED,
+    FINDING_ID,
+    FINDING_OPEN,
+    RAISED,
+    SAME_AUDIT,
+    SEVERITY,
+)
+
+
+class FindingReading:
+    """Reads findings (a mixin of the Reader)."""
+
+    def read_findings(self) -> None:
+        """Audit findings told in words: who raised what (ID, severity, criterion, audit date), open or closed; a
+        finding already recorded and named again (by ID, or "那个"/"日期记错了" right after it) is updated."""
+        anchors = []
+        for m in SEVERITY.finditer(self.text):
+            if re.search(r"(?:不是|并非|而不是|not an?|not)\s*$", self.text[max(0, m.start() - 4):m.start()], re.ASCII):
+                continue
+            clause = self.clause_at(m.start())
+            if re.search(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$",
+                         self.text[clause.start:m.start()], re.ASCII):
+                continue  # "外审没有发现严重不符合": none raised
+            if m.lastgroup == "nc" and not re.search(r"开|记|发现|raised|issued|审核", self.text, re.ASCII):
+                continue
+            anchors.append(("severity", m))
+        ids = [m for m in FINDING_ID.finditer(self.text) if not DIMENSION.fullmatch(m.group(0))]
+        anchors += [("id", m) for m in ids]
+        if not anchors:
+            self._finding_corrections()
+            return
+        sentences = sorted({self.clause_at(m.start()).sentence for _, m in anchors})
+        # A sentence after the finding that only tells its status ("We haven't fixed it yet.") belongs to it.
+        last = max(c.sentence for c in self.clauses)
+        nxt = sentences[-1] + 1
+        while nxt <= last:
+            piece = " ".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == nxt)
+            if (FINDING_OPEN.search(piece) or FINDING_CLOSED.search(piece)) and not self.mentions_in(nxt) and len(piece) < 60:
+                sentences.append(nxt)
+                nxt += 1
+            else:
+                break
+        spans = []
+        for sidx in sentences:
+            cs = [c for c in self.clauses if c.sentence == sidx]
+            spans.append((cs[0].start, cs[-1].end))
+        self.finding_spans = spans
+        a, b = spans[0][0], spans[-1][1]
+        out = self.out(a)
+        if out is None:
+            # "严重不符合多久内要整改完？": a question about findings states none.
+            self.finding_spans = []
+            return
+        for q in self.quantities:
+            if a <= q.start < b and q.kind == "count" and re.match(r"(?:个|项|条)", q.unit or "") and re.match(
+                    r"\s*(?:严重|一般|轻微|观察|不符合|发现|问题)", self.text[q.end:q.end + 4]):
+                self.used.add(q.start)
+        if ids:
+            self._findings_by_id(ids, a, b, out)
+        else:
+            self._findings_counted([m for k, m in anchors if k == "severity"], a, b, out)
+
+    def mentions_in(self, sentence: int) -> bool:
+        return any(self.clause_at(m.start).sentence == sentence and m.criterion for m in self.mentions)
+
+    def _severity(self, text: str) -> str | None:
+        for m in SEVERITY.finditer(text):
+            if re.search(r"(?:不是|并非|而不是|not an?|not)\s*$", text[max(0, m.start() - 4):m.start()], re.ASCII):
+                continue
+            if m.lastgroup != "nc":
+                return {"major": "major", "minor": "minor", "obs": "observation"}[m.lastgroup]
+        return None
+
+    def _status(self, text: str) -> str | None:
+        opened = [(m.start(), m.end()) for m in FINDING_OPEN.finditer(text)]
+        closed = [m for m in FINDING_CLOSED.finditer(text)
+                  if not any(a <= m.start() < b or a < m.end() <= b for a, b in opened)]
+        if closed and (not opened or closed[-1].start() > opened[-1][0]):
+            return "closed"
+        if opened:
+            return "open"
+        return None
+
+    def _day_in(self, a: int, b: int) -> date | None:
+        for d in self.dates:
+            if a <= d.start < b and d.day is not None:
+                # A date that closed the finding ("7月份复审已经关掉了") is no audit date; the one it was raised on is.
+                after = self.text[d.end:d.end + 12]
+                if FINDING_CLOSED.search(after[:6]) and not RAISED.search(after[:6]):
+                    continue
+                return d.day
+        return None
+
+    def _criterion_of(self, a: int, b: int, other: tuple[int, int] | None = None) -> str | None:
+        """The criterion a finding's description is about: a criterion's name in it, then a keyword of the
+        catalogue's documents, then a topic; `other` is where else the description may lie."""
+        for x, y in [(a, b)] + ([other] if other else []):
+            ms = [m for m in self.mentions if x <= m.start and m.end <= y]
+            named = [m for m in ms if m.criterion and not self._audit_word(m)]
+            if named:
+                return named[0].criterion
+            low = self.low[x:y]
+            hits = [(low.find(w), cid) for w, cid in self.lex.evidence if w in low]
+            for name, cids in self.lex.documents.items():
+                if len(cids) == 1 and name in self.text[x:y]:
+                    hits.append((self.text[x:y].find(name), cids[0]))
+            if hits:
+                return min(hits)[1]
+            topics = [m for m in ms if m.of("other") and not self._audit_word(m)]
+            if topics:
+                return topics[0].of("other")
+        return None
+
+    def _audit_word(self, m: Mention) -> bool:
+        # "昨天内审开了个观察项": 内审 names the audit that raised the finding, not what it is about.
+        return bool(re.match(r"\s*(?:开|发现|中|时|的时候|组|员?提|记)", self.text[m.end:m.end + 4])) and m.criterion == "D5.4" \
+            and not re.match(r"员", self.text[m.end:m.end + 1])
+
+    def _description_bounds(self, a: int, b: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Where a finding's description lies in [a, b): after "开了…不符合(F1)" first, else before it."""
+        sev = list(SEVERITY.finditer(self.text, a, b))
+        ids = list(FINDING_ID.finditer(self.text, a, b))
+        marks = sorted([m for m in sev if m.lastgroup != "nc"] + ids, key=lambda m: m.start())
+        if not marks:
+            return (a, b), (a, b)
+        after = max(m.end() for m in marks[:2]) if len(marks) > 1 and marks[1].start() - marks[0].end() <= 2 else marks[0].end()
+        raised = [r for r in RAISED.finditer(self.text, a, marks[0].start())]
+        before_end = raised[0].start() if raised else marks[0].start()
+        return (after, b), (a, before_end)
+
+    def _known(self, fid: str) -> dict | None:
+        return next((f for f in self.ctx.findings if str(f.get("id", "")).upper() == fid.upper()), None)
+
+    def _findings_by_id(self, ids: list[re.Match], a: int, b: int, out: Extraction) -> None:
+        header_end = ids[0].start()
+        header = self.text[a:header_end]
+        header_sev = self._severity(header)
+        header_status = self._status(header)
+        header_day = self._day_in(a, header_end) or self._same_audit(a, b)
+        bounds = [(m.start(), ids[i + 1].start() if i + 1 < len(ids) else b) for i, m in enumerate(ids)]
+        if len(ids) == 1:
+            bounds = [(a, b)]
+        for m, (sa, sb) in zip(ids, bounds):
+            fid = m.group(0).upper().replace("_", "-")
+            seg = self.text[sa:sb]
+            severity = self._severity(seg) if len(ids) > 1 else self._severity(self.text[a:b])
+            severity = severity or (header_sev if len(ids) > 1 and header_sev and not re.search(r"[三四五六七八九十\d]\s*个", header) else None)
+            near = re.match(r"\s*[(（:：,，]?\s*(?P<s>major|minor|observation|严重|一般|观察)", self.text[m.end():m.end() + 16], re.IGNORECASE | re.ASCII)
+            if severity is None and near:
+                severity = {"major": "major", "严重": "major", "minor": "minor", "一般": "minor"}.get(near.group("s").lower(), "observation")
+            status = self._status(seg) or header_status
+            if status is None and out is self.supposed and re.search(r"关掉|关闭|关了|整改完|close|fix|resolve", seg, re.ASCII):
+                status = "closed"  # "if we close F1": closed in the supposition
+            day = self._day_in(sa, sb) or header_day
+            (da, db), other = self._description_bounds(sa, sb)
+            if len(ids) > 1:
+                da = max(da, m.end())
+                other = None
+            cid = self._criterion_of(da, db, other)
+            known = self._known(fid)
+            text = self._finding_text(da, db)
+            if known is not None or severity is None:
+                if known is None and status == "closed":
+                    out.closed_findings.append(fid)
+                    continue
+                if known is None:
+                    continue
+                out.findings.append(FindingUpdate(fid, cid if not known.get("criterion") else None, severity, text if not known.get("text") else "",
+                                                  day, status))  # type: ignore[arg-type]
+                continue
+            out.findings.append(FindingUpdate(fid, cid, severity, text, day, status or "open"))
+
+    def _findings_counted(self, sev: list[re.Match], a: int, b: int, out: Extraction) -> None:
+        """"开了两个观察项，一个是…，一个是…，都还开着" / "开了3个一般不符合，已经关了2个，剩下一个还在弄"."""
+        text = self.text[a:b]
+        severity = self._severity(text)
+        if severity is None:
+            return
+        first = sev[0]
+        count_m = re.search(r"([0-9一二两三四五六七八九十]+)\s*(?:个|项|条)\s*(?:严重|一般|轻微)?\s*(?:不符合|观察|不合格|发现)"
+                            r"|\b(\d+|two|three|four|five|six)\s+(?:major\s+|minor\s+)?(?:non-?conformities|observations|findings)\b",
+                            self.text[a:first.end() + 20], re.IGNORECASE | re.ASCII)
+        count = int(qty.number(count_m.group(1) or count_m.group(2)) or 1) if count_m else 1
+        if count_m:
+            for q in self.quantities:
+                if a + count_m.start() <= q.start < a + count_m.end():
+                    self.used.add(q.start)
+        count = max(1, min(count, 10))
+        day = self._day_in(a, b) or self._same_audit(a, b)
+        if self.correction and not RAISED.search(text) and self.ctx.findings:
+            # "说错了，是一般不符合，不是严重的": the finding just told, corrected.
+            last = self.ctx.findings[-1]
+            out.findings.append(FindingUpdate(last.get("id"), None, severity, "", day, self._status(text)))  # type: ignore[arg-type]
+            return
+        if self._hypothetical_close(a, b, out):
+            return
+        parts = [m.end() for m in ENUM.finditer(self.text, first.end(), b)]
+        (da, db), other = self._description_bounds(a, b)
+        descriptions = []
+        if count > 1 and len(parts) >= count:
+            for i, start in enumerate(parts[:count]):
+                # "一个是X，一个是Y，都还开着": each item is its own clause.
+                descriptions.append((start, self.clause_at(start).end))
+        else:
+            descriptions = [(da, db)] * count
+        closed_n = 0
+        cm = re.search(r"(?:关了|关闭了|已关|整改完了?)\s*([0-9一二两三四五六七八九十]+)\s*(?:个|项|条)", text)
+        if cm and count > 1:
+            closed_n = int(qty.number(cm.group(1)) or 0)
+            for q in self.quantities:
+                if a + cm.start() <= q.start < a + cm.end():
+                    self.used.add(q.start)
+        tail = self.text[descriptions[-1][0]:b] if count > 1 else text
+        group_status = self._status(re.sub(r"(?:一个是|另一个是)[^,;，；]*", "", tail)) if count > 1 else self._status(text)
+        for i, (da, db) in enumerate(descriptions):
+            if cm and count > 1:
+                status = "closed" if i < closed_n else "open"
+            else:
+                status = group_status or "open"
+            cid = self._criterion_of(da, db, other if count == 1 else None)
+            if count == 1 and not self._criterion_of(da, db) and other:
+                da, db = other
+            out.findings.append(FindingUpdate(None, cid, severity, self._finding_text(da, db), day, status))
+
+    def _finding_text(self, a: int, b: int) -> str:
+        """The finding's own words, without the frame around them ("说", "万一有一个", the status)."""
+        if self.correction and not RAISED.search(self.text, a, b):
+            return ""
+        # Clauses at the end that only tell the status or the date ("现在还没关", "10月8日开的") are not its words.
+        while True:
+            last = self.clause_at(max(a, b - 1))
+            if last.start <= a:
+                break
+            tail = self.text[last.start:b]
+            named = any(last.start <= m.start < b and m.criterion for m in self.mentions)
+            if named or not (FINDING_OPEN.search(tail) or FINDING_CLOSED.search(tail) or RAISED.search(tail)
+                             or any(last.start <= d.start < b for d in self.dates)):
+                break
+            b = last.start
+        piece = self.raw[a:b]
+        piece = re.sub(r"^[\s，,。；;：:、]+|[\s，,。；;：:、]+$", "", piece)
+        piece = re.sub(r"^(?:说|是|关于|on the same day|on \S+|about|because)\s*", "", piece)
+        piece = re.sub(r"^(?:about|because)\s*", "", piece)
+        piece = re.sub(r"^(?:万一|如果|要是|假如)?(?:还)?(?:有|开了)?(?:一个|[0-9一二两三四五六七八九十]+个)?$", "", piece)
+        return piece.rstrip("。.")
+
+    def _same_audit(self, a: int, b: int) -> date | None:
+        if SAME_AUDIT.search(self.text, a, b) and self.ctx.findings:
+            raised = self.ctx.findings[-1].get("raised_on")
+            if raised:
+                return date.fromisoformat(str(raised)) if not isinstance(raised, date) else raised
+        return None
+
+    def _open_finding(self, severity: str | None = None) -> dict | None:
+        opened = [f for f in self.ctx.findings if f.get("status", "open") == "open"]
+        if severity:
+            opened = [f for f in opened if f.get("severity") == severity] or opened
+        return opened[-1] if opened else None
+
+    def _hypothetical_close(self, a: int, b: int, out: Extraction) -> bool:
+        """"如果下周复审把那个严重不符合关掉": a finding already recorded, closed in a what-if."""
+        if out is not self.supposed or not re.search(r"关掉|关闭|关了|整改完|close|fix|resolve", self.text[a:b], re.ASCII):
+            return False
+        f = self._open_finding(self._severity(self.text[a:b]))
+        if f is not None and f.get("id"):
+            out.findings.append(FindingUpdate(f["id"], None, None, "", None, "closed"))  # type: ignore[arg-type]
+        return True
+
+    def _finding_corrections(self) -> None:
+        """"日期记错了，是10月21号开的" / "噢不对，是10月19号" / "要是这个月底前关掉呢": the last finding told."""
+        if not self.ctx.findings:
+            return
+        last = self.ctx.findings[-1]
+        for c in self.clauses:
+            out = self.out(c.start)
+            if out is self.supposed and re.search(r"关掉|关闭|关了|整改完|close", self.text[c.start:c.end], re.ASCII):
+                f = self._open_finding("major")
+                if f is not None and f.get("id") and not out.findings:
+                    out.findings.append(FindingUpdate(f["id"], None, None, "", None, "closed"))  # type: ignore[arg-type]
+                return
+        if not self.correction or self.mentions:
+            return
+        days = [d for d in self.dates if d.day is not None and self.out(d.start) is self.stated]
+        if len(days) == 1 and last.get("id"):
+            self.stated.findings.append(FindingUpdate(last["id"], None, None, "", days[0].day, None))  # type: ignore[arg-type]

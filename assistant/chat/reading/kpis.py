@@ -1,0 +1,331 @@
+"""KPI values in a message: which criterion a number belongs to, in its unit, and which of several counts."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.chat.reading import quantities as qty
+from assistant.chat.reading.lexicon import Mention
+from assistant.chat.reading.model import Extraction, KpiUpdate
+from assistant.chat.reading.patterns import (
+    CHANGE_BETWEEN,
+    NOW,
+    OLD_REF,
+    PAST,
+    PER_PERIOD,
+    RANGE_BETWEEN,
+    SPREAD,
+    SPREAD_CONTEXT,
+    TARGET,
+)
+from assistant.rules.scheme import format_number
+
+
+class KpiReading:
+    """Reads KPI values (a mixin of the Reader: it uses the Reader's text, clauses, names and quantities)."""
+
+    def _kind(self, q: qty.Quantity) -> str | None:
+        if q.kind in (None, "percent"):
+            return "rate"
+        if q.duration or q.kind == "training_hours":
+            return "time"
+        return None
+
+    def _accepts(self, cid: str | None, q: qty.Quantity) -> bool:
+        if not cid:
+            return False
+        c = self.scheme.criteria[cid]
+        if not c.is_kpi:
+            return False
+        if q.kind is None:
+            # A bare number is a percentage or training hours; for a time it needs its unit.
+            return c.unit in ("percent", "training_hours")
+        return qty.in_unit(q, c.unit or "") is not None
+
+    def _criterion_for(self, q: qty.Quantity) -> tuple[str, Mention | None] | None:
+        kind = self._kind(q)
+        if kind is None:
+            return None
+        clause = self.clause_at(q.start)
+        before = [m for m in self.sentence_mentions(q.start) if m.end <= q.start]
+        for m in reversed(before):
+            cid = m.of(kind) if m.criterion is None else m.criterion
+            if self._accepts(cid, q):
+                return cid, m  # type: ignore[return-value]
+        after = [m for m in self.mentions if clause.start <= m.start and m.start >= q.end and m.end <= clause.end]
+        for m in after:
+            cid = m.of(kind) if m.criterion is None else m.criterion
+            if self._accepts(cid, q):
+                return cid, m  # type: ignore[return-value]
+        # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
+        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|它|这个|那个)\b", self.text[self._sentence_start(q.start):],
+                                                            re.IGNORECASE | re.ASCII):
+            earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
+            for m in reversed(earlier):
+                cid = m.of(kind) if m.criterion is None else m.criterion
+                if self._accepts(cid, q):
+                    return cid, m  # type: ignore[return-value]
+        # "不对，是4小时" / "86是去年的，今年的是89": a value without a name corrects the criterion just talked about;
+        # so does a bare value said alone ("大概90%").
+        if self.ctx.asked in self.scheme.criteria and not self.mentions and self._bare_value() and self._accepts(self.ctx.asked, q):
+            return self.ctx.asked, None  # "88%" right after "一次修复率是多少？"
+        bare = len(re.sub(r"[\W_]", "", self.text)) <= 10 and not self.mentions
+        temporal = not self.mentions and PAST.search(self.text) and NOW.search(self.text)
+        if (self.correction or bare or temporal) and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
+            for cid in reversed(self.ctx.focus):
+                if cid in self.scheme.criteria and self._accepts(cid, q):
+                    return cid, None
+        return None
+
+    def _respectively(self) -> None:
+        """"一次修复率和返修率分别是92%和1.5%" / "满意度和修复率都是90%": values given to names in a list."""
+        for m in re.finditer(r"分别(?:是|为|达到|在)?|\brespectively\b|(?:都是|均为|都在|都达到|\bboth (?:are|at)\b)", self.text, re.ASCII):
+            clause = self.clause_at(m.start())
+            out = self.out(m.start())
+            if out is None:
+                continue
+            s = clause.sentence
+            names = [x for x in self.mentions if x.end <= m.start() and self.clause_at(x.start).sentence == s
+                     and x.criterion and self.scheme.criteria[x.criterion].is_kpi]
+            values = [q for q in self.quantities if q.start >= m.end() and self.clause_at(q.start).sentence == s
+                      and q.start not in self.used and self._kind(q)]
+            if len(names) < 2 or not values:
+                continue
+            pairs = list(zip(names, values)) if "分别" in m.group(0) or "respectively" in m.group(0) else [(n, values[0]) for n in names]
+            for name, q in pairs:
+                if self._accepts(name.criterion, q):
+                    self._record(name.criterion, q, name, out, "")
+            for q in values[:len(names)]:
+                self.used.add(q.start)
+
+    def read_kpis(self) -> None:
+        self._respectively()
+        groups: dict[tuple[str, int], list[tuple[qty.Quantity, Mention | None]]] = {}
+        for q in self.quantities:
+            if q.start in self.used or self.in_findings(q.start):
+                continue
+            if q.delta:
+                self.used.add(q.start)  # "比去年提升了3个百分点": the change, said with the value it led to
+                continue
+            target = self.out(q.start)
+            if target is None:
+                self.used.add(q.start)  # a number in a question is asked about, not stated
+                continue
+            if q.chinese and q.kind is None and not self._bare_chinese_value(q):
+                continue
+            found = self._criterion_for(q)
+            if found is None:
+                self._misfit(q, target)
+                continue
+            cid, m = found
+            groups.setdefault((cid, id(target)), []).append((q, m))
+            self.used.add(q.start)
+        for (cid, _), items in groups.items():
+            target = self.out(items[0][0].start)
+            if target is not None:
+                self._resolve(cid, items, target)
+
+    def _misfit(self, q: qty.Quantity, out: Extraction) -> None:
+        """"一次修复率95小时": a value right after a KPI's name, in a unit that cannot be that KPI's, is refused with
+        the reason (not left to guess)."""
+        if self._kind(q) is None or q.kind is None:
+            return
+        clause = self.clause_at(q.start)
+        before = [m for m in self.mentions if clause.start <= m.start and m.end <= q.start]
+        if not before or not before[-1].criterion:
+            return
+        c = self.scheme.criteria[before[-1].criterion]
+        if c.is_kpi and not self._accepts(c.id, q):
+            said = self.said(before[-1].start, q.end)
+            out.problems.append(self._t(f"“{said}”的单位与{c.id} {c.name}（单位{c.unit_symbol}）不符，未记录",
+                                        f"\"{said}\": the unit does not fit {c.id} {c.name_en} ({c.unit}); not recorded"))
+            self.used.add(q.start)
+
+    def _bare_chinese_value(self, q: qty.Quantity) -> bool:
+        """A Chinese numeral without a unit is a value only right after a name or a copula: "满意度九十"."""
+        if q.value < 2:
+            return False
+        before = self.text[max(0, q.start - 4):q.start]
+        after = self.text[q.end:q.end + 2]
+        return bool(re.search(r"(?:是|为|有|到|约|在|率)\s*$", before) or any(m.end == q.start for m in self.mentions)) and bool(
+            re.match(r"(?:[,.;!?。]|$|左右|吧|了|上下|之间)", after) or not after)
+
+    def _markers(self, q: qty.Quantity, pool: list[qty.Quantity]) -> set[str]:
+        """past / now / target / spread / old: what the words nearest to `q` (in its clause) say of it."""
+        clause = self.clause_at(q.start)
+        mine = set()
+        others = [p for p in pool if p is not q and self.clause_at(p.start) == clause]
+        for pattern, label in ((PAST, "past"), (NOW, "now"), (TARGET, "target"), (SPREAD, "spread")):
+            for m in pattern.finditer(self.text, clause.start, clause.end):
+                if any(a <= m.start() < b for a, b in [(d.start, d.end) for d in self.dates if d.precision == "day"]):
+                    continue
+                dist = _distance(m.start(), m.end(), q)
+                if all(dist <= _distance(m.start(), m.end(), p) for p in others):
+                    mine.add(label)
+        if OLD_REF.match(self.text[q.end:q.end + 16]):
+            mine.add("old")
+        return mine
+
+    def _resolve(self, cid: str, items: list[tuple[qty.Quantity, Mention | None]], out: Extraction) -> None:
+        c = self.scheme.criteria[cid]
+        qs = [q for q, _ in items]
+        name = items[0][1]
+        marks = {q.start: self._markers(q, qs) for q in qs}
+        for q in [q for q in qs if "target" in marks[q.start] and "now" not in marks[q.start]]:
+            if len(qs) > 1:
+                out.unplaced.append(self._t(f"{self.said(q.start, q.end)}（目标值，不是实际值）", f"{self.said(q.start, q.end)} (a target, not the actual value)"))
+                qs.remove(q)
+        if not qs:
+            return
+        note = ""
+        chosen: qty.Quantity | None = None
+        if len(qs) > 1:
+            pairs = list(zip(qs, qs[1:]))
+            spread = [p for p in pairs if self._relation(*p) == "range"] or (
+                pairs if all("spread" in marks[q.start] for q in qs) or SPREAD_CONTEXT.search(self.text[qs[0].start:qs[-1].end + 8]) else [])
+            changes = [p for p in pairs if self._relation(*p) == "change"]
+            now = [q for q in qs if "now" in marks[q.start] and "past" not in marks[q.start]]
+            old = [q for q in qs if marks[q.start] & {"past", "old"} and q not in now]
+            current = [q for q in qs if self._equals_recorded(cid, q)]
+            if spread and not now:
+                lo, hi = spread[0]
+                self._range_unit(lo, hi)
+                chosen = self._worse(c, lo, hi)
+                note = self._t(f"“{self.said(lo.start, hi.end)}”是区间，按较差端{self._show(c, chosen)}记录",
+                               f"\"{self.said(lo.start, hi.end)}\" is a range: recorded at its worse end, {self._show(c, chosen)}")
+            elif now:
+                chosen = now[-1]
+            elif changes:
+                chosen = changes[-1][1]
+            elif old and len(qs) - len(old) >= 1:
+                chosen = [q for q in qs if q not in old][-1]
+            elif self.correction and current and len(qs) - len(current) >= 1:
+                chosen = [q for q in qs if q not in current][-1]
+            elif self.correction:
+                chosen = qs[-1]
+            else:
+                chosen = qs[0]
+                for q in qs[1:]:
+                    chosen = self._worse(c, chosen, q)
+                note = self._t("说了几个值，按较差的记录", "several values given: the worse one recorded")
+            if not note:
+                before = [q for q in qs if q is not chosen and q.start < chosen.start]
+                if before and not self.correction:
+                    note = self._t(f"取现在的值（之前{self.said(before[-1].start, before[-1].end)}）",
+                                   f"the current value recorded (before: {self.said(before[-1].start, before[-1].end)})")
+        else:
+            chosen = qs[0]
+        self._record(cid, chosen, name, out, note)
+
+    def _relation(self, a: qty.Quantity, b: qty.Quantity) -> str | None:
+        between = self.text[a.end:b.start]
+        if self.clause_at(a.start) != self.clause_at(b.start) and not re.search(r"到|至|to", between):
+            return None
+        if RANGE_BETWEEN.match(between):
+            if re.search(r"\bfrom\s*$", self.text[max(0, a.start - 6):a.start], re.IGNORECASE | re.ASCII) and CHANGE_BETWEEN.search(
+                    self.text[max(0, a.start - 30):a.start]):
+                return "change"
+            if re.search(r"从\s*$", self.text[max(0, a.start - 3):a.start]) and not SPREAD_CONTEXT.search(self.text[b.end:b.end + 6]):
+                return "change"
+            return "range"
+        if CHANGE_BETWEEN.search(between):
+            return "change"
+        return None
+
+    def _range_unit(self, lo: qty.Quantity, hi: qty.Quantity) -> None:
+        # "85到90%" / "2到4个小时": the unit said once holds for both ends.
+        if lo.kind is None and hi.kind is not None:
+            lo.kind, lo.unit = hi.kind, hi.unit
+
+    def _worse(self, c, a: qty.Quantity, b: qty.Quantity) -> qty.Quantity:
+        va, vb = self._value(c, a)[0], self._value(c, b)[0]
+        if va is None or vb is None:
+            return a if vb is None else b
+        if c.direction == "higher":
+            return a if va <= vb else b
+        return a if va >= vb else b
+
+    def _per_year(self, c, q: qty.Quantity) -> tuple[float, str]:
+        if c.unit != "training_hours":
+            return 1.0, ""
+        clause = self.clause_at(q.start)
+        # "每月3小时" says the period before the value, "3 hours of training a month" after it.
+        near = self.text[max(clause.start, q.start - 10):q.start] + " " + self.text[q.end:min(clause.end, q.end + 24)]
+        for pattern, times, zh, en in PER_PERIOD:
+            if pattern.search(near):
+                return float(times), en if self.en else zh
+        return 1.0, ""
+
+    def _value(self, c, q: qty.Quantity) -> tuple[float | None, str]:
+        """The value of `q` in the criterion's unit, and how it was read when that was not literal."""
+        times, per = self._per_year(c, q)
+        v = qty.in_unit(q, c.unit or "", times)
+        if v is None:
+            return None, ""
+        note = ""
+        if per:
+            note = self._t(f"“{per}{format_number(q.value)}小时”按全年{format_number(v)}学时记录",
+                           f"{format_number(q.value)} hours {per} recorded as {format_number(v)} training hours a year")
+        if c.unit == "percent" and q.decimal_rate and 0 < q.value <= 1 and min(float(t) for _, t in c.ladder) >= 50:
+            v = q.value * 100
+            note = self._t(f"“{q.text}”按{format_number(round(v, 4))}%理解", f"\"{q.text}\" read as {format_number(round(v, 4))}%")
+        if q.kind == "workdays" and c.unit == "days":
+            note = self._t(f"“{q.text}”按{format_number(v)}天记录（工作日）", f"\"{q.text}\" recorded as {format_number(v)} days")
+        return round(v, 4), note
+
+    def _show(self, c, q: qty.Quantity) -> str:
+        v, _ = self._value(c, q)
+        if v is None:
+            return q.text
+        if self.en and c.unit != "percent":
+            return f"{format_number(v)} {c.unit.replace('_', ' ')}"
+        return f"{format_number(v)}{c.unit_symbol}"
+
+    def _equals_recorded(self, cid: str, q: qty.Quantity) -> bool:
+        v, _ = self._value(self.scheme.criteria[cid], q)
+        return v is not None and cid in self.ctx.kpis and abs(self.ctx.kpis[cid] - v) < 1e-6
+
+    def _record(self, cid: str, q: qty.Quantity, m: Mention | None, out: Extraction, note: str) -> None:
+        c = self.scheme.criteria[cid]
+        value, how = self._value(c, q)
+        start = m.start if m is not None and m.start < q.start else q.start
+        end = q.end if m is None or m.end < q.end else m.end
+        said = self.said(start, end)
+        if value is None:
+            out.problems.append(self._t(f"“{said}”的单位与{cid} {c.name}（单位{c.unit_symbol}）不符，未记录",
+                                        f"\"{said}\": the unit does not fit {cid} {c.name_en} ({c.unit}); not recorded"))
+            return
+        if not c.in_range(value):
+            out.problems.append(self._t(f"“{said}”超出{cid} {c.name}的有效范围（{range_words(c)}），未记录",
+                                        f"\"{said}\" lies outside the range of {cid} {c.name_en} ({range_words(c)}); not recorded"))
+            return
+        if q.bound is not None:
+            better = (q.bound == "min") == (c.direction == "higher")
+            if not better:
+                out.problems.append(self._t(f"“{said}”只给了一个界限（{'不到' if q.bound == 'max' else '超过'}），{cid} {c.name}未记录，请给出实际值",
+                                            f"\"{said}\" gives only a bound; {cid} {c.name_en} not recorded: what is the actual value?"))
+                return
+            bound_words = self.said(q.said_from, q.said_to)
+            how = how or self._t(f"“{bound_words}”按{format_number(value)}{c.unit_symbol}记录",
+                                 f"\"{bound_words}\" recorded as {self._show(c, q)}")
+        if any(k.criterion == cid for k in out.kpis):
+            return
+        out.kpis.append(KpiUpdate(cid, value, said, "；".join(x for x in (how, note) if x)))
+
+
+def _distance(a: int, b: int, q: qty.Quantity) -> int:
+    if b <= q.start:
+        return q.start - b
+    if a >= q.end:
+        return a - q.end
+    return 0
+
+
+def range_words(c) -> str:
+    """`0–100%` or `不小于0小时`: the physical range of a KPI criterion."""
+    lo, hi, unit = c.range_min, c.range_max, c.unit_symbol
+    if lo is not None and hi is not None:
+        return f"{format_number(lo)}–{format_number(hi)}{unit}"
+    if lo is not None:
+        return f"不小于{format_number(lo)}{unit}"
+    return f"不大于{format_number(hi)}{unit}" if hi is not None else "不限"

@@ -1,0 +1,339 @@
+"""Maturity levels in a message: said as L3 or a level's name, given by an absence, or by a description."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.chat.reading import quantities as qty
+from assistant.chat.reading.lexicon import Mention
+from assistant.chat.reading.model import LevelUpdate
+from assistant.chat.reading.patterns import (
+    ALL,
+    CRITERION_RANGE,
+    DIMENSION,
+    HAS_ORG,
+    INFORMAL,
+    LEVEL_AIM,
+    LEVEL_NAMES,
+    NEG_AFTER,
+    NEG_BEFORE,
+    NO_ORG,
+    PRESENT,
+    THESE,
+    THIS,
+    UNTRUE,
+)
+from assistant.chat.reading.text import Clause
+
+
+class LevelReading:
+    """Reads levels (a mixin of the Reader)."""
+
+    def read_levels(self) -> None:
+        phrases = self.level_phrases
+        skip: set[int] = set()
+        for lm in phrases:
+            if lm.start() in skip:
+                continue
+            out = self.out(lm.start())
+            if out is None or self.in_findings(lm.start()):
+                continue
+            if LEVEL_AIM.search(self.text[max(0, lm.start() - 6):lm.start()]):
+                continue
+            level, note = self._level_of(lm)
+            if level is None:
+                continue
+            # "L2和L3之间" / "定义级到量化管理级": two levels joined are a range, recorded at the lower.
+            nxt = next((p for p in phrases if p.start() >= lm.end()), None)
+            if nxt is not None and re.fullmatch(r"\s*(?:到|至|-|~|和|与|或|或者|or|and|to)\s*", self.text[lm.end():nxt.start()], re.ASCII):
+                other, _ = self._level_of(nxt)
+                if other is not None:
+                    skip.add(nxt.start())
+                    lo = min(level, other)
+                    note = self._t(f"“{self.said(lm.start(), nxt.end())}”按较低的L{lo}记录",
+                                   f"\"{self.said(lm.start(), nxt.end())}\": the lower level, L{lo}, recorded")
+                    level = lo
+            scope = self._level_scope(lm)
+            if not scope:
+                continue
+            said = self.said(self.clause_at(lm.start()).start, lm.end())
+            for cid in scope:
+                if any(x.criterion == cid for x in out.levels):
+                    continue
+                out.levels.append(LevelUpdate(cid, level, said, note))
+
+    def _level_of(self, lm: re.Match) -> tuple[int | None, str]:
+        g = lm.groupdict()
+        if g["r1"]:
+            lo, hi = qty.number(g["r1"]), qty.number(g["r2"])
+            if lo is None or hi is None:
+                return None, ""
+            lo, hi = int(min(lo, hi)), int(max(lo, hi))
+            return lo, self._t(f"“{lm.group(0)}”按较低的L{lo}记录", f"\"{lm.group(0)}\": the lower level, L{lo}, recorded")
+        raw = g["a"] or g["n"] or g["d"]
+        if raw is not None:
+            v = qty.number(raw)
+            if g["d"] is not None:
+                # "我觉得是4": a bare digit is a level only after a criterion that has levels and no unit.
+                before = [m for m in self.sentence_mentions(lm.start()) if m.end <= lm.start()]
+                if not before or self.scheme.criteria.get(before[-1].criterion or before[-1].of("other") or "", None) is None:
+                    return None, ""
+                cid = before[-1].criterion or before[-1].of("other")
+                if self.scheme.criteria[cid].is_kpi:
+                    return None, ""
+            return (int(v), "") if v is not None and 0 <= v <= 5 else (None, "")
+        name = (g["name"] or g["ename"]).lower()
+        return LEVEL_NAMES.get(name, LEVEL_NAMES.get(g["name"] or "")), ""
+
+    def _level_scope(self, lm: re.Match) -> list[str]:
+        pos = lm.start()
+        clause = self.clause_at(pos)
+        sentence = self.sentence_mentions(pos)
+        before = [m for m in sentence if m.end <= pos]
+        head = self.text[self._sentence_start(pos):pos]
+        rng = list(CRITERION_RANGE.finditer(head))
+        if rng:
+            a, b = rng[-1].groups()[:2], rng[-1].groups()[2:]
+            ids = list(self.scheme.criteria)
+            lo, hi = ids.index(f"D{a[0]}.{a[1]}"), ids.index(f"D{b[0]}.{b[1]}")
+            return ids[min(lo, hi):max(lo, hi) + 1]
+        these = THESE.search(self.text, max(clause.start, pos - 8), pos)
+        if these:
+            n = 2 if these.group("both") else int(qty.number(these.group("n")) or 2) if these.group("n") != "几" else 0
+            crit = self._topics_before(pos)
+            return crit[-n:] if n else crit
+        recent = self.text[before[-1].end if before else clause.start:pos]
+        if before and ALL.search(recent):
+            dims = [int(d) for d in DIMENSION.findall(head)]
+            crit = self._criteria_of(before)
+            for d in dims:
+                crit += [cid for cid in self.scheme.criteria if cid.startswith(f"D{d}.")]
+            return list(dict.fromkeys(crit))
+        start = self._sentence_start(pos)
+        in_sentence = [cid for a, b, _, cid in self.all_documents() if start <= a and b <= pos and cid]
+        if THIS.search(self.text, max(start, pos - 12), pos):
+            declared = [c for c in self._criteria_of(before) + in_sentence if not self.scheme.criteria[c].is_kpi]
+            if declared:
+                return declared[:1]
+            if not self.mentions and self.ctx.focus:
+                return [self.ctx.focus[-1]]  # "这块我们算二级": the criterion just talked about
+        if before:
+            return self._criteria_of(before[-1:])
+        if in_sentence:
+            return in_sentence[-1:]  # "售后服务手册这块算L3": the criterion of the document named
+        after = [m for m in sentence if m.start >= lm.end()]
+        if after:
+            return self._criteria_of(after[:1])
+        # "…; I'd call it level 3" / "……。这个算L2": the level of what the sentence before was about.
+        s = clause.sentence
+        earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == s - 1]
+        if earlier:
+            return self._criteria_of(earlier[-1:])
+        if self.correction and self.ctx.focus:
+            return [self.ctx.focus[-1]]
+        return []
+
+    def _sentence_text(self, s: int) -> str:
+        return "".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == s)
+
+    def _sentence_start(self, pos: int) -> int:
+        s = self.clause_at(pos).sentence
+        return min(c.start for c in self.clauses if c.sentence == s)
+
+    def _topics_before(self, pos: int) -> list[str]:
+        """The criteria talked about before `pos`, in order: names outside documents, and each document's criterion."""
+        docs = [(a, cid) for a, b, _, cid in self.all_documents() if b <= pos and cid]
+        spans = [(a, b) for a, b, _, _ in self.all_documents()]
+        names = [(m.start, c) for m in self.mentions if m.end <= pos and not any(a <= m.start < b for a, b in spans)
+                 for c in self._criteria_of([m])]
+        ordered = [cid for _, cid in sorted(docs + names)]
+        seen: list[str] = []
+        for cid in ordered:
+            if cid in seen:
+                seen.remove(cid)
+            seen.append(cid)
+        return seen
+
+    def _doc_spans(self) -> list[tuple[int, int]]:
+        """Where documents are named (their criterion aside): names inside them are no subject of a clause."""
+        if not hasattr(self, "_spans"):
+            self._spans = [(a, b) for c in self.clauses if not c.question for a, b, _ in self._documents(c)]
+        return self._spans
+
+    def all_documents(self) -> list[tuple[int, int, str, str | None]]:
+        if not hasattr(self, "_all_docs"):
+            self._all_docs = [(a, b, item, self._place(item, c, a)) for c in self.clauses if not c.question
+                              for a, b, item in self._documents(c)]
+        return self._all_docs
+
+    def _criteria_of(self, ms: list[Mention]) -> list[str]:
+        return list(dict.fromkeys(c for m in ms for c in [m.criterion or m.of("other") or m.of("rate") or m.of("time")] if c))
+
+    # --- absence: what is not there gives a level, never evidence
+
+    def read_organisation(self) -> None:
+        """An after-sales organisation there or not: the fact behind veto V2 (D5.1 at level 0)."""
+        for clause in self.clauses:
+            out = self.out(clause.start)
+            if out is None:
+                continue
+            piece = self.text[clause.start:clause.end]
+            no = NO_ORG.search(piece)
+            if no:
+                self.negated.setdefault("D5.1", (clause.start + no.start(), self.said(clause.start + no.start(), clause.start + no.end())))
+                continue
+            has = HAS_ORG.search(piece)
+            if has and not self.in_findings(clause.start) and not any(x.criterion == "D5.1" for x in out.levels) \
+                    and self.ctx.levels.get("D5.1", 0) < 1:
+                out.levels.append(LevelUpdate("D5.1", 1, self.said(clause.start, clause.end),
+                                              self._t(f"“{has.group(0)}”：有售后服务组织，按L1（初始级）记录",
+                                                      f"\"{has.group(0)}\": an after-sales organisation exists, recorded as L1 (initial)")))
+
+    def read_absence(self) -> None:
+        self.read_organisation()
+        for clause in self.clauses:
+            out = self.out(clause.start)
+            if out is None or UNTRUE.search(self._sentence_text(clause.sentence)):
+                continue
+            piece = self.text[clause.start:clause.end]
+            for neg in list(NEG_BEFORE.finditer(piece)) + list(NEG_AFTER.finditer(piece)):
+                at = clause.start + neg.start()
+                if self.in_findings(at) and not NO_ORG.search(piece):
+                    continue
+                targets = self._negated(clause, at, clause.start + neg.end(), neg.re is NEG_AFTER)
+                said = self.said(clause.start, clause.end)
+                for cid, _words in targets:
+                    self.negated.setdefault(cid, (at, said if len(said) <= 24 else said[:23] + "…"))
+        for cid, (at, words) in self.negated.items():
+            out = self.out(at)
+            if out is None or any(x.criterion == cid for x in out.levels) or any(k.criterion == cid for k in out.kpis):
+                continue
+            level, note = self._absent_level(cid, at, words)
+            out.levels.append(LevelUpdate(cid, level, self.said(self.clause_at(at).start, self.clause_at(at).end), note))
+
+    def _negated(self, clause: Clause, at: int, end: int, after_form: bool) -> list[tuple[str, str]]:
+        """The criteria a negation at `at` denies: names or documents after it in its clause, or (for "X没做过")
+        the name before it; a bare "没有计划" denies the topic of its sentence."""
+        found: list[tuple[str, str]] = []
+        rest = [m for m in self.mentions if end <= m.start < clause.end]
+        if rest and not after_form:
+            m = rest[0]
+            cid = m.criterion or m.of("other")
+            if cid:
+                found.append((cid, m.text))
+                found += self._also_absent(m.text, cid)
+                if re.match(r"\s*(?:和|与|及|或|、|/|or|and)\s*$", self.text[m.end:rest[1].start] if len(rest) > 1 else "x"):
+                    c2 = rest[1].criterion or rest[1].of("other")
+                    if c2:
+                        found.append((c2, rest[1].text))
+            return found
+        before = [m for m in self.mentions if clause.start <= m.start and m.end <= at]
+        if not before:
+            before = [m for m in self.sentence_mentions(at) if m.end <= at]
+        if after_form or not rest:
+            doc = self._document_after(end, clause.end) if not after_form else None
+            if doc:
+                cid = self._place(doc, clause, at)
+                if cid:
+                    return [(cid, doc)]
+            if before:
+                ms = before[-1:]
+                # "内审和管理评审都没搞过": every name of the list before it.
+                lst = [m for m in before if m.start >= clause.start]
+                if len(lst) > 1:
+                    ms = lst
+                for m in ms:
+                    cid = m.criterion or m.of("other")
+                    if cid:
+                        found.append((cid, m.text))
+        return found
+
+    def _also_absent(self, words: str, cid: str) -> list[tuple[str, str]]:
+        """Other criteria whose L0 descriptor names the same absence: no satisfaction survey means no CSAT data."""
+        if len(words) < 3:
+            return []
+        return [(other, words) for other, levels in self.lex.descriptors.items()
+                if other != cid and words in levels.get(0, "") and words not in levels.get(1, "")]
+
+    def _absent_level(self, cid: str, at: int, words: str) -> tuple[int, str]:
+        s = self.clause_at(at).sentence
+        sentence = " ".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == s)
+        present = self._present(cid, at)
+        if cid == "D5.1" and not present:
+            return 0, self._t(f"“{words}”：无售后服务组织，按L0记录", f"\"{words}\": no after-sales organisation, recorded as L0")
+        if present:
+            return 1, self._t(f"“{words}”：只有一部分，按L1（初始级）记录", f"\"{words}\": only in part, recorded as L1 (initial)")
+        if INFORMAL.search(sentence):
+            return 1, self._t(f"“{INFORMAL.search(sentence).group(0)}”按L1（初始级）记录", f"\"{INFORMAL.search(sentence).group(0)}\": recorded as L1 (initial)")
+        return 0, self._t(f"“{words}”：按L0（缺失）记录", f"\"{words}\": recorded as L0 (absent)")
+
+    def _present(self, cid: str, neg_at: int) -> bool:
+        """Something of `cid` is there: a document of it, or its name in a clause that says it is done or had."""
+        neg_clause = self.clause_at(neg_at)
+        for m in self.mentions:
+            if (m.criterion or m.of("other")) != cid:
+                continue
+            c = self.clause_at(m.start)
+            if c == neg_clause or c.question or c.hypothetical:
+                continue
+            piece = self.text[c.start:c.end]
+            if NEG_BEFORE.search(piece) or NEG_AFTER.search(piece):
+                continue
+            if PRESENT.search(piece):
+                return True
+        return False
+
+    # --- levels from a description matching the criterion's own level descriptors
+
+    def read_descriptions(self) -> None:
+        """A practice described without a level ("工单系统全网点都用，能按序列号查历史"): the level whose descriptor in
+        the catalogue it matches best, when it clearly matches one, for criteria that have levels and no value."""
+        from assistant.chat.reading.lexicon import _grams, level_signatures
+
+        signatures = level_signatures(self.scheme.version)
+        doc_spans = [(a, b) for a, b, _, _ in self.all_documents()]
+        for s in sorted({c.sentence for c in self.clauses}):
+            cs = [c for c in self.clauses if c.sentence == s and not c.question and not c.hypothetical]
+            if not cs or self.in_findings(cs[0].start):
+                continue
+            a, b = cs[0].start, cs[-1].end
+            out = self.out(a)
+            if out is None:
+                continue
+            names = [m for m in self.mentions if a <= m.start < b and not any(x <= m.start < y for x, y in doc_spans)]
+            crits = [c for c in self._criteria_of(names) if not self.scheme.criteria[c].is_kpi]
+            if not crits:
+                continue
+            cid = crits[0]
+            if cid in self.negated or any(x.criterion == cid for x in self.stated.levels + self.supposed.levels):
+                continue
+            # What the sentence describes, without the documents it names (evidence, not a level).
+            text = "".join(ch if not any(x <= i < y for x, y in doc_spans) else " " for i, ch in enumerate(self.text[a:b], a))
+            grams = _grams(text)
+            scores = {lv: len(grams & sig) + self._cue_score(lv, text) for lv, sig in signatures.get(cid, {}).items() if lv > 0}
+            if not scores:
+                continue
+            best = max(scores.values())
+            top = [lv for lv, sc in scores.items() if sc == best]
+            second = max([sc for lv, sc in scores.items() if lv not in top] or [0])
+            # A description of the initial level needs its own mark (全靠, 凭经验): a new practice that happens to
+            # share words with the catalogue's L1 example is no statement of L1.
+            if best >= 3 and best - second >= 2 and (min(top) >= 2 or self._cue_score(1, text)):
+                level = min(top)
+                out.levels.append(LevelUpdate(cid, level, self.said(a, b), self._t(
+                    f"描述与{cid} L{level}（{self._level_name(level)}）的说明一致，按L{level}记录",
+                    f"the description matches the L{level} descriptor of {cid}: recorded as L{level}")))
+
+    _CUES = {
+        1: re.compile(r"全靠|靠个人|凭经验|口头|偶尔|零散|临时|个别|各自|随意"),
+        3: re.compile(r"全部|所有|全网点|全公司|全渠道|全口径|统一|覆盖|打通|集成|都在用|接入|接进来|追溯|按\S{0,6}(?:号|码)查"),
+        4: re.compile(r"看板|目标|考核|指标|量化|对标|每月(?:统计|分析|评审)|数据(?:分析|评审|验证|对比)|前后数据"),
+        5: re.compile(r"行业领先|标杆|智能|预测|持续优化|行业首创|被同行"),
+    }
+
+    def _cue_score(self, level: int, text: str) -> int:
+        p = self._CUES.get(level)
+        return 2 * len(p.findall(text)) if p else 0
+
+    def _level_name(self, level: int) -> str:
+        return next((lv.name for lv in self.scheme.levels if lv.level == level), f"L{level}")

@@ -1,0 +1,168 @@
+"""Regular expressions the reader shares: identifiers, level words, absence, veto facts, findings, markers."""
+
+from __future__ import annotations
+
+import re
+
+IDENTIFIER = re.compile(
+    r"(?<![A-Za-z0-9])(?:ISO|GB|GB/T|IEC|EN)\s*/?\s*\d+(?:[:.-]\d+)*|(?<![A-Za-z0-9])[A-Za-z]{1,5}[-_]?\d+(?:[.\-]\d+)*[A-Za-z]*(?![A-Za-z0-9])"
+    r"|(?<![\d.])\d+(?!\s*(?:h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?|pct|percent|k)\b)[A-Za-z]+[A-Za-z0-9]*|(?<![\d.])\d+(?:\.\d+)+(?=\s*版)|(?<![A-Za-z0-9])V\d+(?:\.\d+)*"
+    r"|\d{3,}(?=\s*(?:热线|电话|客服|服务热线|转办|投诉平台))|(?<![\d.,])\d{5,}(?![\d.,%])"
+    r"|第\s*[0-9一二两三四五六七八九十百]+\s*(?:项|条|个|次|名|期|批|季度|轮|版)?"
+    r"|\d+\s*[×xX*]\s*24|24\s*[×xX*]\s*\d+|全年无休|24/7"
+    r"|(?:最近|过去|近|前|头|这|今年前)\s*[0-9一二两三四五六七八九十半]+\s*(?:个月|年|周|天|个?季度|个?星期)",
+    re.IGNORECASE,
+)
+# "每年一次" / "一年两次" / "once a year": how often, which has no field.
+FREQUENCY = re.compile(
+    r"(?:每|一)\s*(?:年|半年|季度?|个?月|周|个?星期|天)\s*(?:都|会|要|做|开|搞|组织|进行|开展|举办|召开){0,3}\s*"
+    r"(?:[0-9一二两三四五六七八九十]+|几)\s*(?:次|回|轮)"
+    r"|\b(?:once|twice|\w+ times)\s+(?:a|per|every)\s+(?:year|quarter|month|week|day)\b",
+    re.IGNORECASE,
+)
+
+# --- levels said in words ------------------------------------------------------------------------------------------
+
+LEVEL_NAMES = {"缺失": 0, "初始级": 1, "规范级": 2, "定义级": 3, "量化管理级": 4, "持续优化级": 5,
+               "initial": 1, "managed": 2, "defined": 3,
+                "quantitatively managed": 4, "optimising": 5, "optimizing": 5}
+LEVEL = re.compile(
+    r"(?P<r1>[0-5零一二两三四五])\s*(?:到|至|-|~|和)?\s*(?P<r2>[1-5一二三四五])\s*级\s*之间"
+    r"|(?:L|level\s*)(?P<a>[0-5])(?!\d|\.\d)"
+    r"|(?<![A-Za-z])(?P<n>[0-5零一二两三四五])\s*级(?!别|以上|以下|网点|响应|代理|供应商|分类|分级)"
+    r"|(?P<name>量化管理级|持续优化级|初始级|规范级|定义级|quantitatively managed|optimi[sz]ing)"
+    r"|(?<=as |at |is |be )(?:the\s+|an?\s+)?(?P<ename>initial|managed|defined)(?:\s+level)?\b"
+    r"|(?P<cop>是|为|算|打|评|给|自评|定|能到|到)\s*(?P<d>[0-5])\s*(?:分|级)?(?=\s*(?:[,;:!?。]|\.(?!\d)|$|吧|左右|水平|的样子|差不多))",
+    re.IGNORECASE,
+)
+# The level a client aims at or asks about is no level stated: "要到L3", "才能L4", "离L4".
+LEVEL_AIM = re.compile(r"(?:才能|才算|才可以|要到|想到|想要|要想|争取|目标是?|离|冲|升到|提到|达到)\s*(?:到|上)?\s*$")
+ALL = re.compile(r"都|全部|全都|均|一律|统统|\ball\b|\beach\b|\bboth\b|\bevery one\b", re.ASCII)
+THESE = re.compile(r"这(?P<n>[两二三四五六几])(?:块|项|个|方面|部分|条)|(?P<both>两者|两项都|both)")
+THIS = re.compile(r"这块|这一块|这方面|这部分|这项|这个方面|那块|那一块|这里|this one|that one|this area")
+CRITERION_RANGE = re.compile(r"\bD([1-6])\.([1-9])\s*(?:到|至|-|~|—|–|to|through)\s*D([1-6])\.([1-9])\b", re.IGNORECASE | re.ASCII)
+DIMENSION = re.compile(r"\bD([1-6])(?![.\d])", re.IGNORECASE | re.ASCII)
+
+# --- absence -------------------------------------------------------------------------------------------------------
+
+NEG_BEFORE = re.compile(
+    r"(?:还|也|都|并|从来|根本|暂时|目前|现在)?(?:没有|没|无|未|尚未|尚无|从未|从没|冇|仲未|不曾|谈不上|不(?=做|开展|搞|进行|统计|记录|跟踪))"
+    r"(?!问题|关系|多少|几个|超过|达到|那么|怎么|法|论|异|误|限|需|必要)"
+    r"|\b(?:do not|don't|does not|doesn't|did not|didn't|have not|haven't|has not|hasn't|never|no|not yet|without|lack|lacks)\b",
+    re.IGNORECASE,
+)
+# Something not done after what it is about: "工单系统还没上", "返修我们不统计", "内审没搞过".
+NEG_AFTER = re.compile(
+    r"(?:还|也|都|并|从来|根本|暂时|目前|现在)?(?:没有|没|未|尚未|从未|从没|冇|仲未|不曾)"
+    r"(?:做|搞|开|上|建|建立|制定|统计|开展|实施|上线|形成|弄|跟踪|记录|搞掂|安排|设立|成立)"
+    r"|(?:还|也|都|并|暂时|目前|现在)(?:没有|冇)(?=\s*(?:[,.;!?。]|$|过))|(?<=都)冇"
+    r"|(?:不|唔)(?:统计|做|开展|记录|掌握|跟踪|识别|考核|检查|回访|清楚|知道怎么算|知道怎么统计|会算|会统计)"
+    r"|谈不上|没做过|没搞过|(?:是|还是|基本是|基本上是|完全是)?(?:一片)?空白|空缺|从零开始|统计不出来|算不出来|统计不了"
+    r"|\b(?:not (?:tracked|measured|recorded|done|in place)|never (?:done|held|run))\b",
+    re.IGNORECASE,
+)
+# What is left when something is missing: an informal way of doing it, the mark of L1.
+INFORMAL = re.compile(r"全靠|靠(?:个人|自觉|经验|老师傅|师傅|记忆|人盯|口头)|凭(?:经验|记忆|感觉|师傅)|老师傅|师傅带|随便|个人跟进|自己(?:跟进|想办法|去|处理|协调|整理|买|看着)"
+                       r"|口头|偶尔|零散|临时|个别|各自|随意|看情况|\bad hoc\b|\binformal(?:ly)?\b|\bdepends on\b")
+# Facts that something is there: "做过", "有", "开了", "上了".
+# Verbs after which a client lists what they have.
+POSSESS = re.compile(r"(?<![没无])(?:有|具备|备有|包括|包含|提供|留有|保存有|建立了|制定了|编制了|拿了|拿到了|取得了)|\b(?:we have|we've got|we keep|we maintain|there (?:is|are))\b",
+                      re.IGNORECASE | re.ASCII)
+PRESENT = re.compile(r"(?<![没未无])(?:有|做过|做了|开过|开了|上了|建立了|制定了|搞过|每年|定期|做一次|已经)|\b(?:we have|we do|we run|we hold|in place)\b", re.ASCII)
+
+# --- veto facts in plain words -------------------------------------------------------------------------------------
+
+UNTRUE = re.compile(
+    r"(?:数据|数字|数|材料|报告|记录|资料|台账|figures?|data|numbers?|records?|materials?|reports?)\S{0,16}?"
+    r"(?:编的|编造|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|不真实|拍脑袋|凑的|凑出来|瞎填|乱填|估出来填|假的|made up|fabricated|invented|faked|falsified|not (?:true|real|genuine|truthful))"
+    r"|(?:编造|伪造|虚构|造假|作假|补编|瞎编|捏造)(?:了|的)?\S{0,6}(?:数据|材料|记录|报告)"
+    r"|(?:made up|fabricated|invented|faked|falsified)\b",
+    re.IGNORECASE,
+)
+TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
+                   re.IGNORECASE | re.ASCII)
+INCIDENT = re.compile(r"召回|重大(?:服务)?(?:质量|安全)?事故|安全事故|质量事故|伤人|伤亡|死亡|起火|爆炸|中毒|\brecall\b|\bmajor incident\b|\bserious incident\b"
+                       r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
+INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论)"
+                            r"|(?:没|未)(?:结案|解决|处理完|完结|关闭)|还在(?:进行|调查|处理|整改|回收|召回|走流程)|(?:整改|调查|召回|处理)\S{0,3}(?:还在|仍在|正在)(?:进行)?"
+                            r"|\b(?:still (?:open|ongoing|under|not|being)|not (?:yet )?(?:closed|resolved|finished|completed)|unresolved|ongoing|under investigation)\b",
+                            re.IGNORECASE | re.ASCII)
+INCIDENT_DONE = re.compile(r"(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成)|正式关闭|结案了|处理完了"
+                            r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
+NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?", re.IGNORECASE | re.ASCII)
+NO_ORG = re.compile(r"(?:没有|没|无|冇)(?:专门|独立|正式|单独)?的?(?:售后|服务)\S{0,5}?(?:部门|机构|组织|团队)"
+                     r"|(?:没有|没|无|冇)(?:专门|独立|单独)的?(?:售后)?(?:部门|机构|组织|团队)"
+                     r"|(?:no|without an?|don't have an?|do not have an?) (?:dedicated |separate )?(?:after-sales|service) (?:department|organi[sz]ation|team)",
+                     re.IGNORECASE | re.ASCII)
+HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立了?)(?:专门的|独立的|正式的)?\S{0,6}?(?:售后服务部|售后部|服务部|售后服务中心|客服中心|售后中心|售后服务科|售后科|售后服务部门|售后部门|售后团队)"
+                      r"|(?:售后服务部|售后部|售后服务中心|售后中心|售后服务部门|售后部门)(?:是|已经|已|早就|早)?\S{0,6}?(?:成立|设立|组建)(?:的|了)"
+                      r"|\bwe have an? (?:dedicated )?(?:after-sales|service) (?:department|organi[sz]ation|team)\b", re.IGNORECASE | re.ASCII)
+
+# --- findings ------------------------------------------------------------------------------------------------------
+
+SEVERITY = re.compile(
+    r"(?P<major>严重不符合项?|严重不合格项?|重大不符合项?|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|nc|finding)s?\b)"
+    r"|(?P<minor>一般不符合项?|轻微不符合项?|一般不合格项?|轻微不合格项?|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|nc|finding)s?\b)"
+    r"|(?P<obs>观察项|\bobservations?\b)"
+    r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
+    re.IGNORECASE,
+)
+FINDING_ID = re.compile(r"(?<![A-Za-z0-9])(?:F|NC|NCR|OB|OBS|CAR|FD)[-_]?\d{1,4}(?![0-9.])", re.IGNORECASE | re.ASCII)
+FINDING_CLOSED = re.compile(
+    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|整改完毕|整改完成|整改完了|搞掂|搞定了)"
+    r"|\b(?:closed|resolved|cleared)\b", re.IGNORECASE | re.ASCII)
+FINDING_OPEN = re.compile(
+    r"(?:还|仍|尚|到现在|至今|目前|现在)\S{0,4}?(?:没|未|不|冇)(?:有)?\S{0,3}?(?:关|关闭|整改完|改|搞掂|搞定|处理完|完成|闭环)"
+    r"|(?:没|未)(?:关|关闭|整改)|还开着|开着|还在(?:整改|改|弄|处理|进行)|整改中|仲未|\bstill open\b|\bnot (?:yet )?(?:closed|fixed|resolved)\b"
+    r"|\bhaven't (?:fixed|closed|resolved)\b|\bopen\b|\bongoing\b|\bin progress\b", re.IGNORECASE | re.ASCII)
+RAISED = re.compile(r"开了|开的|开具|开出|被记了|记了|提出|发现了|raised|issued|found|wrote up", re.IGNORECASE | re.ASCII)
+ENUM = re.compile(r"(?:^|(?<=[,;:，；：]))\s*(?:一个是|另一个是|一是|二是|三是|第一个是?|第二个是?|第三个是?|一个|另一个|还有一个"
+                   r"|(?:one|the other|another|the first|the second|the third)(?:\s+(?:is|was))?\s+(?:on|about|for|regarding|concerning|in)?)",
+                   re.IGNORECASE | re.ASCII)
+SAME_AUDIT = re.compile(r"同一次|同一天|同次|同一个审核|same (?:day|audit)", re.IGNORECASE | re.ASCII)
+
+# --- the enterprise ------------------------------------------------------------------------------------------------
+
+COMPANY_SUFFIX = r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|厂|科技|电器|电子|医疗|物业|电梯|汽车|重工|机械|家电|服务)"
+NAME_ZH = re.compile(
+    r"(?:我们是|我们叫|我司是|本公司是|我们公司是|我们公司叫|公司名叫|公司叫|公司名称是|这里是|我是)\s*(?P<a>[^,.;:!?\s的]{2,20}?)(?=[,.;:!?]|$|，|。)"
+    r"|(?:^|(?<=[,，])|我们|公司|我司|名字)\s*(?:叫|名叫|叫做)\s*(?P<b>[^,.;:!?\s的]{2,12}?)(?=[,.;:!?]|$|，|。)"
+    rf"|^(?:你好|您好)?[,\s]*(?P<c>[\u4e00-\u9fff]{{2,12}}{COMPANY_SUFFIX}|[\u4e00-\u9fff]{{2,6}})(?=[,，])",
+)
+NAME_EN = re.compile(r"\b(?i:we are|we're|this is|i'm from|i am from|our company is)\s+(?P<n>(?:[A-Z][\w&.'-]*\s*){1,6}?)(?=,|\.|\s+(?:an?|the)\b|$)", re.ASCII)
+INDUSTRY_ZH = (
+    re.compile(r"(?:^|的|是|家|我们|一家|做)(?P<v>[\u4e00-\u9fff]{2,6}?)(?:行业|企业|厂商|厂家|制造商|制造企业|厂)(?![\u4e00-\u9fff]{0,1}(?:有限|公司))"),
+    re.compile(r"(?:^|我们|我司|公司|是|主要|专门|一家|本来就)做(?P<v>[\u4e00-\u9fff]{2,8}?)(?:的|这一?行|这块|生意|行业)"),
+    re.compile(r"(?:^|我们|我司|公司|是|主要|专门)做(?P<v>[\u4e00-\u9fff]{2,8}?)(?=[,，.。]|$)"),
+    re.compile(r"(?:主营|从事)(?P<v>[\u4e00-\u9fff]{2,8}?)(?:行业|业务|的|[,，.。]|$)"),
+)
+# Industries a company's name says ("骏驰汽车服务集团"): ordinary words, for when the message says no more.
+INDUSTRY_IN_NAME = re.compile(r"汽车|电梯|医疗器械|医疗|物业|家电|电器|手机|空调|电商|工程机械|新能源|通信|电子|软件|物流|家具|暖通|安防|光伏|仪器|机床")
+INDUSTRY_EN = re.compile(r"\b(?:an?|the)\s+(?P<i>(?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:company|maker|manufacturer|producer|provider|firm|business|services? company)\b"
+                          r"|\bwe (?:make|manufacture|produce|service|maintain)\s+(?P<j>[a-z -]{3,30}?)(?=[,.]|$)", re.IGNORECASE | re.ASCII)
+EMPLOYEES = re.compile(r"员工|职工|人员|全公司|公司|企业|集团|总共|一共|全员|总人数|employees?|staff|people|headcount|workforce", re.IGNORECASE | re.ASCII)
+SUBUNIT = re.compile(r"售后|客服|服务|维修|网点|工程师|技术员|坐席|部门|团队|车间|这块|那块|engineers?|technicians?|agents?|service|department|team|cent(?:re|er)|after-sales",
+                     re.IGNORECASE | re.ASCII)
+NOT_NAME = re.compile(r"做|的|一家|行业|企业|^(?:我们|我司|本)?公司$|^(?:这|那|我|你|他)|想|准备|打算|希望|请问")
+
+# --- markers around a value ----------------------------------------------------------------------------------------
+
+PAST = re.compile(r"去年|前年|以前|之前|原来|原先|过去|年初|上半年|上季度|刚开始|当时|那时|以往|早先|\blast year\b|\bpreviously\b|\bbefore\b"
+                   r"|\bused to\b|\bwas\b|\bwere\b|\bearlier\b|\bin the past\b", re.IGNORECASE | re.ASCII)
+NOW = re.compile(r"现在|目前|当前|如今|今年|最近|实际|真实|这个月|本月|\bnow\b|\bcurrently\b|\bthis year\b|\bat present\b|\btoday\b|\bactual(?:ly)?\b",
+                  re.IGNORECASE | re.ASCII)
+TARGET = re.compile(r"目标|定的|计划|要求|争取|希望|力争|\btargets?\b|\bgoals?\b|\baim(?:ing)?\b", re.IGNORECASE | re.ASCII)
+SPREAD = re.compile(r"低的时候|高的时候|最低|最高|最好|最差|快的时候|慢的时候|最快|最慢|少的时候|多的时候|\bat best\b|\bat worst\b", re.IGNORECASE | re.ASCII)
+OLD_REF = re.compile(r"^\s*(?:那个|那是|那是|是(?:[^,.;]{0,12})的(?:数|数字|口径)?(?=[,.;]|$)|\s*was\b)", re.ASCII)
+RANGE_BETWEEN = re.compile(r"^\s*(?:到|至|~|-|—|–|或|或者|\bto\b|\band\b)\s*$", re.IGNORECASE | re.ASCII)
+CHANGE_BETWEEN = re.compile(r"降|减|缩短|下降|提|升|增|涨|改善|变成|变为|到了|达到|做到|rose|fell|dropped|improved|increased|decreased|went|grew|reduced|cut|down|up|now",
+                             re.IGNORECASE | re.ASCII)
+SPREAD_CONTEXT = re.compile(r"之间|波动|不等|区间|范围|\branges?\b|\bvar(?:y|ies)\b|\bbetween\b|\bdepending\b|\bfluctuat", re.IGNORECASE | re.ASCII)
+PER_PERIOD = (  # (words, periods in a year, how it is said back in Chinese and in English)
+    (re.compile(r"(?:每|一)个?月|月均|每月|\bper month\b|\ba month\b|\bmonthly\b|\beach month\b", re.IGNORECASE | re.ASCII), 12, "每月", "a month"),
+    (re.compile(r"每季度?|一个?季度|季均|\bper quarter\b|\bquarterly\b", re.IGNORECASE | re.ASCII), 4, "每季度", "a quarter"),
+    (re.compile(r"每周|每个?星期|一周|\bper week\b|\ba week\b|\bweekly\b", re.IGNORECASE | re.ASCII), 52, "每周", "a week"),
+    (re.compile(r"每半年|半年", re.IGNORECASE | re.ASCII), 2, "每半年", "every half year"),
+)
+
+CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,0 +1,51 @@
+"""Speed of understanding one message: extract() over every development message of the intake suite, p50/p95."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.chat.extract import extract, lexicon  # noqa: E402
+
+EVALS = ROOT / "evals"
+
+
+def dev_messages() -> list[str]:
+    """The development split only: intake_cases.jsonl and the scenarios marked dev (the held-out ones stay unread)."""
+    out = [json.loads(line)["text"] for line in (EVALS / "intake_cases.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for line in (EVALS / "intake_scenarios.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            sc = json.loads(line)
+            if sc.get("split", "dev") == "dev":
+                out += [t["user"] for t in sc["turns"]]
+    return out
+
+
+def main(rounds: int = 5) -> None:
+    messages = dev_messages()
+    started = time.perf_counter()
+    lexicon()
+    # Loads the scheme, the catalogue, cn2an, the pinyin table and the level descriptors once.
+    extract("我们客户满意度八成八，满以度88%，售后组织覆盖全部网点")
+    warm = time.perf_counter() - started
+    times: list[float] = []
+    for _ in range(rounds):
+        for text in messages:
+            t0 = time.perf_counter()
+            extract(text)
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p50 = statistics.median(times)
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"intake reader: {len(messages)} dev messages x {rounds} rounds, start-up {warm * 1000:.0f} ms")
+    print(f"extract() per message: p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
