@@ -103,7 +103,14 @@ class ConversationState(BaseModel):
     def _apply(self, ex: Extraction) -> tuple[list[dict[str, Any]], list[str]]:
         changes: list[dict[str, Any]] = []
         problems: list[str] = list(ex.problems)
-        crit = self.assessment.setdefault("criteria", {})
+        # Looked up afresh at every use: a rejected change restores the assessment from a copy, so a reference
+        # taken earlier would point at the discarded version and later changes of the message would be lost.
+        def crit() -> dict[str, Any]:
+            return self.assessment.setdefault("criteria", {})
+
+        def findings() -> list[dict[str, Any]]:
+            return self.assessment.setdefault("findings", [])
+
 
         def attempt(change: dict[str, Any], mutate) -> None:
             before = copy.deepcopy(self.assessment)
@@ -118,22 +125,21 @@ class ConversationState(BaseModel):
 
         for k in ex.kpis:
             def set_kpi(k=k):
-                crit.setdefault(k.criterion, {})["kpi"] = k.value
+                crit().setdefault(k.criterion, {})["kpi"] = k.value
             attempt({"kind": "kpi", "criterion": k.criterion, "value": k.value, "said": k.said}, set_kpi)
         for lv in ex.levels:
             def set_level(lv=lv):
-                crit.setdefault(lv.criterion, {})["level"] = lv.level
+                crit().setdefault(lv.criterion, {})["level"] = lv.level
             attempt({"kind": "level", "criterion": lv.criterion, "value": lv.level, "said": lv.said}, set_level)
         for ev in ex.evidence:
-            entry = crit.setdefault(ev.criterion, {})
+            entry = crit().setdefault(ev.criterion, {})
             items = entry.setdefault("evidence", [])
             if ev.item in items:
                 continue
             items.append(ev.item)
             changes.append({"kind": "evidence", "criterion": ev.criterion, "value": ev.item, "count": len(items)})
-        findings = self.assessment.setdefault("findings", [])
         for f in ex.findings:
-            same = next((x for x in findings if f.id and x["id"] == f.id), None)
+            same = next((x for x in findings() if f.id and x["id"] == f.id), None)
             if same is not None:
                 # The same finding told again: what the message adds or changes (status, date, severity, criterion).
                 update = {k: v for k, v in (("criterion", f.criterion), ("severity", f.severity), ("status", f.status),
@@ -150,7 +156,7 @@ class ConversationState(BaseModel):
             if f.severity is None:  # an update of a finding that is not known here: nothing to record it as
                 problems.append(f"没有编号为{f.id}的审核发现" if f.id else f"审核发现“{f.text}”没有说明严重程度")
                 continue
-            fid = f.id or _next_finding_id(findings)
+            fid = f.id or _next_finding_id(findings())
             # A finding without its clause is kept (it counts for V4 and R3 all the same); the read-back asks for it.
             new = {"id": fid, "criterion": f.criterion, "severity": f.severity, "status": f.status or "open",
                    "text": f.text}
@@ -158,15 +164,15 @@ class ConversationState(BaseModel):
                 new["raised_on"] = f.raised_on.isoformat()
             attempt({"kind": "finding", "criterion": f.criterion, "value": fid, "severity": f.severity,
                      "status": f.status, "raised_on": new.get("raised_on")},
-                    lambda new=new: findings.append(new))
+                    lambda new=new: findings().append(new))
         for fid in ex.closed_findings:
-            match = next((x for x in findings if x["id"] == fid), None)
+            match = next((x for x in findings() if x["id"] == fid), None)
             if match is None:
                 problems.append(f"没有编号为{fid}的审核发现")
             elif match["status"] != "closed":
                 match["status"] = "closed"
                 changes.append({"kind": "finding_closed", "criterion": match["criterion"], "value": fid})
-        if not findings:
+        if not findings():
             self.assessment.pop("findings", None)
         for key, value in ex.declarations.items():
             decl = self.assessment.setdefault("declarations", {})
@@ -177,10 +183,9 @@ class ConversationState(BaseModel):
             self.assessment[key] = value.isoformat()
             changes.append({"kind": "date", "criterion": None, "key": key, "value": value.isoformat()})
         for key, value in ex.enterprise.items():
-            ent = self.assessment.setdefault("enterprise", {})
-            if ent.get(key) != value:
+            if self.assessment.get("enterprise", {}).get(key) != value:
                 attempt({"kind": "enterprise", "criterion": None, "key": key, "value": value},
-                        lambda key=key, value=value, ent=ent: ent.__setitem__(key, value))
+                        lambda key=key, value=value: self.assessment.setdefault("enterprise", {}).__setitem__(key, value))
         if changes and self.plan is not None:
             self.plan_stale = True
         self.remember([c["criterion"] for c in changes if c.get("criterion")])

@@ -54,3 +54,14 @@ def test_store_saves_and_resumes(tmp_path):
     assert again.assessment["criteria"]["D3.1"]["kpi"] == 90
     assert store.latest() == cid
     store.close()
+
+
+def test_a_rejected_change_does_not_lose_the_changes_after_it():
+    s = ConversationState()
+    ex = extract("D1.1 L3，客户满意度88%，我们是做家电的")
+    ex.levels[0].level = 9  # refused by the validator, then the assessment is restored from a copy
+    changes, problems = s.apply(ex)
+    assert problems and "D1.1" not in s.assessment["criteria"]
+    assert s.assessment["criteria"]["D3.1"]["kpi"] == 88
+    assert [c["kind"] for c in changes] == ["kpi", "enterprise"]
+    assert s.assessment["enterprise"]["industry"] == "家电"
