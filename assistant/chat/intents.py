@@ -12,6 +12,7 @@ from datetime import date
 
 from assistant.chat.extract import (
     Extraction,
+    LevelUpdate,
     PlanEdit,
     extract,
     extract_plan_edit,
@@ -44,7 +45,7 @@ _EXPORT = re.compile(r"(导出|下载|生成|输出|export|download|save).{0,20}
                      r"|(excel|xlsx|word|docx)\s*(版|格式|文件)?.{0,4}(导出|下载)", re.IGNORECASE)
 _FORMATS = (("xlsx", re.compile(r"excel|xlsx|表格", re.IGNORECASE)), ("docx", re.compile(r"word|docx|文档", re.IGNORECASE)),
             ("md", re.compile(r"markdown|\bmd\b", re.IGNORECASE)))
-# A bare choice among the level descriptors the assistant offered: "3", "L3", "选2", "第三种", "B".
+# A bare choice among the level descriptors the assistant offered (numbered 0–5): "3", "L3", "选2", "第三种".
 _CHOICE = re.compile(r"^\s*(?:选|选择|是|算|应该是|大概是?|pick|option|choose)?\s*(?:第\s*)?"
                      r"(?P<n>[0-5零一二三四五])\s*(?:个|种|项|级|号)?\s*[。.!！]?\s*$|^\s*L(?P<l>[0-5])\s*[。.!！]?\s*$",
                      re.IGNORECASE)
@@ -134,8 +135,6 @@ def route(message: str, state: ConversationState, today: date | None = None) -> 
 def _answer_to_question(message: str, state: ConversationState, today: date | None) -> Extraction | None:
     """A bare answer to the question the assistant just asked about `state.asked`: "88%" for a KPI, or for a
     declared criterion the number of the level descriptor chosen ("3", "L3", "第三种")."""
-    from assistant.chat.extract import LevelUpdate
-
     asked = state.asked
     assert asked is not None
     c = lexicon().scheme.criteria[asked]
