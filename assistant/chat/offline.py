@@ -16,6 +16,8 @@ from assistant.plans.models import Plan
 from assistant.prompts import load_prompt
 from assistant.retrieval.hybrid import search
 from assistant.rules import GradeResult, Scheme
+from assistant.rules.assessment import CriterionEntry
+from assistant.rules.engine import claimed_level
 from assistant.rules.scheme import format_number
 from assistant.settings import Settings
 
@@ -126,14 +128,13 @@ class OfflineWriter:
         entry = state.assessment.get("criteria", {}).get(cid, {})
         evidence = entry.get("evidence") or []
         claimed: int | None = None
+        if entry.get("kpi") is not None or entry.get("level") is not None:
+            # The level the engine will claim (a measured KPI decides over a declared level), not a re-derivation.
+            claimed, _ = claimed_level(c, CriterionEntry(level=entry.get("level"), kpi=entry.get("kpi")))
         if entry.get("kpi") is not None:
             unit = c.unit_symbol
             value = f"{format_number(entry['kpi'])}{unit if unit == '%' else ' ' + unit}"
-            claimed = c.level_for(entry["kpi"])
-            if entry.get("level") is not None:
-                claimed = min(claimed, entry["level"])
-        elif entry.get("level") is not None:
-            claimed = entry["level"]
+        elif claimed is not None:
             value = t["level_value"].format(level=claimed, name=scheme.level_name(claimed))
         else:
             value = t["no_level_yet"]

@@ -111,3 +111,12 @@ def test_an_open_major_finding_without_its_clause_still_fails_the_grade(conv):
     grade = conv.handle("能过吗")["grade"]
     assert grade["grade"] == "不合格" and "V4" in grade["vetoes"]
     assert "条款待补充" in out["answer"]
+
+
+def test_the_read_back_level_is_the_one_the_engine_claims(conv):
+    """A measured KPI decides over a declared level (SCHEME §2): the table must say what the grade will use."""
+    conv.state.assessment["criteria"]["D3.1"] = {"level": 2}
+    out = conv.handle("客户满意度96%，有满意度调查报告和回访记录")
+    row = next(line for line in out["answer"].splitlines() if line.startswith("| D3.1"))
+    claimed = conv.state.grade_result().criteria["D3.1"].claimed
+    assert claimed == 5 and "| L5 |" in row
