@@ -19,6 +19,7 @@ from assistant.chat.reading.patterns import (
     NAME_ZH,
     NOT_NAME,
     NO_INCIDENT,
+    SELF_INTRO,
     SUBUNIT,
     TRUE,
     UNTRUE,
@@ -73,6 +74,11 @@ class CompanyReading:
                     if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
                                                                         for mm in self.mentions if mm.criterion):
                         out.enterprise["name"] = self.said(clause.start + m.start(m.lastgroup), clause.start + m.end(m.lastgroup))
+                if "name" not in out.enterprise and self.correction and re.search(r"名字|名称|公司名|厂名|全称|简称|\bname\b", self.text, re.ASCII):
+                    # "名字说错了，是东昇物业": the name corrected.
+                    m = re.search(rf"(?:是|叫|应该是|正确的是)\s*(?P<n>[\u4e00-\u9fffA-Za-z]{{2,16}}?{COMPANY_SUFFIX})(?=[,.;:!?，。]|$)", piece)
+                    if m:
+                        out.enterprise["name"] = self.said(clause.start + m.start("n"), clause.start + m.end("n"))
                 m = NAME_EN.search(self.text[clause.start:clause.end]) if "name" not in out.enterprise else None
                 if m:
                     out.enterprise["name"] = m.group("n").strip()
@@ -84,6 +90,15 @@ class CompanyReading:
             m = INDUSTRY_IN_NAME.search(str(out.enterprise["name"]))
             if m:
                 out.enterprise["industry"] = m.group(0)
+        if "industry" not in out.enterprise and not self.ctx.enterprise.get("industry"):
+            # "我们是深圳的手机品牌" / "我们是汽车4S店集团的售后": an ordinary industry word in the self-introduction.
+            for clause in self.clauses:
+                piece = self.text[clause.start:clause.end]
+                if self.out(clause.start) is out and SELF_INTRO.search(piece):
+                    m = INDUSTRY_IN_NAME.search(piece, SELF_INTRO.search(piece).end())
+                    if m and not any(mm.criterion and mm.start <= clause.start + m.start() < mm.end for mm in self.mentions):
+                        out.enterprise["industry"] = m.group(0)
+                        break
         self._employees(out)
 
     def _industry(self, piece: str) -> str | None:
@@ -92,7 +107,7 @@ class CompanyReading:
                 v = re.sub(r"^(?:的|是|一家|一个|做|主要|专门|浙江|广东|江苏|上海|北京|深圳)+", "", m.group("v"))
                 v = re.sub(r"(?:的|这一?行|业务|服务|安装维保|维保|安装|售后|生意|产品)+$", "", v) or v
                 if len(v) >= 2 and not re.match(r"[过了完好到得]", v) and not re.search(
-                        r"认证|审核|准备|整改|计划|培训|评价|东西|什么|这个|那个|很|比较|一次|不到|起来", v) \
+                        r"认证|审核|准备|整改|计划|培训|评价|东西|什么|这个|那个|很|比较|一次|不到|起来|^(?:我们|咱们|咱|俺们|我司|本|这|那)", v) \
                         and not any(mm.criterion for mm in self.mentions if v in mm.text or mm.text in v):
                     return v
         m = INDUSTRY_EN.search(piece)

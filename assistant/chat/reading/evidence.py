@@ -30,6 +30,8 @@ class EvidenceReading:
             for a, b, item in self._documents(clause):
                 if neg_clause and self._is_after_negation(clause, a):
                     continue
+                if self._intention(item, b) or self._defect(item):
+                    continue
                 if self.in_findings(a):
                     continue
                 cid = self._place(item, clause, a)
@@ -38,6 +40,22 @@ class EvidenceReading:
                         out.unplaced_evidence.append(item)
                 elif not any(e.item == item and e.criterion == cid for e in out.evidence):
                     out.evidence.append(EvidenceUpdate(cid, item))
+
+    _INTENT_AFTER = re.compile(r"\s*(?:再|要|把|将|去|会|还要|准备|争取|增加|提升|提高|多|上|做到|达到|搞)")
+
+    def _intention(self, item: str, end: int) -> bool:
+        """"今年计划再多一些" / "明年计划上系统": 计划 as a verb (what they mean to do), not a plan document."""
+        if not item.endswith("计划"):
+            return False
+        head = item[:-2]
+        return (not head or bool(re.fullmatch(r"今年|明年|下半年|上半年|下个?月|后面|后续|接下来|我们|公司|还|也|都|目前|现在", head))) \
+            and bool(self._INTENT_AFTER.match(self.text, end))
+
+    _DEFECT = re.compile(r"过期|失效|缺失|不全|不齐|作废|造假|\b(?:expired|missing|outdated|invalid|lapsed|incomplete|fake)\b", re.IGNORECASE | re.ASCII)
+
+    def _defect(self, item: str) -> bool:
+        """"expired certificates" / "过期的上岗证": a document told as a problem (a finding), not evidence shown."""
+        return bool(self._DEFECT.search(item))
 
     def _is_after_negation(self, clause: Clause, pos: int) -> bool:
         piece = self.text[clause.start:pos]
@@ -221,6 +239,9 @@ class EvidenceReading:
                 continue
             if re.match(rf"\s+(?:{heads})\b", piece[m.end():], re.IGNORECASE):
                 continue  # "survey procedure": the name goes on to a longer document word
+            if re.match(r"\s+(?:engineers?|staff|workers?|technicians?|employees?|partners?|suppliers?|agents?|people|teams?)\b",
+                        piece[m.end():], re.IGNORECASE | re.ASCII):
+                continue  # "contract engineers": the word qualifies people, no document
             item = piece[k:m.end()].strip()
             out.append((clause.start + k, clause.start + m.end(), item))
         return out

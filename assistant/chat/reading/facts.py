@@ -13,7 +13,7 @@ from assistant.chat.reading.evidence import EvidenceReading
 from assistant.chat.reading.findings import FindingReading
 from assistant.chat.reading.kpis import KpiReading, range_words
 from assistant.chat.reading.levels import LevelReading
-from assistant.chat.reading.lexicon import Lexicon, Mention, Name, mentions
+from assistant.chat.reading.lexicon import Lexicon, Mention, Name, by_ear, mentions
 from assistant.chat.reading.model import Context, Extraction
 from assistant.chat.reading.patterns import (
     CJK,
@@ -32,7 +32,7 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
 
     def __init__(self, text: str, lex: Lexicon, context: Context, today: date) -> None:
         self.raw = text
-        self.text = normalise(text)
+        self.text = by_ear(normalise(text), lex)
         self.low = self.text.lower()
         self.lex = lex
         self.scheme = lex.scheme

@@ -11,6 +11,8 @@ from assistant.chat.reading.model import Extraction, FindingUpdate
 from assistant.chat.reading.patterns import (
     DIMENSION,
     ENUM,
+    FINDING_BACKREF,
+    FINDING_BACKREF_WORD,
     FINDING_CLOSED,
     FINDING_ID,
     FINDING_OPEN,
@@ -20,6 +22,9 @@ from assistant.chat.reading.patterns import (
 )
 
 
+CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
 class FindingReading:
     """Reads findings (a mixin of the Reader)."""
 
@@ -27,7 +32,11 @@ class FindingReading:
         """Audit findings told in words: who raised what (ID, severity, criterion, audit date), open or closed; a
         finding already recorded and named again (by ID, or "那个"/"日期记错了" right after it) is updated."""
         anchors = []
+        backrefs = []
         for m in SEVERITY.finditer(self.text):
+            if self.ctx.findings and FINDING_BACKREF.search(self.text[max(0, m.start() - 6):m.start()]):
+                backrefs.append(m)  # "登高证那个严重不符合，…还没": the finding already recorded, named again
+                continue
             if re.search(r"(?:不是|并非|而不是|not an?|not)\s*$", self.text[max(0, m.start() - 4):m.start()], re.ASCII):
                 continue
             clause = self.clause_at(m.start())
@@ -40,7 +49,8 @@ class FindingReading:
         ids = [m for m in FINDING_ID.finditer(self.text) if not DIMENSION.fullmatch(m.group(0))]
         anchors += [("id", m) for m in ids]
         if not anchors:
-            self._finding_corrections()
+            if not self._finding_by_topic(backrefs):
+                self._finding_corrections()
             return
         sentences = sorted({self.clause_at(m.start()).sentence for _, m in anchors})
         # A sentence after the finding that only tells its status ("We haven't fixed it yet.") belongs to it.
@@ -70,8 +80,19 @@ class FindingReading:
                 self.used.add(q.start)
         if ids:
             self._findings_by_id(ids, a, b, out)
-        else:
-            self._findings_counted([m for k, m in anchors if k == "severity"], a, b, out)
+            return
+        sev = [m for k, m in anchors if k == "severity"]
+        groups = self._severity_groups(sev)
+        if len(groups) == 1:
+            self._findings_counted(sev, a, b, out)
+            return
+        # "严重不符合1项，是…；一般不符合2项，一个是…，一个是…": one group per severity, each read on its own; the
+        # audit date said before the first holds for all.
+        header_day = self._day_in(a, groups[0][0].start()) or self._same_audit(a, b)
+        for i, group in enumerate(groups):
+            ga = group[0].start() if i else a
+            gb = groups[i + 1][0].start() if i + 1 < len(groups) else b
+            self._findings_counted(group, ga, gb, out, header_day)
 
     def mentions_in(self, sentence: int) -> bool:
         return any(self.clause_at(m.start).sentence == sentence and m.criterion for m in self.mentions)
@@ -99,7 +120,8 @@ class FindingReading:
             if a <= d.start < b and d.day is not None:
                 # A date that closed the finding ("7月份复审已经关掉了") is no audit date; the one it was raised on is.
                 after = self.text[d.end:d.end + 12]
-                if FINDING_CLOSED.search(after[:6]) and not RAISED.search(after[:6]):
+                raised_before = RAISED.search(self.text[max(a, d.start - 4):d.start])
+                if FINDING_CLOSED.search(after[:6]) and not RAISED.search(after[:6]) and not raised_before:
                     continue
                 return d.day
         return None
@@ -110,9 +132,12 @@ class FindingReading:
         for x, y in [(a, b)] + ([other] if other else []):
             ms = [m for m in self.mentions if x <= m.start and m.end <= y]
             named = [m for m in ms if m.criterion and not self._audit_word(m)]
-            if named:
-                return named[0].criterion
             low = self.low[x:y]
+            if named:
+                # "满意度问卷": a name followed by a document word is that document's (the compound's head decides).
+                head = self.low[named[0].end:named[0].end + 8].removeprefix("的")
+                follow = next((cid for w, cid in self.lex.evidence if head.startswith(w)), None)
+                return follow or named[0].criterion
             hits = [(low.find(w), cid) for w, cid in self.lex.evidence if w in low]
             for name, cids in self.lex.documents.items():
                 if len(cids) == 1 and name in self.text[x:y]:
@@ -178,12 +203,67 @@ class FindingReading:
                     continue
                 if known is None:
                     continue
-                out.findings.append(FindingUpdate(fid, cid if not known.get("criterion") else None, severity, text if not known.get("text") else "",
+                # "Correction: F1 was about certificates": a correction may change the clause a finding is about.
+                new_cid = cid if (not known.get("criterion") or (self.correction and cid and cid != known.get("criterion"))) else None
+                out.findings.append(FindingUpdate(fid, new_cid, severity, text if not known.get("text") else "",
                                                   day, status))  # type: ignore[arg-type]
                 continue
             out.findings.append(FindingUpdate(fid, cid, severity, text, day, status or "open"))
 
-    def _findings_counted(self, sev: list[re.Match], a: int, b: int, out: Extraction) -> None:
+    def _severity_groups(self, sev: list[re.Match]) -> list[list[re.Match]]:
+        """Severity marks in order, grouped: a new group where the severity changes ("严重…；一般…")."""
+        groups: list[list[re.Match]] = []
+        last = None
+        for m in sev:
+            kind = m.lastgroup
+            if kind == "nc":
+                if groups:
+                    groups[-1].append(m)
+                continue
+            if groups and kind == last:
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+                last = kind
+        return groups or [sev]
+
+    def _finding_by_topic(self, backrefs: list[re.Match]) -> bool:
+        """"备件那条昨天审核员确认关闭了" / "登高证那个严重不符合，复审还没做": a finding already recorded, named by
+        what it is about; its status is updated when the message tells a new one."""
+        if not self.ctx.findings or not (backrefs or FINDING_BACKREF_WORD.search(self.text)):
+            return False
+        if any(c.hypothetical for c in self.clauses):
+            return False  # "如果把那个严重不符合关掉": a what-if, read as one below
+        out = self.out(0) if self.clauses else None
+        if out is None:
+            out = next((self.out(c.start) for c in self.clauses if self.out(c.start) is not None), None)
+        if out is None:
+            return False
+        status = self._status(self.text)
+        if status is None:
+            return bool(backrefs)
+        cid = self._criterion_of(0, len(self.text))
+        grams = {self.text[i:i + 2] for i in range(len(self.text) - 1) if CJK_PAIR.fullmatch(self.text[i:i + 2])}
+        candidates = []
+        for f in self.ctx.findings:
+            ftext = str(f.get("text") or "")
+            shared = sum(1 for i in range(len(ftext) - 1) if ftext[i:i + 2] in grams)
+            by_sev = bool(backrefs) and any(self._severity(m.group(0)) == f.get("severity") for m in backrefs)
+            score = 2 * (cid is not None and f.get("criterion") == cid) + min(shared, 3) + by_sev
+            if score >= 2:
+                candidates.append((score, f))
+        if not candidates:
+            return bool(backrefs)
+        candidates.sort(key=lambda x: -x[0])
+        if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
+            return True  # two findings fit as well: none is changed on a guess
+        f = candidates[0][1]
+        if f.get("id") and f.get("status", "open") != status:
+            self.finding_spans = [(0, len(self.text))]
+            out.findings.append(FindingUpdate(f["id"], None, None, "", None, status))
+        return True
+
+    def _findings_counted(self, sev: list[re.Match], a: int, b: int, out: Extraction, header_day: date | None = None) -> None:
         """"开了两个观察项，一个是…，一个是…，都还开着" / "开了3个一般不符合，已经关了2个，剩下一个还在弄"."""
         text = self.text[a:b]
         severity = self._severity(text)
@@ -193,13 +273,16 @@ class FindingReading:
         count_m = re.search(r"([0-9一二两三四五六七八九十]+)\s*(?:个|项|条)\s*(?:严重|一般|轻微)?\s*(?:不符合|观察|不合格|发现)"
                             r"|\b(\d+|two|three|four|five|six)\s+(?:major\s+|minor\s+)?(?:non-?conformities|observations|findings)\b",
                             self.text[a:first.end() + 20], re.IGNORECASE | re.ASCII)
-        count = int(qty.number(count_m.group(1) or count_m.group(2)) or 1) if count_m else 1
+        if count_m is None:
+            # "严重不符合1项" / "一般不符合两项": the count after the severity.
+            count_m = re.compile(r"\s*[,，:：]?\s*([0-9一二两三四五六七八九十]+)\s*(?:个|项|条)").match(self.text[a:b], first.end() - a)
+        count = int(qty.number(count_m.group(1) or (count_m.group(2) if count_m.re.groups > 1 else None) or "1") or 1) if count_m else 1
         if count_m:
             for q in self.quantities:
                 if a + count_m.start() <= q.start < a + count_m.end():
                     self.used.add(q.start)
         count = max(1, min(count, 10))
-        day = self._day_in(a, b) or self._same_audit(a, b)
+        day = self._day_in(a, b) or header_day or self._same_audit(a, b)
         if self.correction and not RAISED.search(text) and self.ctx.findings:
             # "说错了，是一般不符合，不是严重的": the finding just told, corrected.
             last = self.ctx.findings[-1]
@@ -230,8 +313,11 @@ class FindingReading:
                 status = "closed" if i < closed_n else "open"
             else:
                 status = group_status or "open"
+            if count == 1 and count_m is not None and a + count_m.end() > da:
+                da = a + count_m.end()  # "严重不符合1项，是…": the words after the count
             cid = self._criterion_of(da, db, other if count == 1 else None)
-            if count == 1 and not self._criterion_of(da, db) and other:
+            own = re.sub(r"[\W\d_]|^是|项|个", "", self.text[da:db])
+            if count == 1 and not self._criterion_of(da, db) and other and len(own) < 4:
                 da, db = other
             out.findings.append(FindingUpdate(None, cid, severity, self._finding_text(da, db), day, status))
 

@@ -58,8 +58,9 @@ class KpiReading:
             if self._accepts(cid, q):
                 return cid, m  # type: ignore[return-value]
         # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
-        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|它|这个|那个)\b", self.text[self._sentence_start(q.start):],
-                                                            re.IGNORECASE | re.ASCII):
+        # So does "…used to take two weeks; now it's about 4 days" / "…去年是8天。现在5天".
+        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|它|这个|那个|现在|目前|如今|今年)(?![A-Za-z])",
+                                                            self.text[self._sentence_start(q.start):], re.IGNORECASE):
             earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
             for m in reversed(earlier):
                 cid = m.of(kind) if m.criterion is None else m.criterion
@@ -71,7 +72,9 @@ class KpiReading:
             return self.ctx.asked, None  # "88%" right after "一次修复率是多少？"
         bare = len(re.sub(r"[\W_]", "", self.text)) <= 10 and not self.mentions
         temporal = not self.mentions and PAST.search(self.text) and NOW.search(self.text)
-        if (self.correction or bare or temporal) and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
+        counted = q.kind is None and re.match(r"\s*(?:[A-Za-z]{3,}|[个名位人台件份条项家])", self.text[q.end:q.end + 12]) \
+            and not re.match(r"\s*(?:percent|per\s?cent|pct|points?|hours?|hrs?|days?|weeks?|months?|minutes?|mins?)\b", self.text[q.end:q.end + 12], re.IGNORECASE)
+        if (self.correction or bare or temporal) and not counted and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
             for cid in reversed(self.ctx.focus):
                 if cid in self.scheme.criteria and self._accepts(cid, q):
                     return cid, None
@@ -145,6 +148,13 @@ class KpiReading:
         """A Chinese numeral without a unit is a value only right after a name or a copula: "满意度九十"."""
         if q.value < 2:
             return False
+        pair = next((p for p in self.quantities if p is not q and p.chinese and q.approx and p.approx
+                     and (p.end == q.start or q.end == p.start)), None)
+        if pair is not None:
+            # "备件保障率贼高九十八九十九那样": neighbours said as a range, near a name in their clause.
+            low = min(q, pair, key=lambda x: x.start)
+            clause = self.clause_at(low.start)
+            return any(clause.start <= m.start and 0 <= low.start - m.end <= 6 and m.criterion for m in self.mentions)
         before = self.text[max(0, q.start - 4):q.start]
         after = self.text[q.end:q.end + 2]
         return bool(re.search(r"(?:是|为|有|到|约|在|率)\s*$", before) or any(m.end == q.start for m in self.mentions)) and bool(

@@ -236,6 +236,12 @@ class LevelReading:
                 cid = self._place(doc, clause, at)
                 if cid:
                     return [(cid, doc)]
+            if not after_form:
+                # "回访是有的，但没有统一的问卷": a document word right after the negation names what is missing.
+                tail = self.low[end:min(clause.end, end + 10)]
+                hits = sorted((tail.find(w), -len(w), w, cid) for w, cid in self.lex.evidence if len(w) >= 2 and w in tail)
+                if hits and hits[0][0] <= 6:
+                    return [(hits[0][3], hits[0][2])]
             if before:
                 ms = before[-1:]
                 # "内审和管理评审都没搞过": every name of the list before it.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.prompts import load_prompt
@@ -41,6 +41,15 @@ class Mention:
         return self.name.criterion(kind)
 
 
+@lru_cache(maxsize=8192)
+def _strict(ch: str) -> frozenset[str]:
+    """The readings of one character without tones, and with no confusions folded (管里 is 管理; 管你 is not)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    raw = pinyin_dict.get(ord(ch))
+    return frozenset(r.translate(_TONES) for r in raw.split(",")) if raw else frozenset()
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Names of criteria (longest first), evidence keywords, the catalogue's documents and level descriptors."""
@@ -54,6 +63,8 @@ class Lexicon:
     descriptors: dict[str, dict[int, str]]  # criterion -> level -> descriptor text
     intents: dict[str, tuple[re.Pattern, ...]]
     fuzzy_index: dict[str, tuple[tuple[Name, tuple[frozenset[str], ...]], ...]]
+    # Words of the trade by their shape with one character masked ("管?" -> 管理): see `by_ear`.
+    ear_index: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     @property
     def aliases(self) -> tuple[tuple[str, str], ...]:
@@ -135,8 +146,42 @@ def lexicon(version: str | None = None) -> Lexicon:
             sylls = tuple(_syllables(ch) for ch in n.text)
             for s in sylls[0]:
                 fuzzy.setdefault(s, []).append((n, sylls))
+    trade = {str(w) for w in data.get("by_ear") or []}
+    trade |= {w for w, _ in ev} | set(heads_zh) | {n.text for n in ordered if len(n.text) >= 3}
+    ear: dict[str, list[tuple[str, int]]] = {}
+    for w in sorted(trade):
+        if 2 <= len(w) <= 6 and all(_CJK.match(ch) for ch in w):
+            for k in range(len(w)):
+                ear.setdefault(w[:k] + "?" + w[k + 1:], []).append((w, k))
     return Lexicon(scheme, ordered, ev, documents, heads_zh, heads_en, descriptors, intents,
-                   {k: tuple(v) for k, v in fuzzy.items()})
+                   {k: tuple(v) for k, v in fuzzy.items()}, {k: tuple(v) for k, v in ear.items()})
+
+
+def by_ear(text: str, lex: Lexicon) -> str:
+    """`text` with the words of the trade typed by ear put right, one character for one so positions stay: a window
+    that differs from a trade word in one character that reads the same (管里 → 管理, 不附合 → 不符合). Longer words
+    first; a window that already is a trade word is left alone."""
+    if not lex.ear_index or not _CJK.search(text):
+        return text
+    chars = list(text)
+    fixed = [False] * len(chars)
+    words = {w for entries in lex.ear_index.values() for w, _ in entries}
+    for size in range(6, 1, -1):
+        for i in range(len(chars) - size + 1):
+            window = "".join(chars[i:i + size])
+            if window in words or any(fixed[i:i + size]) or not all(_CJK.match(ch) for ch in window):
+                continue
+            for k in range(size):
+                for w, pos in lex.ear_index.get(window[:k] + "?" + window[k + 1:], ()):
+                    if pos == k and _strict(window[k]) & _strict(w[k]):
+                        chars[i + k] = w[k]
+                        for j in range(i, i + size):
+                            fixed[j] = True
+                        break
+                else:
+                    continue
+                break
+    return "".join(chars)
 
 
 def _grams(text: str) -> set[str]:

@@ -47,7 +47,7 @@ DIMENSION = re.compile(r"\bD([1-6])(?![.\d])", re.IGNORECASE | re.ASCII)
 
 NEG_BEFORE = re.compile(
     r"(?:还|也|都|并|从来|根本|暂时|目前|现在)?(?:没有|没|无|未|尚未|尚无|从未|从没|冇|仲未|不曾|谈不上|不(?=做|开展|搞|进行|统计|记录|跟踪))"
-    r"(?!问题|关系|多少|几个|超过|达到|那么|怎么|法|论|异|误|限|需|必要)"
+    r"(?!问题|关系|多少|几个|超过|达到|那么|怎么|法|论|异|误|限|需|必要|覆盖|全覆盖|铺开|推广|推到|全部|完全)"
     r"|\b(?:do not|don't|does not|doesn't|did not|didn't|have not|haven't|has not|hasn't|never|no|not yet|without|lack|lacks)\b",
     re.IGNORECASE,
 )
@@ -76,7 +76,11 @@ UNTRUE = re.compile(
     r"(?:数据|数字|数|材料|报告|记录|资料|台账|figures?|data|numbers?|records?|materials?|reports?)\S{0,16}?"
     r"(?:编的|编造|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|不真实|拍脑袋|凑的|凑出来|瞎填|乱填|估出来填|假的|made up|fabricated|invented|faked|falsified|not (?:true|real|genuine|truthful))"
     r"|(?:编造|伪造|虚构|造假|作假|补编|瞎编|捏造)(?:了|的)?\S{0,6}(?:数据|材料|记录|报告)"
-    r"|(?:made up|fabricated|invented|faked|falsified)\b",
+    # Figures changed by hand before they were handed in: 改过数, 手工改过时间戳, 数据调过, 做了手脚.
+    r"|(?:改过|改了|调过|调了|修改过|动过|美化过|润色过|注水|刷过|刷了)\S{0,6}?(?:数|数据|数字|时间戳|时间|记录|日期|台账|报表)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))"
+    r"|(?:数|数据|数字|时间戳|记录|报表)\S{0,4}?(?:是)?(?:改过|改的|调过|调的|修改过|动过|美化过|做过手脚)|做(?:了|过)手脚|后补的|事后补"
+    r"|(?:made up|fabricated|invented|faked|falsified|doctored|massaged|fudged|cooked|tampered|backdated)\b"
+    r"|\b(?:changed|altered|edited|adjusted|tweaked)\b\S*\s+(?:\S+\s+){0,3}?(?:figures?|data|numbers?|timestamps?|records?)\b",
     re.IGNORECASE,
 )
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
@@ -91,6 +95,7 @@ INCIDENT_DONE = re.compile(r"(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|�
                             r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
 NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?", re.IGNORECASE | re.ASCII)
 NO_ORG = re.compile(r"(?:没有|没|无|冇)(?:专门|独立|正式|单独)?的?(?:售后|服务)\S{0,5}?(?:部门|机构|组织|团队)"
+                     r"|(?:没有|没|未|冇)(?:设|设立|设置|成立|组建|建)(?:过)?(?:专门|独立|单独)?的?(?:售后|服务)?(?:部门|机构|组织|团队)"
                      r"|(?:没有|没|无|冇)(?:专门|独立|单独)的?(?:售后)?(?:部门|机构|组织|团队)"
                      r"|(?:no|without an?|don't have an?|do not have an?) (?:dedicated |separate )?(?:after-sales|service) (?:department|organi[sz]ation|team)",
                      re.IGNORECASE | re.ASCII)
@@ -107,7 +112,11 @@ SEVERITY = re.compile(
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
 )
-FINDING_ID = re.compile(r"(?<![A-Za-z0-9])(?:F|NC|NCR|OB|OBS|CAR|FD)[-_]?\d{1,4}(?![0-9.])", re.IGNORECASE | re.ASCII)
+FINDING_ID = re.compile(r"(?<![A-Za-z0-9])(?:F|NC|NCR|OB|OBS|CAR|FD)[-_]?\d{1,4}(?:-\d{1,4}){0,2}(?![0-9.])", re.IGNORECASE | re.ASCII)
+# "那个严重不符合" / "备件那条" / "the one about…": a finding already told, named again.
+FINDING_BACKREF = re.compile(r"(?:那个|这个|那条|这条|那项|这项|那一条|那一项|上次那个|之前那个|前面那个|上面那个)\s*$|\b(?:that|the same)\s+$",
+                             re.IGNORECASE | re.ASCII)
+FINDING_BACKREF_WORD = re.compile(r"那条|这条|那项|这项|那个|这个|那一条|\bthat one\b|\bthe one (?:about|on|for)\b", re.IGNORECASE | re.ASCII)
 FINDING_CLOSED = re.compile(
     r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|整改完毕|整改完成|整改完了|搞掂|搞定了)"
     r"|\b(?:closed|resolved|cleared)\b", re.IGNORECASE | re.ASCII)
@@ -115,7 +124,7 @@ FINDING_OPEN = re.compile(
     r"(?:还|仍|尚|到现在|至今|目前|现在)\S{0,4}?(?:没|未|不|冇)(?:有)?\S{0,3}?(?:关|关闭|整改完|改|搞掂|搞定|处理完|完成|闭环)"
     r"|(?:没|未)(?:关|关闭|整改)|还开着|开着|还在(?:整改|改|弄|处理|进行)|整改中|仲未|\bstill open\b|\bnot (?:yet )?(?:closed|fixed|resolved)\b"
     r"|\bhaven't (?:fixed|closed|resolved)\b|\bopen\b|\bongoing\b|\bin progress\b", re.IGNORECASE | re.ASCII)
-RAISED = re.compile(r"开了|开的|开具|开出|被记了|记了|提出|发现了|raised|issued|found|wrote up", re.IGNORECASE | re.ASCII)
+RAISED = re.compile(r"开了|开的|开具|开出|开于|提出于|发现于|被记了|记了|提出|发现了|raised|issued|found|wrote up|opened on", re.IGNORECASE | re.ASCII)
 ENUM = re.compile(r"(?:^|(?<=[,;:，；：]))\s*(?:一个是|另一个是|一是|二是|三是|第一个是?|第二个是?|第三个是?|一个|另一个|还有一个"
                    r"|(?:one|the other|another|the first|the second|the third)(?:\s+(?:is|was))?\s+(?:on|about|for|regarding|concerning|in)?)",
                    re.IGNORECASE | re.ASCII)
@@ -137,13 +146,19 @@ INDUSTRY_ZH = (
     re.compile(r"(?:主营|从事)(?P<v>[\u4e00-\u9fff]{2,8}?)(?:行业|业务|的|[,，.。]|$)"),
 )
 # Industries a company's name says ("骏驰汽车服务集团"): ordinary words, for when the message says no more.
-INDUSTRY_IN_NAME = re.compile(r"汽车|电梯|医疗器械|医疗|物业|家电|电器|手机|空调|电商|工程机械|新能源|通信|电子|软件|物流|家具|暖通|安防|光伏|仪器|机床")
+INDUSTRY_IN_NAME = re.compile(r"汽车|电梯|医疗器械|医疗设备|医疗|物业|家电|厨电|电器|手机|空调|电商|工程机械|新能源|通信|电子|软件|物流|家具|家居|暖通|安防|消防"
+                              r"|光伏|储能|充电桩|仪器|机床|卫浴|冰箱|洗衣机|热水器|净水|锅炉|叉车|农机|数控|打印机|办公设备|门窗|照明|电动车|摩托车"
+                              r"|无人机|机器人|半导体|服务器|SaaS|IT服务")
+# A self-introduction: the clause where an industry word says what the company does ("我们是汽车4S店集团的售后").
+SELF_INTRO = re.compile(r"我们是|我们做|我们公司|我司|本公司|我们这边是|我们属于|我们是做|我们家是|我们厂")
 INDUSTRY_EN = re.compile(r"\b(?:an?|the)\s+(?P<i>(?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:company|maker|manufacturer|producer|provider|firm|business|services? company)\b"
                           r"|\bwe (?:make|manufacture|produce|service|maintain)\s+(?P<j>[a-z -]{3,30}?)(?=[,.]|$)", re.IGNORECASE | re.ASCII)
 EMPLOYEES = re.compile(r"员工|职工|人员|全公司|公司|企业|集团|总共|一共|全员|总人数|employees?|staff|people|headcount|workforce", re.IGNORECASE | re.ASCII)
 SUBUNIT = re.compile(r"售后|客服|服务|维修|网点|工程师|技术员|坐席|部门|团队|车间|这块|那块|engineers?|technicians?|agents?|service|department|team|cent(?:re|er)|after-sales",
                      re.IGNORECASE | re.ASCII)
-NOT_NAME = re.compile(r"做|的|一家|行业|企业|^(?:我们|我司|本)?公司$|^(?:这|那|我|你|他)|想|准备|打算|希望|请问")
+NOT_NAME = re.compile(r"做|的|一家|行业|企业|^(?:我们|我司|本)?公司$|^(?:这|那|我|你|他)|想|准备|打算|希望|请问|级$|水平$"
+                      r"|^(?:汽车|电梯|医疗器械|医疗|物业|家电|电器|手机|空调|电商|工程机械|新能源|通信|电子|软件|物流|家具|暖通|安防|光伏|仪器|机床|制造|服务)"
+                      r"(?:公司|企业|厂|厂家|行业|集团)?$")
 
 # --- markers around a value ----------------------------------------------------------------------------------------
 
@@ -154,7 +169,8 @@ NOW = re.compile(r"现在|目前|当前|如今|今年|最近|实际|真实|这�
 TARGET = re.compile(r"目标|定的|计划|要求|争取|希望|力争|\btargets?\b|\bgoals?\b|\baim(?:ing)?\b", re.IGNORECASE | re.ASCII)
 SPREAD = re.compile(r"低的时候|高的时候|最低|最高|最好|最差|快的时候|慢的时候|最快|最慢|少的时候|多的时候|\bat best\b|\bat worst\b", re.IGNORECASE | re.ASCII)
 OLD_REF = re.compile(r"^\s*(?:那个|那是|那是|是(?:[^,.;]{0,12})的(?:数|数字|口径)?(?=[,.;]|$)|\s*was\b)", re.ASCII)
-RANGE_BETWEEN = re.compile(r"^\s*(?:到|至|~|-|—|–|或|或者|\bto\b|\band\b)\s*$", re.IGNORECASE | re.ASCII)
+# Between the two ends of a range: "到", "to", or nothing at all for neighbours said as one (九十八九十九).
+RANGE_BETWEEN = re.compile(r"^(?:\s*(?:到|至|~|-|—|–|或|或者|\bto\b|\band\b)\s*|)$", re.IGNORECASE | re.ASCII)
 CHANGE_BETWEEN = re.compile(r"降|减|缩短|下降|提|升|增|涨|改善|变成|变为|到了|达到|做到|rose|fell|dropped|improved|increased|decreased|went|grew|reduced|cut|down|up|now",
                              re.IGNORECASE | re.ASCII)
 SPREAD_CONTEXT = re.compile(r"之间|波动|不等|区间|范围|\branges?\b|\bvar(?:y|ies)\b|\bbetween\b|\bdepending\b|\bfluctuat", re.IGNORECASE | re.ASCII)

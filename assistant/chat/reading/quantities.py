@@ -37,14 +37,15 @@ _UNIT = (
     r"|个|份|条|项|家|台|辆|次|起|批|款|单|件|张|套|本|处|场|轮|种|坐席|席|间|座|所|笔|例|宗|部|支|只|栋|类|times?\b|cases?\b)"
 )
 _FORMS = re.compile(
-    rf"(?P<frac>百分之|千分之|万分之)(?P<fn>{_AR}|{_CN_RUN})"
-    r"|(?P<full>百分之百|百分百)"
+    r"(?P<full>百分之百(?![分之零〇一二两三四五六七八九十])|百分百)"
+    rf"|(?P<frac>百分之|千分之|万分之)(?P<fn>{_AR}|{_CN_RUN})"
     rf"|每(?P<base>百|千|万)(?:个|单|件|台|次|笔|位|名|份)?(?:中|里|里面)?(?:有|约|大概)?(?P<bn>{_AR}|{_CN_RUN})(?:单|件|台|次|起|个|笔|位|名|份)?"
     rf"|(?P<c1>[一二两三四五六七八九]|\d)成(?P<c2>[一二三四五六七八九]|\d)?(?![本功员立果熟绩交为品型年人])"
     rf"|(?P<hn>{_AR}|{_CN_RUN})个半(?P<hu>小时|钟头|钟|月)"
     rf"|(?P<dn>{_AR}|{_CN_RUN})(?P<du>天|周|年|个?星期|个?小时|个?钟头)半"
     r"|半个?(?P<su>小时|钟头|钟|天|月|年|星期)"
     r"|(?P<sameday>当天|当日|\bsame day\b)"
+    r"|(?<=[要得花用等拖])(?:成个|整个|一整个|足足一个)(?P<wu>礼拜|星期)"
     r"|(?:half\s+an?\s+)(?P<eu>hour|day|week|month|year)\b"
     r"|(?:an?|one)\s+(?P<au>hour|day|week|month|year)\s+and\s+a\s+half\b"
     rf"|(?P<n>{_AR}|{_CN_RUN}|{_EN})(?P<andhalf>\s+and\s+a\s+half)?(?P<approx>多|余|来)?",
@@ -139,6 +140,41 @@ def unit_kind(unit: str) -> str:
     return "count"
 
 
+# Two neighbouring numbers said as one, a range: 九十八九十九 (98–99), 九十八九 (98–99), 三十五六 (35–36),
+# 八九十 (80–90), 七八天 (7–8). Read as the two ends of a range; the unit said once holds for both.
+_NEIGHBOURS = re.compile(
+    r"(?P<a>[一二三四五六七八九]?十[一二三四五六七八九])(?P<b>[一二三四五六七八九]十[一二三四五六七八九])"
+    r"|(?P<c>[一二三四五六七八九]?十[一二三四五六七八])(?P<d>[二三四五六七八九])(?![十百千万])"
+    r"|(?P<e>[一二两三四五六七八])(?P<f>[二三四五六七八九])(?P<g>十(?![一二三四五六七八九])|百(?![一二三四五六七八九]))?"
+)
+_DIGIT_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _neighbours(text: str, at: int) -> tuple[float, float, int, int] | None:
+    """(low, high, where the second number starts, where the pair ends) of a range said as neighbours at `at`."""
+    m = _NEIGHBOURS.match(text, at)
+    if not m:
+        return None
+    if m.group("a"):
+        lo, hi = number(m.group("a")), number(m.group("b"))
+        second = m.start("b")
+    elif m.group("c"):
+        lo = number(m.group("c"))
+        if lo is None:
+            return None
+        hi = lo - lo % 10 + _DIGIT_CN[m.group("d")]
+        second = m.start("d")
+    else:
+        x, y = _DIGIT_CN[m.group("e")], _DIGIT_CN[m.group("f")]
+        if y != x + 1:
+            return None  # 一二 / 三五: not two neighbours
+        scale = {"十": 10, "百": 100}.get(m.group("g") or "", 1)
+        lo, hi, second = float(x * scale), float(y * scale), m.start("f")
+    if lo is None or hi is None or not lo < hi:
+        return None
+    return lo, hi, second, m.end()
+
+
 def find(text: str, blocked: list[bool] | None = None) -> list[Quantity]:
     """Every quantity in `text` (already normalised), in order, skipping those that start in a blocked span
     (criterion names such as 30天返修率, identifiers, dates)."""
@@ -153,6 +189,32 @@ def find(text: str, blocked: list[bool] | None = None) -> list[Quantity]:
             continue
         if blocked and any(blocked[m.start():m.end()]):
             pos = m.start() + 1
+            continue
+        pair = _neighbours(text, m.start()) if m.group("n") and text[m.start()] in _CN else None
+        if m.group("frac") and (frac := _neighbours(text, m.start("fn"))) and frac[3] >= m.end("fn"):
+            lo, hi, second, end = frac  # 百分之九十八九: both ends are percent
+            scale = {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}[m.group("frac")]
+            for a, b, v in ((m.start(), second, lo), (second, end, hi)):
+                q = Quantity(a, b, text[a:b], v * scale, "percent", m.group("frac"), chinese=True, approx=True)
+                _hedges(text, q)
+                out.append(q)
+            pos = end
+            continue
+        if pair is not None and not (m.start() > 0 and text[m.start() - 1] in "第统唯万同单"):
+            lo, hi, second, end = pair
+            # The unit after the pair: read it with the higher number written out in digits.
+            tail = _FORMS.match(str(int(hi)) + text[end:end + 12])
+            probe = _quantity(str(int(hi)) + text[end:end + 12], tail) if tail else None
+            unit_len = (probe.end - len(str(int(hi)))) if probe else 0
+            low_q = Quantity(m.start(), second, text[m.start():second], lo, None, chinese=True, approx=True)
+            high_q = Quantity(second, end + unit_len, text[second:end + unit_len], hi, probe.kind if probe else None,
+                              probe.unit if probe else "", chinese=True, approx=True)
+            if high_q.kind == "permille":
+                high_q.value, high_q.kind = hi / 10, "percent"
+            for q in (low_q, high_q):
+                _hedges(text, q)
+                out.append(q)
+            pos = high_q.end
             continue
         q = _quantity(text, m)
         if q is None:
@@ -195,6 +257,8 @@ def _quantity(text: str, m: re.Match) -> Quantity | None:
         return None if v is None else Quantity(start, end, m.group(0), v + 0.5, _HALF_UNITS[g["du"]], g["du"], chinese=True)
     if g["su"]:
         return Quantity(start, end, m.group(0), 0.5, _HALF_UNITS[g["su"]], g["su"], chinese=True)
+    if g["wu"]:
+        return Quantity(start, end, m.group(0), 1.0, "weeks", g["wu"], chinese=True, approx=True)
     if g["sameday"]:
         # "当天就能关": within the day, a bound of one day; no count to say back.
         return Quantity(start, end, m.group(0), 1.0, "days", g["sameday"], bound="max", article=True, said_from=start, said_to=end)
@@ -241,7 +305,10 @@ def _quantity(text: str, m: re.Match) -> Quantity | None:
     return q
 
 
-_DELTA_BEFORE = re.compile(r"(?:提升|提高|上升|下降|降低|增加|减少|增长|涨|跌|多|少|缩短|延长|快|慢|高|低|改善|好|提速|加快|缩减|节省)了?\s*$"
+# "提高了3%" / "快了2小时" / "up by 5": how much something changed. A bare 高/低/快 before a value is how it is
+# ("满意度很高95%", "贼高九十八"), not a change: those need 了.
+_DELTA_BEFORE = re.compile(r"(?:提升|提高|上升|下降|降低|增加|减少|增长|涨|跌|缩短|延长|改善|提速|加快|缩减|节省)了?\s*$"
+                           r"|(?:多|少|快|慢|高|低|好)了\s*$"
                            r"|(?:同比|环比|比去年|比上年|比上月)\S{0,4}$|\b(?:up|down|increased|decreased|improved|rose|fell|dropped|grew) by\s*$"
                            r"|\b(?:up|down)\s*$", re.IGNORECASE | re.ASCII)
 

@@ -7,14 +7,21 @@ import unicodedata
 from dataclasses import dataclass
 
 _KEEP = {"。": "。", "、": "、", "〇": "〇"}
+# Cantonese written as spoken, one character for one: 我哋係…嘅 → 我们是…的, 唔 → 不, 咗 → 了, 冇 → 没.
+_DIALECT = {"係": "是", "嘅": "的", "哋": "们", "唔": "不", "咗": "了", "冇": "没", "佢": "他", "喺": "在", "啲": "些",
+            "嗰": "那", "睇": "看", "俾": "给", "揾": "找", "乜": "什", "嘢": "西", "咩": "么", "冚": "全"}
 
 
 def normalise(text: str) -> str:
-    """Full-width letters, digits and signs as ASCII, one character for one, so positions stay those of `text`."""
+    """Full-width letters, digits and signs as ASCII and Cantonese characters as Mandarin, one character for one,
+    so positions stay those of `text`."""
     out = []
     for ch in text:
         if ch in _KEEP:
             out.append(ch)
+            continue
+        if ch in _DIALECT:
+            out.append(_DIALECT[ch])
             continue
         n = unicodedata.normalize("NFKC", ch)
         out.append(n if len(n) == 1 else ch)
