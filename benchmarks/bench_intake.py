@@ -17,13 +17,18 @@ EVALS = ROOT / "evals"
 
 
 def dev_messages() -> list[str]:
-    """The development split only: intake_cases.jsonl and the scenarios marked dev (the held-out ones stay unread)."""
-    out = [json.loads(line)["text"] for line in (EVALS / "intake_cases.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    for line in (EVALS / "intake_scenarios.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            sc = json.loads(line)
-            if sc.get("split", "dev") == "dev":
-                out += [t["user"] for t in sc["turns"]]
+    """The development split only (assistant.evals.intake.DATASETS / SCENARIOS): the held-out files stay unread."""
+    from assistant.evals.intake import DATASETS, SCENARIOS
+
+    out: list[str] = []
+    for name in DATASETS["dev"]:
+        out += [json.loads(line)["text"] for line in (EVALS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    for name, split in SCENARIOS.items():
+        if split != "dev":
+            continue
+        for line in (EVALS / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out += [t["user"] for t in json.loads(line)["turns"]]
     return out
 
 

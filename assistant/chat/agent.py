@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import json
+from datetime import date
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +36,8 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field
 
 from assistant.chat import guards, tools
-from assistant.chat.extract import PlanEdit, extract
+from assistant.chat.extract import PlanEdit, extract, is_question
+from assistant.chat.model_reading import StatedFacts, check, merge
 from assistant.chat.intents import Route
 from assistant.chat.offline import OfflineWriter
 from assistant.chat.state import ConversationState, Reply
@@ -52,6 +54,8 @@ SHOWN_ITEMS = 5  # gap changes or plan items shown to the model
 # Answered by the offline writer word for word: a what-if grade, an undo and an export path are facts, not prose.
 DETERMINISTIC = {"refuse_override", "help", "out_of_scope", "undo", "whatif", "export"}
 WITH_FACTS = {"grade", "gap", "plan", "cases"}
+# Intents whose message may state facts: the model reads them too when one is configured.
+READS_FACTS = {"update_assessment", "grade", "gap", "plan", "question"}
 SEEDED = {"question": "search_knowledge", "grade": "grade", "gap": "gap_analysis", "plan": "draft_plan",
           "cases": "search_findings"}
 
@@ -331,10 +335,13 @@ class AgentWriter:
     def write(self, route: Route, state: ConversationState, message: str) -> Reply:
         if route.intent == "plan_edit" and route.edit is not None:
             route.edit = self._plan_edit(route.edit, message)
+        said = self._read_facts(route, state, message)
         off_state = _copy(state)
         offline = self.offline.write(route, off_state, message)
-        if offline.intent == "update_assessment" and not offline.changes:
-            return self._update_from_model(route, state, off_state, offline, message)
+        if said:
+            offline.answer = offline.answer.rstrip() + "\n" + "\n".join(said)
+            if route.extraction.changes and any(line.startswith(("（模型另读出", "(Also read")) for line in said):
+                offline.writer = f"llm:{self.settings.llm_provider}"  # facts of this turn came from the model too
         if offline.intent in DETERMINISTIC or offline.intent in ("plan_edit", "update_assessment"):
             # Facts read from the user's words are said back as read, so a misreading shows at once.
             _commit(state, off_state)
@@ -464,25 +471,33 @@ class AgentWriter:
             merged.status = req.status
         return merged
 
-    def _update_from_model(self, route: Route, state: ConversationState, off_state: ConversationState,
-                           offline: Reply, message: str) -> Reply:
-        """When the parser read nothing, the model may: its update counts only with values from the message."""
+    # --- facts read by the model
+
+    def _read_facts(self, route: Route, state: ConversationState, message: str) -> list[str]:
+        """The model's reading of a message that states facts (assistant/chat/model_reading.py), checked and merged
+        into the route's extraction where the offline reader found nothing; lines saying what it added or refused.
+        Any failure leaves the offline reading as it is, with a line saying so."""
+        if route.intent not in READS_FACTS or route.extraction.hypothetical or is_question(message):
+            return []
+        lang = route.language
+        t = load_prompt("chat", lang)
+        scheme = tools.scheme_of(state)
+        listing = "\n".join(f"{cid} {c.name if lang == 'zh' else c.name_en}" for cid, c in scheme.criteria.items())
         try:
-            structured = self.model.with_structured_output(AssessmentUpdate, method="function_calling")
-            got = self._call(lambda: structured.invoke(message))
-            upd = got if isinstance(got, AssessmentUpdate) else AssessmentUpdate.model_validate(got)
-        except Exception as exc:  # noqa: BLE001
-            return self._fallback(state, off_state, offline, f"{type(exc).__name__}: {exc}"[:200], route.language)
-        trial = _copy(state)
-        out = _Turn(trial, self.settings, message, offline, self.offline).apply_update(upd)
-        if not out.startswith("{") or not json.loads(out)["recorded"]:
-            _commit(state, off_state)
-            return offline
-        # Say back what was recorded in the offline writer's words, from the same facts.
-        statement = _as_statement(upd, tools.scheme_of(state), message)
-        reply = self.offline.write(Route("update_assessment", route.language, extract(statement)), state, message)
-        reply.writer = f"llm:{self.settings.llm_provider}"
-        return reply
+            structured = self.model.with_structured_output(StatedFacts, method="function_calling")
+            prompt = load_prompt("chat_facts", lang).format(criteria=listing)
+            got = self._call(lambda: structured.invoke([SystemMessage(prompt), HumanMessage(message)]))
+            facts = got if isinstance(got, StatedFacts) else StatedFacts.model_validate(got)
+        except Exception as exc:  # noqa: BLE001 - the offline reading stands
+            return [t["model_reading_failed"].format(reason=f"{type(exc).__name__}: {exc}"[:160])]
+        checked, refused = check(facts, message, scheme, date.today())
+        route.extraction, added = merge(route.extraction, checked)
+        if added and route.intent == "question":
+            route.intent = "update_assessment"
+        lines = [t["model_reading_added"].format(facts="；".join(added))] if added else []
+        if refused:
+            lines.append(t["model_reading_refused"].format(facts="；".join(refused[:5])))
+        return lines
 
 
 def _as_statement(upd: AssessmentUpdate, scheme, message: str) -> str:

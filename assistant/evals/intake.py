@@ -1,7 +1,7 @@
 """The intake suite: what the chat records from clients' own words, scored per field against a consultant's reading.
 
-Datasets (evals/README.md): `intake_cases.jsonl` (development), `intake_heldout.jsonl` (held out: measured, never
-tuned on) and `intake_scenarios.jsonl` (multi-turn conversations, each marked dev or held-out). Every message goes
+Datasets (evals/README.md; `DATASETS` and `SCENARIOS` below say which file is which split): development messages
+and conversations, and a held-out part (measured, never read or tuned on) written before each round of work. Every message goes
 through the real conversation (`Conversation.handle`, offline writer); what it recorded is the difference of the
 conversation's assessment before and after the message. Scored:
 
@@ -31,8 +31,12 @@ from assistant.settings import Settings
 FIELDS = ("kpi", "level", "evidence", "declaration", "finding", "enterprise")
 FLAG = {"zh": "没能记录", "en": "Not recorded"}
 GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
-DATASETS = {"dev": "intake_cases.jsonl", "heldout": "intake_heldout.jsonl"}
-SCENARIOS = "intake_scenarios.jsonl"
+# Which file is which split. A held-out file is scored and never read or tuned on; once it has been measured after
+# a round of work it is spent and joins the development split, and a fresh one written before the next round
+# takes its place (evals/README.md). Round 1's held-out third (intake_heldout.jsonl and the scenarios marked
+# "heldout" in intake_scenarios.jsonl) was measured on 2026-12-06 and is development data since.
+DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl"), "heldout": ("intake_heldout2.jsonl",)}
+SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios2.jsonl": "heldout"}
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -248,13 +252,15 @@ def _graded(state: dict[str, Any], settings: Settings):
     return grade(validate_assessment(data, knowledge_dir=settings.knowledge_dir))
 
 
-def run_scenarios(path: Path, settings: Settings, only: str | None = None) -> tuple[list[dict], dict[str, dict], dict[str, dict]]:
-    """The scenarios (of one split with `only`): per-turn facts, missed vetoes, better grades than the facts give."""
+def run_scenarios(path: Path, settings: Settings, only: str | None = None,
+                  split_of_file: str | None = None) -> tuple[list[dict], dict[str, dict], dict[str, dict]]:
+    """The scenarios (of one split with `only`): per-turn facts, missed vetoes, better grades than the facts give.
+    `split_of_file` overrides each scenario's own "split" (a spent held-out file is development data)."""
     rows: list[dict] = []
     totals = {s: {f: {"tp": 0, "fp": 0, "fn": 0} for f in FIELDS} for s in ("dev", "heldout")}
     flags = {s: {"needed": 0, "given": 0, "spurious": 0} for s in ("dev", "heldout")}
     for sc in load_jsonl(path, required=("id", "turns")):
-        split = sc.get("split", "dev")
+        split = split_of_file or sc.get("split", "dev")
         if only is not None and split != only:
             continue
         conv = _conversation(settings)
@@ -296,13 +302,42 @@ def _brief(rec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in rec.items() if v}
 
 
+def _split_cases(folder: Path, settings: Settings, split: str) -> tuple[list[dict], dict, dict]:
+    rows: list[dict] = []
+    total = {f: {"tp": 0, "fp": 0, "fn": 0} for f in FIELDS}
+    flags = {"needed": 0, "given": 0, "spurious": 0}
+    for name in DATASETS[split]:
+        r, t, fl = run_cases(folder / name, settings, split)
+        rows += r
+        _add(total, t)
+        for k in flags:
+            flags[k] += fl[k]
+    return rows, total, flags
+
+
+def _split_scenarios(folder: Path, settings: Settings, only: str | None = None) -> tuple[list[dict], dict, dict]:
+    rows: list[dict] = []
+    totals = {s: {f: {"tp": 0, "fp": 0, "fn": 0} for f in FIELDS} for s in ("dev", "heldout")}
+    flags = {s: {"needed": 0, "given": 0, "spurious": 0} for s in ("dev", "heldout")}
+    for name, split in SCENARIOS.items():
+        if only is not None and split != only:
+            continue
+        r, t, fl = run_scenarios(folder / name, settings, split_of_file=split)
+        rows += r
+        for s in totals:
+            _add(totals[s], t[s])
+            for k in flags[s]:
+                flags[s][k] += fl[s][k]
+    return rows, totals, flags
+
+
 def run_dev(settings: Settings, folder: Path | None = None) -> dict:
     """The development split only (messages and scenarios): what a change to the reader is tuned on."""
     from assistant.evals.data import EVALS_DIR
 
     folder = folder or EVALS_DIR
-    rows, total, flags = run_cases(folder / DATASETS["dev"], settings, "dev")
-    sc_rows, sc_totals, sc_flags = run_scenarios(folder / SCENARIOS, settings, only="dev")
+    rows, total, flags = _split_cases(folder, settings, "dev")
+    sc_rows, sc_totals, sc_flags = _split_scenarios(folder, settings, only="dev")
     _add(total, sc_totals["dev"])
     metrics = _metrics(total)
     needed = flags["needed"] + sc_flags["dev"]["needed"]
@@ -321,14 +356,14 @@ def run(path: Path, settings: Settings) -> dict:
     latencies: list[float] = []
     totals = {}
     flag_totals = {}
-    for split, name in DATASETS.items():
-        rows, total, flags = run_cases(folder / name, settings, split)
+    for split in DATASETS:
+        rows, total, flags = _split_cases(folder, settings, split)
         if split == "heldout":  # scored, not shown: what a held-out message got wrong must not guide a change
             rows = [{k: r[k] for k in ("id", "split", "kind", "passed", "latency_ms")} for r in rows]
         items += rows
         totals[split], flag_totals[split] = total, flags
         latencies += [r["latency_ms"] for r in rows]
-    sc_rows, sc_totals, sc_flags = run_scenarios(folder / SCENARIOS, settings)
+    sc_rows, sc_totals, sc_flags = _split_scenarios(folder, settings)
     for r in sc_rows:
         if r["split"] == "heldout":
             r["problems"] = [f"({len(r['problems'])} problems; held-out, not shown)"] if r["problems"] else []

@@ -56,8 +56,8 @@ def test_an_invented_number_falls_back_visibly(index_settings):
 
 
 def test_a_stated_grade_other_than_the_engines_falls_back(index_settings):
-    conv = chat(index_settings, AIMessage(content="放心，你们已经是优秀了。"))
-    conv.handle("我们客户满意度88%")
+    conv = chat(index_settings, tool_call("StatedFacts"), AIMessage(content="放心，你们已经是优秀了。"))
+    conv.handle("我们客户满意度88%")  # the model reads the facts first (nothing to add), then answers "能过吗"
     out = conv.handle("能过吗")
     assert out["writer"] == "offline-fallback" and "优秀" in out["note"]
     assert out["grade"]["grade"] == "不合格"
@@ -93,16 +93,43 @@ def test_plan_edit_reads_structured_output(index_settings):
     assert conv.state.plan["items"][1]["owner"] == "王经理"
 
 
-def test_model_update_counts_only_with_the_users_values(index_settings):
-    made_up = tool_call("AssessmentUpdate", criterion="D1.1", level=5)
+def test_model_facts_count_only_with_the_users_words(index_settings):
+    made_up = tool_call("StatedFacts", levels=[{"criterion": "D1.1", "level": 5, "quote": "我们的手册是行业最高水平"}])
     conv = chat(index_settings, made_up)
-    conv.handle("我们有一本蓝皮书")
-    assert "D1.1" not in conv.state.assessment["criteria"]
-    placed = tool_call("AssessmentUpdate", criterion="D1.1", evidence="蓝皮书")
+    out = conv.handle("我们有一本蓝皮书")
+    assert "D1.1" not in conv.state.assessment.get("criteria", {})
+    assert "模型提出但未记录" in out["answer"] and "D1.1 L5" in out["answer"]
+    placed = tool_call("StatedFacts", evidence=[{"criterion": "D1.1", "document": "蓝皮书"}])
     conv = chat(index_settings, placed)
     out = conv.handle("我们有一本蓝皮书")
     assert conv.state.assessment["criteria"]["D1.1"]["evidence"] == ["蓝皮书"]
-    assert out["writer"].startswith("llm")
+    assert out["writer"].startswith("llm") and "模型另读出" in out["answer"]
+
+
+def test_a_veto_the_reader_misses_is_caught_by_the_model_and_checked(index_settings):
+    message = "说实话，报给机构的那批回访数据有水分。"
+    facts = tool_call("StatedFacts", materials_truthful=False, declaration_quote="报给机构的那批回访数据有水分")
+    conv = chat(index_settings, facts)
+    conv.handle(message)
+    assert conv.state.assessment["declarations"]["materials_truthful"] is False
+    # The same claim with words the client never said is not recorded.
+    conv = chat(index_settings, tool_call("StatedFacts", materials_truthful=False, declaration_quote="我们伪造了数据"))
+    out = conv.handle(message)
+    assert "materials_truthful" not in conv.state.assessment.get("declarations", {}) and "未记录" in out["answer"]
+
+
+def test_a_model_value_must_be_the_number_in_its_quote(index_settings):
+    wrong = tool_call("StatedFacts", kpis=[{"criterion": "D2.1", "value": 24, "quote": "首次响应差不多要一天半"}])
+    conv = chat(index_settings, wrong)
+    conv.handle("我们这边首次响应差不多要一天半")
+    assert conv.state.assessment["criteria"]["D2.1"]["kpi"] == 36  # the reader's reading; the model's 24 refused
+
+
+def test_a_failing_model_leaves_the_offline_reading(index_settings):
+    conv = Conversation(index_settings, writer=AgentWriter(index_settings, model=BrokenModel(messages=iter([]))), save=False)
+    out = conv.handle("我们客户满意度88%")
+    assert conv.state.assessment["criteria"]["D3.1"]["kpi"] == 88
+    assert "模型读取事实失败" in out["answer"] and "ConnectionError" in out["answer"]
 
 
 def test_provider_settings_are_checked(index_settings):
