@@ -36,6 +36,20 @@ def test_english_questions_find_the_passage_through_its_statements(index_setting
     assert not any(h.text in statements for h in hits), "citations quote the Chinese passage, never a statement"
 
 
+def test_statements_stand_alone_one_criterion_each(tmp_path):
+    """Each statement is embedded on its own, so it names what it is about (no "It has …", no "this dimension")
+    and, like the Chinese units, a dimension passage states each criterion's thresholds in its own statement."""
+    for chunk in all_chunks(Settings(data_dir=tmp_path)):
+        for statement in chunk.english:
+            assert not re.match(r"(It|They|Its)\b", statement), f"{chunk.locator}: {statement!r}"
+            assert "this dimension" not in statement, f"{chunk.locator}: {statement!r}"
+        if " 维度与准则 D" in chunk.locator:
+            dim = chunk.locator.split(" 维度与准则 ")[1].split()[0]
+            crits = set(re.findall(rf"{dim}\.\d", chunk.text))
+            for crit in crits:
+                assert sum(s.startswith(crit) for s in chunk.english) == 1, (chunk.locator, crit)
+
+
 def test_an_unknown_locator_stops_ingest_with_the_file_name(tmp_path):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", knowledge)
