@@ -15,7 +15,8 @@ from assistant.errors import BadInput
 from assistant.prompts import load_prompt
 from assistant.retrieval.chunks import units_of
 from assistant.retrieval.glossary import load_glossary
-from assistant.retrieval.hybrid import ASKS_FOR_CASES, Hit, UnitScores, by_locator, search, unit_scores
+from assistant.retrieval.hybrid import (ASKS_FOR_CASES, POINTS_AT_EXAMPLE, Hit, UnitScores, by_locator, example_named,
+                                        search, unit_scores)
 from assistant.retrieval.ingest import ensure_index
 from assistant.retrieval.scope import outside_scope
 from assistant.settings import Settings, get_settings
@@ -214,6 +215,10 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
     if not is_covered(hits, settings, question):
         return Answer(question=question, answer=t["not_covered"].strip(), citations=[], covered=False, language=lang)
     q = _Question(question, settings)
+    # "规则里那个家电企业…": the question is about the example of the best passage, so its sentence may be quoted.
+    if not q.example and POINTS_AT_EXAMPLE.search(question) and hits[0].source == "rules" \
+            and example_named(question, hits[0].text):
+        q.example = True
     if _STEPS.search(question):
         answer = _steps_answer(q, hits, t)
         if answer is not None:

@@ -20,6 +20,14 @@ UNITS_PER_CHUNK = 4
 # then the rest by score, so the rules the cases were judged by still follow.
 CASES_FIRST = 1
 ASKS_FOR_CASES = re.compile(r"案例|先例|实例|\b(?:cases?|precedents?)\b", re.I)
+# A question that points at an example of the rules text ("规则里那个家电企业…", "the e-commerce example") gets the
+# paragraph whose example names that kind of company first: the example is one sentence of a long paragraph,
+# and the company's words (家电, 电商) are common in past findings, so neither retriever ranks it reliably.
+POINTS_AT_EXAMPLE = re.compile(r"那个|那家|有个|有家|某个?|听说|例子|举例|提到|规则里|文中|里面说|原文|"
+                               r"\b(?:example|mentioned|cited|the (?:rules|text))\b", re.I)
+_EXAMPLE_ZH = re.compile(r"某(?:知名)?([\u4e00-\u9fff]{2,6}?)(?:企业|公司|制造商|厂商|厂)")
+_EXAMPLE_EN = re.compile(r"\ban? (?:well-known )?((?:[\w-]+ )?[\w-]+) (?:company|manufacturer|maker)\b", re.I)
+_GENERIC_EN = {"well", "known", "home", "equipment", "products", "product"}
 
 
 class Hit(BaseModel):
@@ -129,6 +137,12 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
         findings = set(index.bm25.ids_where("source", "findings"))
         cases = [cid for cid in ranked if cid in findings][:CASES_FIRST]
         ranked = cases + [cid for cid in ranked if cid not in cases]
+    if snapshot is not None and "source" not in filters and not ASKS_FOR_CASES.search(query) \
+            and POINTS_AT_EXAMPLE.search(query):
+        match = {cid: _example_match(query, snapshot, cid) for cid in ranked}
+        top = max(match.values(), default=0)
+        named = [cid for cid in ranked if top and match[cid] == top]
+        ranked = named + [cid for cid in ranked if cid not in named]
     best = ranked[:k]
 
     if snapshot is not None:
@@ -147,6 +161,33 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
                         **{f: (meta.get(f) or None) for f in META_FIELDS if f not in ("source", "locator")},
                         source=meta["source"], locator=meta["locator"]))
     return hits
+
+
+def _example_match(query: str, snapshot, cid: str) -> int:
+    i = snapshot.pos[cid]
+    if snapshot.metas[i].get("source") != "rules":
+        return 0
+    return example_named(query, snapshot.texts[i], snapshot.english.get(cid, []))
+
+
+def example_named(query: str, text: str, english: list[str] | tuple[str, ...] = ()) -> int:
+    """How well the query names the kind of company of a paragraph's example (0: not at all): the length of the
+    longest of its names found in the query — 家电 of "某知名家电企业", 电商 (the usual short form) or 电子商务 of
+    "某电子商务企业", "e-commerce" of the English statement "Example: an e-commerce company …"."""
+    q = query.lower()
+    best = 0
+    for m in _EXAMPLE_ZH.finditer(text):
+        kind = m.group(1)
+        names = {kind, kind[:2]} | ({kind[0] + kind[2]} if len(kind) == 4 else set())
+        best = max([best, *(len(n) for n in names if n in q)])
+    for statement in english:
+        if not statement.startswith("Example:"):
+            continue
+        for m in _EXAMPLE_EN.finditer(statement):
+            for w in re.split(r"[\s-]+", m.group(1).lower()):
+                if len(w) >= 3 and w not in _GENERIC_EN and re.search(rf"(?<![a-z]){re.escape(w)}(?:s|es)?(?![a-z])", q):
+                    best = max(best, len(w))
+    return best
 
 
 class UnitScores(BaseModel):

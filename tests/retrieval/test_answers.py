@@ -45,6 +45,16 @@ def test_durations_the_scheme_states_are_answered(index_settings, question, fact
     assert ans.covered and fact in ans.answer
 
 
+def test_a_question_about_a_rules_example_is_answered_with_the_example(index_settings):
+    ans = answer_question("文件里提到的那家家电企业，一共整改了几次？", settings=index_settings)
+    assert "两次整改" in _first_line(ans.answer)
+
+
+def test_an_english_kpi_threshold_question_states_the_criterion_threshold(index_settings):
+    ans = answer_question("What on-site arrival punctuality does D2.2 need for L4?", settings=index_settings)
+    assert "95%" in ans.answer and "评价方案2026.1 §1 维度与准则 D2 服务效率" in [c["locator"] for c in ans.citations[:3]]
+
+
 def test_an_english_question_gets_an_english_first_sentence_and_chinese_quotes(index_settings):
     ans = answer_question("Within how many days must a major nonconformity be corrected?", settings=index_settings)
     first = _first_line(ans.answer)

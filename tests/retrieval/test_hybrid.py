@@ -58,3 +58,32 @@ def test_langchain_retriever_returns_documents_with_metadata(index_settings, mon
     assert len(docs) == 2
     # Both the rules paragraph and the scheme's §4 passage state the interval (evals/retrieval_qa.jsonl r008).
     assert docs[0].metadata["locator"] in {"二、认证实施流程 (3)", "评价方案2026.1 §4 审核发现与期限 监督审核与证书有效期"}
+
+
+def test_example_named_reads_the_kind_of_company_and_its_short_form():
+    from assistant.retrieval.hybrid import example_named
+
+    text = "例如,某电子商务企业通过评价发现其响应速度较慢。"
+    english = ["Example: an e-commerce company found it responded slowly."]
+    assert example_named("那家电商企业后来怎么样了？", text) == 2        # 电商 is 电子商务's usual short form
+    assert example_named("那个电子商务公司提升了多少？", text) == 4
+    assert example_named("What did the e-commerce firm in the example improve?", text, english) > 0
+    assert example_named("家电企业的一次修复率一般多少？", text, english) == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "locator"),
+    [
+        # Written for this test (not from evals/): each names the company of an example inside a rules paragraph.
+        ("文件里提到的那家家电企业，一共整改了几次？", "二、认证实施流程 (2)"),
+        ("那个通信设备厂商的监督审核成绩怎么样？", "二、认证实施流程 (3)"),
+        ("What did the car manufacturer in the example gain by following the principles?", "一、认证目的与原则 (2)"),
+    ],
+)
+def test_a_question_about_a_rules_example_finds_its_paragraph_first(index_settings, question, locator):
+    assert search(question, settings=index_settings)[0].locator == locator
+
+
+def test_a_kind_of_company_without_a_pointer_to_the_example_is_ranked_as_usual(index_settings):
+    hits = search("家电企业的一次修复率怎么算？", settings=index_settings)
+    assert hits[0].criterion == "D1.2"
