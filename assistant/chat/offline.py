@@ -107,7 +107,7 @@ class OfflineWriter:
                 out.append(t["understood_more"].format(items=sep.join(items)))
         elif items:
             out.append(t["understood"].format(items=sep.join(items)))
-        unrecorded = [*problems, *(t["unplaced_item"].format(text=u) for u in ex.unplaced)]
+        unrecorded = [*problems, *(t["unplaced_item"].format(text=u) for u in ex.unplaced), *ex.set_aside]
         if unrecorded:
             out.append(t["problems"].format(items=sep.join(unrecorded)))
         if ex.unplaced_evidence:

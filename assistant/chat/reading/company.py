@@ -135,7 +135,9 @@ class CompanyReading:
                 ok = (bool(EMPLOYEES.search(head[-8:])) or bool(re.match(r"(?:员工|职工|在职|正式员工)", tail))) \
                     and not SUBUNIT.search(head[-8:])
             elif q.kind is None:
-                ok = bool(re.match(r"\s*(?:多|余)?\s*(?:人|名)", tail)) and bool(EMPLOYEES.search(head[-8:]))
+                # "3000多人" / "员工是一千二百多": a head count said with 人, or right after 员工是.
+                ok = (bool(re.match(r"\s*(?:多|余)?\s*(?:人|名)", tail)) and bool(EMPLOYEES.search(head[-8:]))) or bool(
+                    re.search(r"(?:员工|职工|员工总数|总人数|全公司)(?:是|有|数是|一共|总共)?(?:大概|大约|约|差不多)?\s*$", head))
             else:
                 ok = False
             if ok and q.value >= 1 and q.value == int(q.value):

@@ -26,7 +26,7 @@ class EvidenceReading:
             if UNTRUE.search(self._sentence_text(clause.sentence)):
                 continue  # "满意度报告里有两个月的数据是补编的": a document accused, not one shown
             piece = self.text[clause.start:clause.end]
-            neg_clause = self.in_findings(clause.start) or bool(NEG_BEFORE.search(piece))
+            neg_clause = self.in_findings(clause.start) or bool(NEG_BEFORE.search(piece)) or bool(NEG_AFTER.search(piece))
             for a, b, item in self._documents(clause):
                 if neg_clause and self._is_after_negation(clause, a):
                     continue
@@ -188,6 +188,8 @@ class EvidenceReading:
                     continue
                 if re.search(r"\d|[有是在做了过]|\s{2,}", item) and not classifier:
                     continue
+                if re.match(r"[没无未缺按出写发编找借交]", item):
+                    continue  # "没计划" / "按计划" / "出报告": an absence or an act, not a document's name
                 named = any(n.criterion("any") and n.text in item.lower() for n in self.lex.names)
                 keyword = any(len(w) >= 3 and w in item.lower() for w, _ in self.lex.evidence)
                 acronym = bool(re.fullmatch(r"[A-Z]{2,6}", item))

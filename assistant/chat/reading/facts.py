@@ -138,6 +138,7 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
             supposed.hypothetical = True
             supposed.mentioned = mentioned
             supposed.unplaced = []  # numbers in a what-if are supposed, not stated facts to be placed
+            supposed.set_aside = []
             if stated.anything:
                 supposed.stated = stated
             return supposed

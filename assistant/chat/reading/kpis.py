@@ -16,6 +16,7 @@ from assistant.chat.reading.patterns import (
     RANGE_BETWEEN,
     SPREAD,
     SPREAD_CONTEXT,
+    OVERALL,
     TARGET,
 )
 from assistant.rules.scheme import format_number
@@ -165,7 +166,7 @@ class KpiReading:
         clause = self.clause_at(q.start)
         mine = set()
         others = [p for p in pool if p is not q and self.clause_at(p.start) == clause]
-        for pattern, label in ((PAST, "past"), (NOW, "now"), (TARGET, "target"), (SPREAD, "spread")):
+        for pattern, label in ((PAST, "past"), (NOW, "now"), (TARGET, "target"), (SPREAD, "spread"), (OVERALL, "overall")):
             for m in pattern.finditer(self.text, clause.start, clause.end):
                 if any(a <= m.start() < b for a, b in [(d.start, d.end) for d in self.dates if d.precision == "day"]):
                     continue
@@ -183,7 +184,7 @@ class KpiReading:
         marks = {q.start: self._markers(q, qs) for q in qs}
         for q in [q for q in qs if "target" in marks[q.start] and "now" not in marks[q.start]]:
             if len(qs) > 1:
-                out.unplaced.append(self._t(f"{self.said(q.start, q.end)}（目标值，不是实际值）", f"{self.said(q.start, q.end)} (a target, not the actual value)"))
+                out.set_aside.append(self._t(f"{self.said(q.start, q.end)}（目标值，不是实际值）", f"{self.said(q.start, q.end)} (a target, not the actual value)"))
                 qs.remove(q)
         if not qs:
             return
@@ -194,7 +195,8 @@ class KpiReading:
             spread = [p for p in pairs if self._relation(*p) == "range"] or (
                 pairs if all("spread" in marks[q.start] for q in qs) or SPREAD_CONTEXT.search(self.text[qs[0].start:qs[-1].end + 8]) else [])
             changes = [p for p in pairs if self._relation(*p) == "change"]
-            now = [q for q in qs if "now" in marks[q.start] and "past" not in marks[q.start]]
+            overall = [q for q in qs if "overall" in marks[q.start]]
+            now = overall[-1:] or [q for q in qs if "now" in marks[q.start] and "past" not in marks[q.start]]
             old = [q for q in qs if marks[q.start] & {"past", "old"} and q not in now]
             current = [q for q in qs if self._equals_recorded(cid, q)]
             if spread and not now:
@@ -223,9 +225,31 @@ class KpiReading:
                 if before and not self.correction:
                     note = self._t(f"取现在的值（之前{self.said(before[-1].start, before[-1].end)}）",
                                    f"the current value recorded (before: {self.said(before[-1].start, before[-1].end)})")
+            self._set_aside(c, [q for q in qs if q is not chosen], chosen, marks, spread, out)
         else:
             chosen = qs[0]
         self._record(cid, chosen, name, out, note)
+
+    def _set_aside(self, c, others: list[qty.Quantity], chosen: qty.Quantity, marks: dict[int, set[str]],
+                   spread: list, out: Extraction) -> None:
+        """Every other value said for the criterion is named under "没能记录" with why it was not the one recorded."""
+        in_range = {q.start for pair in spread for q in pair}
+        for q in others:
+            said = self.said(q.start, q.end) if q.kind is not None or q.end - q.start > 1 else self._show(c, q)
+            m = marks.get(q.start, set())
+            if q.start in in_range and chosen.start in in_range:
+                why = self._t("区间的另一端，已按较差端记录", "the other end of the range; the worse end is recorded")
+            elif self.correction:
+                why = self._t("更正前的值", "the value corrected")
+            elif m & {"past", "old"} or q.start < chosen.start and "overall" not in marks.get(chosen.start, set()):
+                why = self._t("以前的值，只记录现在的值", "an earlier value; only the current one is recorded")
+            elif "overall" in marks.get(chosen.start, set()):
+                why = self._t("部分或个别的值，已按整体记录", "a part's value; the whole is recorded")
+            else:
+                why = self._t("另一个值，已按较差的记录", "another value; the worse one is recorded")
+            entry = f"{said}（{why}）" if not self.en else f"{said} ({why})"
+            if entry not in out.set_aside:
+                out.set_aside.append(entry)
 
     def _relation(self, a: qty.Quantity, b: qty.Quantity) -> str | None:
         between = self.text[a.end:b.start]
@@ -280,7 +304,10 @@ class KpiReading:
             v = q.value * 100
             note = self._t(f"“{q.text}”按{format_number(round(v, 4))}%理解", f"\"{q.text}\" read as {format_number(round(v, 4))}%")
         if q.kind == "workdays" and c.unit == "days":
-            note = self._t(f"“{q.text}”按{format_number(v)}天记录（工作日）", f"\"{q.text}\" recorded as {format_number(v)} days")
+            # The scheme counts calendar days (自然日): five working days are a week.
+            v = v * 7 / 5
+            note = self._t(f"“{q.text}”按自然日约{format_number(round(v, 1))}天记录（5个工作日≈7天）",
+                           f"\"{q.text}\" recorded as about {format_number(round(v, 1))} calendar days (5 working days ≈ 7 days)")
         return round(v, 4), note
 
     def _show(self, c, q: qty.Quantity) -> str:

@@ -202,7 +202,9 @@ class LevelReading:
                     continue
                 targets = self._negated(clause, at, clause.start + neg.end(), neg.re is NEG_AFTER)
                 said = self.said(clause.start, clause.end)
-                for cid, _words in targets:
+                for cid, words in targets:
+                    if self._one_document(words):
+                        continue  # "没有第三方满意度测评报告": one document missing is missing evidence, not a level
                     self.negated.setdefault(cid, (at, said if len(said) <= 24 else said[:23] + "…"))
         for cid, (at, words) in self.negated.items():
             out = self.out(at)
@@ -215,7 +217,12 @@ class LevelReading:
         """The criteria a negation at `at` denies: names or documents after it in its clause, or (for "X没做过")
         the name before it; a bare "没有计划" denies the topic of its sentence."""
         found: list[tuple[str, str]] = []
+        docs = [(a, b) for a, b, _item, _cid in self.all_documents() if clause.start <= a < clause.end]
         rest = [m for m in self.mentions if end <= m.start < clause.end]
+        if (after_form or not rest) and any(at - 3 <= b <= at for a, b in docs):
+            return []  # "个人培训档案还没建": a document not there yet is missing evidence, not a level
+        if rest and not after_form and any(a <= rest[0].start < b and a <= end + 4 for a, b in docs):
+            return []  # "没有第三方满意度测评报告": the name is inside the missing document's
         if rest and not after_form:
             m = rest[0]
             cid = m.criterion or m.of("other")
@@ -252,7 +259,14 @@ class LevelReading:
                     cid = m.criterion or m.of("other")
                     if cid:
                         found.append((cid, m.text))
+                        found += self._also_absent(m.text, cid)  # "满意度调查从来没做过": no CSAT data either
         return found
+
+    def _one_document(self, words: str) -> bool:
+        """A named document (its name ends with a document word and says more than the word), not a practice."""
+        w = words.strip().lower()
+        heads = self.lex.doc_heads_en if w.isascii() else self.lex.doc_heads_zh
+        return any(w.endswith(h.lower()) and len(w) > len(h) for h in heads)
 
     def _also_absent(self, words: str, cid: str) -> list[tuple[str, str]]:
         """Other criteria whose L0 descriptor names the same absence: no satisfaction survey means no CSAT data."""

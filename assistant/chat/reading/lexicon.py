@@ -146,8 +146,10 @@ def lexicon(version: str | None = None) -> Lexicon:
             sylls = tuple(_syllables(ch) for ch in n.text)
             for s in sylls[0]:
                 fuzzy.setdefault(s, []).append((n, sylls))
-    trade = {str(w) for w in data.get("by_ear") or []}
-    trade |= {w for w, _ in ev} | set(heads_zh) | {n.text for n in ordered if len(n.text) >= 3}
+    # Two-character words only from the list itself (证名单 is 证 + 名单, not 证明 + 单); longer ones also from the
+    # evidence keywords, document words and names.
+    listed = {str(w) for w in data.get("by_ear") or []}
+    trade = listed | {w for w, _ in ev if len(w) >= 3} | {h for h in heads_zh if len(h) >= 3} | {n.text for n in ordered if len(n.text) >= 3}
     ear: dict[str, list[tuple[str, int]]] = {}
     for w in sorted(trade):
         if 2 <= len(w) <= 6 and all(_CJK.match(ch) for ch in w):

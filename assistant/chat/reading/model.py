@@ -59,6 +59,9 @@ class Extraction:
     # Quantities or statements the client stated as facts that have no place here, as written ("3份报告超期"):
     # said back as "没能记录：…" with a question where they belong. Never silently dropped.
     unplaced: list[str] = field(default_factory=list)
+    # Values said beside the one recorded and set aside on purpose (an earlier value, the other end of a range, a
+    # part of the whole), each with why: said back under "没能记录" too, without asking where they belong.
+    set_aside: list[str] = field(default_factory=list)
     # A what-if ("如果首次响应降到4小时能过吗"): the facts above are the supposition, graded on a copy, never recorded.
     hypothetical: bool = False
     mentioned: list[str] = field(default_factory=list)
@@ -73,7 +76,7 @@ class Extraction:
 
     @property
     def anything(self) -> bool:
-        return self.changes or bool(self.problems or self.unplaced_evidence or self.unplaced)
+        return self.changes or bool(self.problems or self.unplaced_evidence or self.unplaced or self.set_aside)
 
 
 @dataclass

@@ -58,6 +58,7 @@ NEG_AFTER = re.compile(
     r"|(?:还|也|都|并|暂时|目前|现在)(?:没有|冇)(?=\s*(?:[,.;!?。]|$|过))|(?<=都)冇"
     r"|(?:不|唔)(?:统计|做|开展|记录|掌握|跟踪|识别|考核|检查|回访|清楚|知道怎么算|知道怎么统计|会算|会统计)"
     r"|谈不上|没做过|没搞过|(?:是|还是|基本是|基本上是|完全是)?(?:一片)?空白|空缺|从零开始|统计不出来|算不出来|统计不了"
+    r"|(?:一(?:份|本|个|样|条|张))?都没有|全都没有|啥都没有|什么都没有|还在写|还在编|还在弄|正在写|找不着|找不到|缺几份|缺了|没建|还没有"
     r"|\b(?:not (?:tracked|measured|recorded|done|in place)|never (?:done|held|run))\b",
     re.IGNORECASE,
 )
@@ -79,19 +80,24 @@ UNTRUE = re.compile(
     # Figures changed by hand before they were handed in: 改过数, 手工改过时间戳, 数据调过, 做了手脚.
     r"|(?:改过|改了|调过|调了|修改过|动过|美化过|润色过|注水|刷过|刷了)\S{0,6}?(?:数|数据|数字|时间戳|时间|记录|日期|台账|报表)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))"
     r"|(?:数|数据|数字|时间戳|记录|报表)\S{0,4}?(?:是)?(?:改过|改的|调过|调的|修改过|动过|美化过|做过手脚)|做(?:了|过)手脚|后补的|事后补"
+    # Records made up after the fact, certificates borrowed: 后来编出来的, 后补的, 借别人的证, filled in afterwards.
+    r"|编出来|编的|后补|补填|补签|补做的|补写的|事后补|倒签|借(?:用)?别人的|借来的|挂靠的|冒名|代签|顶替"
+    r"|\b(?:filled in|written up|made|signed) (?:afterwards|after the fact|later)\b|\bback-?filled\b|\bnever (?:happened|took place)\b|\bborrowed\b"
     r"|(?:made up|fabricated|invented|faked|falsified|doctored|massaged|fudged|cooked|tampered|backdated)\b"
     r"|\b(?:changed|altered|edited|adjusted|tweaked)\b\S*\s+(?:\S+\s+){0,3}?(?:figures?|data|numbers?|timestamps?|records?)\b",
     re.IGNORECASE,
 )
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
                    re.IGNORECASE | re.ASCII)
-INCIDENT = re.compile(r"召回|重大(?:服务)?(?:质量|安全)?事故|安全事故|质量事故|伤人|伤亡|死亡|起火|爆炸|中毒|\brecall\b|\bmajor incident\b|\bserious incident\b"
+INCIDENT = re.compile(r"召回|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|死亡|起火|着火|爆炸|中毒|困人|\brecall\b|\bmajor incident\b|\bserious incident\b"
+                       r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|accident)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
-INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论)"
+INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论|认定|谈妥|赔完)"
+                            r"|(?:还在|正在|仍在)(?:起诉|诉讼|打官司|仲裁|调查|谈|协商)|诉讼中|起诉我们|没定责|责任还没"
                             r"|(?:没|未)(?:结案|解决|处理完|完结|关闭)|还在(?:进行|调查|处理|整改|回收|召回|走流程)|(?:整改|调查|召回|处理)\S{0,3}(?:还在|仍在|正在)(?:进行)?"
                             r"|\b(?:still (?:open|ongoing|under|not|being)|not (?:yet )?(?:closed|resolved|finished|completed)|unresolved|ongoing|under investigation)\b",
                             re.IGNORECASE | re.ASCII)
-INCIDENT_DONE = re.compile(r"(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成)|正式关闭|结案了|处理完了"
+INCIDENT_DONE = re.compile(r"(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式关闭|结案了|处理完了|已结案"
                             r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
 NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?", re.IGNORECASE | re.ASCII)
 NO_ORG = re.compile(r"(?:没有|没|无|冇)(?:专门|独立|正式|单独)?的?(?:售后|服务)\S{0,5}?(?:部门|机构|组织|团队)"
@@ -112,7 +118,7 @@ SEVERITY = re.compile(
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
 )
-FINDING_ID = re.compile(r"(?<![A-Za-z0-9])(?:F|NC|NCR|OB|OBS|CAR|FD)[-_]?\d{1,4}(?:-\d{1,4}){0,2}(?![0-9.])", re.IGNORECASE | re.ASCII)
+FINDING_ID = re.compile(r"(?<![A-Za-z0-9])(?:F|N|NC|NCR|OB|OBS|OFI|CR|CAR|FD)[-_]?\d{1,4}(?:-\d{1,4}){0,2}(?![0-9.])", re.IGNORECASE | re.ASCII)
 # "那个严重不符合" / "备件那条" / "the one about…": a finding already told, named again.
 FINDING_BACKREF = re.compile(r"(?:那个|这个|那条|这条|那项|这项|那一条|那一项|上次那个|之前那个|前面那个|上面那个)\s*$|\b(?:that|the same)\s+$",
                              re.IGNORECASE | re.ASCII)
@@ -154,7 +160,7 @@ SELF_INTRO = re.compile(r"我们是|我们做|我们公司|我司|本公司|我�
 INDUSTRY_EN = re.compile(r"\b(?:an?|the)\s+(?P<i>(?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:company|maker|manufacturer|producer|provider|firm|business|services? company)\b"
                           r"|\bwe (?:make|manufacture|produce|service|maintain)\s+(?P<j>[a-z -]{3,30}?)(?=[,.]|$)", re.IGNORECASE | re.ASCII)
 EMPLOYEES = re.compile(r"员工|职工|人员|全公司|公司|企业|集团|总共|一共|全员|总人数|employees?|staff|people|headcount|workforce", re.IGNORECASE | re.ASCII)
-SUBUNIT = re.compile(r"售后|客服|服务|维修|网点|工程师|技术员|坐席|部门|团队|车间|这块|那块|engineers?|technicians?|agents?|service|department|team|cent(?:re|er)|after-sales",
+SUBUNIT = re.compile(r"售后|客服|服务|维修|网点|工程师|技术员|坐席|部门|团队|车间|这块|那块|持证|证|培训|参训|考试|考核|应|岗|engineers?|technicians?|agents?|service|department|team|cent(?:re|er)|after-sales",
                      re.IGNORECASE | re.ASCII)
 NOT_NAME = re.compile(r"做|的|一家|行业|企业|^(?:我们|我司|本)?公司$|^(?:这|那|我|你|他)|想|准备|打算|希望|请问|级$|水平$"
                       r"|^(?:汽车|电梯|医疗器械|医疗|物业|家电|电器|手机|空调|电商|工程机械|新能源|通信|电子|软件|物流|家具|暖通|安防|光伏|仪器|机床|制造|服务)"
@@ -167,6 +173,10 @@ PAST = re.compile(r"去年|前年|以前|之前|原来|原先|过去|年初|上�
 NOW = re.compile(r"现在|目前|当前|如今|今年|最近|实际|真实|这个月|本月|\bnow\b|\bcurrently\b|\bthis year\b|\bat present\b|\btoday\b|\bactual(?:ly)?\b",
                   re.IGNORECASE | re.ASCII)
 TARGET = re.compile(r"目标|定的|计划|要求|争取|希望|力争|\btargets?\b|\bgoals?\b|\baim(?:ing)?\b", re.IGNORECASE | re.ASCII)
+# The figure for the whole, said after the parts or the spread ("快的1天，慢的10天，平均算下来4.2天", "自营93，授权80出头，
+# 全公司合起来88"): that one is the value.
+OVERALL = re.compile(r"平均(?:算|下来|起来)|算下来|合起来|加起来|综合(?:起来|下来)?|整体|总体|全口径|全公司|全部加|汇总|\boverall\b|\bon average\b|\bin total\b|\bcombined\b",
+                     re.IGNORECASE)
 SPREAD = re.compile(r"低的时候|高的时候|最低|最高|最好|最差|快的时候|慢的时候|最快|最慢|少的时候|多的时候|\bat best\b|\bat worst\b", re.IGNORECASE | re.ASCII)
 OLD_REF = re.compile(r"^\s*(?:那个|那是|那是|是(?:[^,.;]{0,12})的(?:数|数字|口径)?(?=[,.;]|$)|\s*was\b)", re.ASCII)
 # Between the two ends of a range: "到", "to", or nothing at all for neighbours said as one (九十八九十九).

@@ -20,7 +20,8 @@ _EN_VALUES = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 _EN_WORD = "|".join(sorted(_EN_VALUES, key=len, reverse=True))
-_EN = rf"\b(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))?\b"
+# An English number word stands alone: not inside "top-two-box" (but "a four-hour window" is four hours).
+_EN = rf"(?<![-\w])(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))?\b(?!-(?!(?:hours?|days?|weeks?|months?|minutes?|years?)\b)[A-Za-z])"
 
 _UNIT = (
     r"(?P<unit>%|‰|个百分点|百分点|percent\b|per\s?cent\b|pct\b|分(?![钟之])|points?\b"
@@ -145,7 +146,7 @@ def unit_kind(unit: str) -> str:
 _NEIGHBOURS = re.compile(
     r"(?P<a>[一二三四五六七八九]?十[一二三四五六七八九])(?P<b>[一二三四五六七八九]十[一二三四五六七八九])"
     r"|(?P<c>[一二三四五六七八九]?十[一二三四五六七八])(?P<d>[二三四五六七八九])(?![十百千万])"
-    r"|(?P<e>[一二两三四五六七八])(?P<f>[二三四五六七八九])(?P<g>十(?![一二三四五六七八九])|百(?![一二三四五六七八九]))?"
+    r"|(?P<e>[一二两三四五六七八])(?P<f>[二三四五六七八九])(?P<g>十(?![一二三四五六七八九])|百(?![一二三四五六七八九])|成)?"
 )
 _DIGIT_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -168,7 +169,7 @@ def _neighbours(text: str, at: int) -> tuple[float, float, int, int] | None:
         x, y = _DIGIT_CN[m.group("e")], _DIGIT_CN[m.group("f")]
         if y != x + 1:
             return None  # 一二 / 三五: not two neighbours
-        scale = {"十": 10, "百": 100}.get(m.group("g") or "", 1)
+        scale = {"十": 10, "百": 100, "成": 10}.get(m.group("g") or "", 1)
         lo, hi, second = float(x * scale), float(y * scale), m.start("f")
     if lo is None or hi is None or not lo < hi:
         return None
@@ -206,6 +207,8 @@ def find(text: str, blocked: list[bool] | None = None) -> list[Quantity]:
             tail = _FORMS.match(str(int(hi)) + text[end:end + 12])
             probe = _quantity(str(int(hi)) + text[end:end + 12], tail) if tail else None
             unit_len = (probe.end - len(str(int(hi)))) if probe else 0
+            if text[end - 1] == "成":  # 七八成: 70–80 %
+                probe, unit_len = Quantity(0, 0, "", hi, "percent", "成", chinese=True), 0
             low_q = Quantity(m.start(), second, text[m.start():second], lo, None, chinese=True, approx=True)
             high_q = Quantity(second, end + unit_len, text[second:end + unit_len], hi, probe.kind if probe else None,
                               probe.unit if probe else "", chinese=True, approx=True)
@@ -335,6 +338,8 @@ def in_unit(q: Quantity, unit: str, per_year: float = 1.0) -> float | None:
     if unit == "training_hours":
         if q.kind in (None, "training_hours", "hours"):
             return q.value * per_year
+        if q.kind == "minutes":
+            return q.value / 60 * per_year
         return None
     if unit in ("hours", "days") and q.kind in DURATIONS:
         # A working day is a day of the calendar for a closure time that counts days (the scheme's unit is the day).

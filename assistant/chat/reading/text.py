@@ -43,7 +43,8 @@ _QUESTION = re.compile(
     re.IGNORECASE,
 )
 # "没做过什么" / "不知道怎么算" / "什么都没有": question words used as indefinites, in statements.
-_NOT_A_QUESTION = re.compile(r"(?:没|不|无)\S{0,4}什么|什么都|什么也|不知道(?:怎么|如何|多少)|不清楚(?:怎么|如何|多少)|不管|无论|不论")
+_NOT_A_QUESTION = re.compile(r"(?:没|不|无)\S{0,4}什么|(?:没|未|从没)\S{0,5}(?:哪些|哪个|多少)(?!\S{0,6}[吗呢?])|什么都|什么也"
+                             r"|不知道(?:怎么|如何|多少)|不清楚(?:怎么|如何|多少)|不管|无论|不论")
 # A what-if: the facts in it are supposed, not stated.
 _HYPOTHETICAL = re.compile(r"如果|假如|假设|假若|(?<![主需只就还总重也想不])要是|(?<![倘])若是|倘若|万一|\bif\b|\bsuppose\b|\bsupposing\b|\bassuming\b|\bwhat if\b",
                            re.IGNORECASE | re.ASCII)
