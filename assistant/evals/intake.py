@@ -229,11 +229,36 @@ def _expected_assessment(state: dict[str, Any], fact: dict[str, Any]) -> None:
     state.setdefault("declarations", {}).update(fact.get("declarations") or {})
     findings = state.setdefault("findings", [])
     for f in fact.get("findings") or []:
-        same = next((x for x in findings if f.get("id") and x.get("id") == f["id"]), None)
+        same = _same_finding(findings, f)
         if same is not None:
             same.update({k: v for k, v in f.items() if v is not None})
         else:
             findings.append(dict(f))
+
+
+def _same_finding(findings: list[dict[str, Any]], f: dict[str, Any]) -> dict[str, Any] | None:
+    """The finding `f` tells again: the same ID, or (both without one) the same severity, clause and audit date."""
+    if f.get("id"):
+        return next((x for x in findings if x.get("id") == f["id"]), None)
+    return next((x for x in findings if not x.get("id") and all(x.get(k) == f.get(k) for k in ("severity", "criterion", "raised_on"))),
+                None)
+
+
+def _news(expected_state: dict[str, Any], expect: dict[str, Any]) -> dict[str, Any]:
+    """What a turn's expectation changes in the conversation so far: a finding told again exactly as it stands
+    ("F1还在整改，没关") is no new fact to record, just as the chat's record of it is no change."""
+    findings = expect.get("findings")
+    if not findings:
+        return expect
+    known = expected_state.get("findings") or []
+    fresh = [f for f in findings
+             if not ((same := _same_finding(known, f)) is not None and all(same.get(k) == v for k, v in f.items() if v is not None))]
+    out = dict(expect)
+    if fresh:
+        out["findings"] = fresh
+    else:
+        out.pop("findings")
+    return out
 
 
 def _graded(state: dict[str, Any], settings: Settings):
@@ -269,10 +294,11 @@ def run_scenarios(path: Path, settings: Settings, only: str | None = None,
         missed, better = False, False
         for n, turn in enumerate(sc["turns"], 1):
             rec, out, _ms = _turn(conv, turn["user"])
-            counts = score(rec, turn.get("expect") or {})
+            expect = _news(expected, turn.get("expect") or {})
+            counts = score(rec, expect)
             _add(totals[split], counts)
             if any(c["fp"] or c["fn"] for c in counts.values()):
-                problems.append(f"turn {n}: recorded {_brief(rec)}, expected {turn.get('expect') or {}}")
+                problems.append(f"turn {n}: recorded {_brief(rec)}, expected {expect}")
             _expected_assessment(expected, turn.get("expect") or {})
             if turn.get("unrecorded"):
                 flags[split]["needed"] += 1

@@ -48,9 +48,11 @@ class CompanyReading:
                 out.declarations["materials_truthful"] = False
             elif TRUE.search(piece) and "materials_truthful" not in out.declarations:
                 out.declarations["materials_truthful"] = True
+            # The incident may be told in one sentence and how it ended in the next ("…伤了个司机。…安监也结案了。").
+            told = sentence + "".join(self.text[c.start:c.end] for c in self.clauses if s - 2 <= c.sentence < s)
             if NO_INCIDENT.search(piece):
                 out.declarations.setdefault("major_incident_unresolved", False)
-            elif INCIDENT.search(sentence) and clause == [c for c in self.clauses if c.sentence == s][-1]:
+            elif INCIDENT.search(told) and clause == [c for c in self.clauses if c.sentence == s][-1]:
                 if INCIDENT_OPEN.search(sentence):
                     out.declarations["major_incident_unresolved"] = True
                 elif INCIDENT_DONE.search(sentence):
@@ -66,9 +68,9 @@ class CompanyReading:
                 continue
             piece = self.text[clause.start:clause.end]
             if "name" not in out.enterprise:
-                m = NAME_ZH.search(piece) if clause is first or re.search(r"我们|叫|我司|公司", piece) else None
+                m = NAME_ZH.search(piece) if clause is first or re.search(r"我们|叫|我司|公司|我是|这里是", piece) else None
                 if m:
-                    name = (m.group("a") or m.group("b") or m.group("c") or "").strip()
+                    name = (m.group("d") or m.group("a") or m.group("b") or m.group("c") or "").strip()
                     if m.group("c") and not (clause is first and re.search(COMPANY_SUFFIX + "$", name) or re.match(r"[,，]\s*做", self.text[clause.end - 1:clause.end + 2])):
                         name = ""
                     if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
@@ -81,7 +83,7 @@ class CompanyReading:
                         out.enterprise["name"] = self.said(clause.start + m.start("n"), clause.start + m.end("n"))
                 m = NAME_EN.search(self.text[clause.start:clause.end]) if "name" not in out.enterprise else None
                 if m:
-                    out.enterprise["name"] = m.group("n").strip()
+                    out.enterprise["name"] = m.group("n").strip().rstrip(".")
             if "industry" not in out.enterprise:
                 ind = self._industry(piece)
                 if ind:
@@ -147,8 +149,11 @@ class CompanyReading:
                     # "全公司是360人，300是去年的数": the other head count said with it is the one corrected.
                     for other in self.quantities:
                         if other.start != q.start and other.start not in self.used and other.kind in (None, "people") \
-                                and self.clause_at(other.start).sentence == clause.sentence:
+                                and self.clause_at(other.start).sentence == clause.sentence and other.value >= 2 \
+                                and not other.article and not SUBUNIT.search(self.text[max(0, other.start - 6):other.start]):
                             self.used.add(other.start)
+                            out.set_aside.append(self._t(f"{self.said(other.start, other.end)}（更正前的值）",
+                                                         f"{self.said(other.start, other.end)} (the value corrected)"))
                 return
 
     # --- dates of the assessment

@@ -14,6 +14,9 @@ from assistant.chat.reading.patterns import (
 )
 from assistant.chat.reading.text import Clause
 
+# "一份都没有" / "一个也没有" / "全都没有": nothing of what the sentence just named.
+TOTAL_ABSENCE = re.compile(r"^\W*(?:说实话|其实|实际上|老实说)?\W*(?:一(?:份|本|个|样|条|张)(?:都|也)没有|全都没有|啥都没有|什么都没有|都没有)(?=\W|$)")
+
 
 class EvidenceReading:
     """Reads evidence (a mixin of the Reader)."""
@@ -27,11 +30,14 @@ class EvidenceReading:
                 continue  # "满意度报告里有两个月的数据是补编的": a document accused, not one shown
             piece = self.text[clause.start:clause.end]
             neg_clause = self.in_findings(clause.start) or bool(NEG_BEFORE.search(piece)) or bool(NEG_AFTER.search(piece))
+            later = "".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == clause.sentence and c.start > clause.start)
+            if TOTAL_ABSENCE.search(later):
+                continue  # "售后服务规范那些书面的东西，说实话一份都没有": named only to say there is none
             for a, b, item in self._documents(clause):
                 if neg_clause and self._is_after_negation(clause, a):
                     continue
-                if self._intention(item, b) or self._defect(item):
-                    continue
+                if self._intention(item, b) or self._defect(item) or re.match(r"[没无未缺按出写发编找借交]", item):
+                    continue  # "没量表" / "按计划" / "出报告": an absence or an act, not a document's name
                 if self.in_findings(a):
                     continue
                 cid = self._place(item, clause, a)

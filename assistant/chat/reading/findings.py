@@ -252,6 +252,12 @@ class FindingReading:
             score = 2 * (cid is not None and f.get("criterion") == cid) + min(shared, 3) + by_sev
             if score >= 2:
                 candidates.append((score, f))
+        if not candidates and backrefs:
+            # "那个严重不符合关了": the one open finding of that severity, when there is exactly one.
+            sev = {self._severity(m.group(0)) for m in backrefs}
+            same = [f for f in self.ctx.findings if f.get("severity") in sev and f.get("status", "open") == "open"]
+            if len(same) == 1:
+                candidates.append((2, same[0]))
         if not candidates:
             return bool(backrefs)
         candidates.sort(key=lambda x: -x[0])

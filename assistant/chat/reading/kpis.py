@@ -17,6 +17,7 @@ from assistant.chat.reading.patterns import (
     SPREAD,
     SPREAD_CONTEXT,
     OVERALL,
+    UNSURE,
     TARGET,
 )
 from assistant.rules.scheme import format_number
@@ -60,7 +61,7 @@ class KpiReading:
                 return cid, m  # type: ignore[return-value]
         # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
         # So does "…used to take two weeks; now it's about 4 days" / "…去年是8天。现在5天".
-        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|它|这个|那个|现在|目前|如今|今年)(?![A-Za-z])",
+        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
                                                             self.text[self._sentence_start(q.start):], re.IGNORECASE):
             earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
             for m in reversed(earlier):
@@ -122,6 +123,13 @@ class KpiReading:
                 self._misfit(q, target)
                 continue
             cid, m = found
+            if UNSURE.search(self._sentence_text(self.clause_at(q.start).sentence)):
+                self.used.add(q.start)
+                entry = self._t(f"{self.said(q.start, q.end)}（{cid}：还要核实，确认后请再告诉我）",
+                                f"{self.said(q.start, q.end)} ({cid}: to be checked; tell me once confirmed)")
+                if entry not in target.set_aside:
+                    target.set_aside.append(entry)
+                continue
             groups.setdefault((cid, id(target)), []).append((q, m))
             self.used.add(q.start)
         for (cid, _), items in groups.items():

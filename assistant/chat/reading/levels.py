@@ -206,6 +206,19 @@ class LevelReading:
                     if self._one_document(words):
                         continue  # "没有第三方满意度测评报告": one document missing is missing evidence, not a level
                     self.negated.setdefault(cid, (at, said if len(said) <= 24 else said[:23] + "…"))
+        from assistant.chat.reading.evidence import TOTAL_ABSENCE
+
+        for clause in self.clauses:
+            m = TOTAL_ABSENCE.search(self.text[clause.start:clause.end])
+            if m is None or self.out(clause.start) is None:
+                continue
+            # "售后服务规范那些书面的东西，说实话一份都没有": none at all of what the sentence named first.
+            earlier = [x for x in self.mentions if self.clause_at(x.start).sentence == clause.sentence and x.end <= clause.start]
+            docs = [(a, cid) for a, _b, _item, cid in self.all_documents() if cid and a < clause.start
+                    and self.clause_at(a).sentence == clause.sentence]
+            cid = docs[0][1] if docs else next((x.criterion or x.of("other") for x in earlier if x.criterion or x.of("other")), None)
+            if cid:
+                self.negated.setdefault(cid, (clause.start + m.start(), self.said(self.clause_at(docs[0][0] if docs else earlier[0].start).start, clause.end)))
         for cid, (at, words) in self.negated.items():
             out = self.out(at)
             if out is None or any(x.criterion == cid for x in out.levels) or any(k.criterion == cid for k in out.kpis):
@@ -217,9 +230,16 @@ class LevelReading:
         """The criteria a negation at `at` denies: names or documents after it in its clause, or (for "X没做过")
         the name before it; a bare "没有计划" denies the topic of its sentence."""
         found: list[tuple[str, str]] = []
-        docs = [(a, b) for a, b, _item, _cid in self.all_documents() if clause.start <= a < clause.end]
+        placed = [(a, b, item, cid) for a, b, item, cid in self.all_documents() if clause.start <= a < clause.end]
+        docs = [(a, b) for a, b, _item, _cid in placed]
         rest = [m for m in self.mentions if end <= m.start < clause.end]
-        if (after_form or not rest) and any(at - 3 <= b <= at for a, b in docs):
+        total = re.match(r"(?:一(?:份|本|个|样|条|张)(?:都|也)没有|全都没有|啥都没有|什么都没有)", self.text[at:end + 2])
+        if total:
+            # "作业指导书一份都没有": none at all of that kind of document: the practice is missing.
+            named = [(item, cid) for a, b, item, cid in placed if at - 3 <= b <= at and cid]
+            if named:
+                return [(named[-1][1], named[-1][0])]
+        if (after_form or not rest) and not total and any(at - 3 <= b <= at for a, b in docs):
             return []  # "个人培训档案还没建": a document not there yet is missing evidence, not a level
         if rest and not after_form and any(a <= rest[0].start < b and a <= end + 4 for a, b in docs):
             return []  # "没有第三方满意度测评报告": the name is inside the missing document's
@@ -235,7 +255,10 @@ class LevelReading:
                         found.append((c2, rest[1].text))
             return found
         before = [m for m in self.mentions if clause.start <= m.start and m.end <= at]
-        if not before:
+        said_after = re.sub(r"[\s,，。.;；!！?？的了过]", "", self.text[end:clause.end])
+        if not before and not (after_form and len(said_after) >= 2):
+            # "满意度调查从来没做过。" reaches back to what the sentence named; "也没搞过神秘客户暗访" names its own
+            # object after the negation, and reaching back would deny the sentence's other subject.
             before = [m for m in self.sentence_mentions(at) if m.end <= at]
         if after_form or not rest:
             doc = self._document_after(end, clause.end) if not after_form else None

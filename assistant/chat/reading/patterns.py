@@ -89,7 +89,7 @@ UNTRUE = re.compile(
 )
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
                    re.IGNORECASE | re.ASCII)
-INCIDENT = re.compile(r"召回|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|死亡|起火|着火|爆炸|中毒|困人|\brecall\b|\bmajor incident\b|\bserious incident\b"
+INCIDENT = re.compile(r"召回|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|触电|侧翻|死亡|起火|着火|爆炸|中毒|困人|\brecall\b|\bmajor incident\b|\bserious incident\b"
                        r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|accident)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
 INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论|认定|谈妥|赔完)"
@@ -112,8 +112,8 @@ HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立�
 # --- findings ------------------------------------------------------------------------------------------------------
 
 SEVERITY = re.compile(
-    r"(?P<major>严重不符合项?|严重不合格项?|重大不符合项?|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|nc|finding)s?\b)"
-    r"|(?P<minor>一般不符合项?|轻微不符合项?|一般不合格项?|轻微不合格项?|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|nc|finding)s?\b)"
+    r"(?P<major>严重不符合项?|严重不合格项?|重大不符合项?|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|nc|finding|one)s?\b)"
+    r"|(?P<minor>一般不符合项?|轻微不符合项?|一般不合格项?|轻微不合格项?|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|nc|finding|one)s?\b)"
     r"|(?P<obs>观察项|\bobservations?\b)"
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
@@ -124,7 +124,8 @@ FINDING_BACKREF = re.compile(r"(?:那个|这个|那条|这条|那项|这项|那�
                              re.IGNORECASE | re.ASCII)
 FINDING_BACKREF_WORD = re.compile(r"那条|这条|那项|这项|那个|这个|那一条|\bthat one\b|\bthe one (?:about|on|for)\b", re.IGNORECASE | re.ASCII)
 FINDING_CLOSED = re.compile(
-    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|整改完毕|整改完成|整改完了|搞掂|搞定了)"
+    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审查过了|整改完毕|整改完成|整改完了|搞掂|搞定了)"
+    r"|(?:已经|已)改完"
     r"|\b(?:closed|resolved|cleared)\b", re.IGNORECASE | re.ASCII)
 FINDING_OPEN = re.compile(
     r"(?:还|仍|尚|到现在|至今|目前|现在)\S{0,4}?(?:没|未|不|冇)(?:有)?\S{0,3}?(?:关|关闭|整改完|改|搞掂|搞定|处理完|完成|闭环)"
@@ -140,11 +141,13 @@ SAME_AUDIT = re.compile(r"同一次|同一天|同次|同一个审核|same (?:day
 
 COMPANY_SUFFIX = r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|厂|科技|电器|电子|医疗|物业|电梯|汽车|重工|机械|家电|服务)"
 NAME_ZH = re.compile(
-    r"(?:我们是|我们叫|我司是|本公司是|我们公司是|我们公司叫|公司名叫|公司叫|公司名称是|这里是|我是)\s*(?P<a>[^,.;:!?\s的]{2,20}?)(?=[,.;:!?]|$|，|。)"
+    r"(?:我是|我们是|这里是)\s*(?P<d>[\u4e00-\u9fff]{2,12}?)(?=(?:的)?(?:售后|客服|服务|质量|质管)\S{0,4}?(?:部|中心|科|组|团队)?的?[,，。.]|(?:的)?(?:售后|客服|服务|质量)(?:部|中心|科)的)"
+    r"|(?:我们是|我们叫|我司是|本公司是|我们公司是|我们公司叫|公司名叫|公司叫|公司名称是|这里是|我是)\s*(?P<a>[^,.;:!?\s的]{2,20}?)(?=[,.;:!?]|$|，|。)"
     r"|(?:^|(?<=[,，])|我们|公司|我司|名字)\s*(?:叫|名叫|叫做)\s*(?P<b>[^,.;:!?\s的]{2,12}?)(?=[,.;:!?]|$|，|。)"
     rf"|^(?:你好|您好)?[,\s]*(?P<c>[\u4e00-\u9fff]{{2,12}}{COMPANY_SUFFIX}|[\u4e00-\u9fff]{{2,6}})(?=[,，])",
 )
-NAME_EN = re.compile(r"\b(?i:we are|we're|this is|i'm from|i am from|our company is)\s+(?P<n>(?:[A-Z][\w&.'-]*\s*){1,6}?)(?=,|\.|\s+(?:an?|the)\b|$)", re.ASCII)
+NAME_EN = re.compile(r"\b(?i:we are|we're|this is|i'm from|i am from|our company is|(?:manager|head|director|engineer|lead|officer|coordinator)\s+(?:at|of|for))"
+                     r"\s+(?P<n>(?:[A-Z][\w&.'-]*\s*){1,6}?)(?=,|\.|\s+(?:an?|the)\b|$)", re.ASCII)
 INDUSTRY_ZH = (
     re.compile(r"(?:^|的|是|家|我们|一家|做)(?P<v>[\u4e00-\u9fff]{2,6}?)(?:行业|企业|厂商|厂家|制造商|制造企业|厂)(?![\u4e00-\u9fff]{0,1}(?:有限|公司))"),
     re.compile(r"(?:^|我们|我司|公司|是|主要|专门|一家|本来就)做(?P<v>[\u4e00-\u9fff]{2,8}?)(?:的|这一?行|这块|生意|行业)"),
@@ -158,7 +161,8 @@ INDUSTRY_IN_NAME = re.compile(r"汽车|电梯|医疗器械|医疗设备|医疗|�
 # A self-introduction: the clause where an industry word says what the company does ("我们是汽车4S店集团的售后").
 SELF_INTRO = re.compile(r"我们是|我们做|我们公司|我司|本公司|我们这边是|我们属于|我们是做|我们家是|我们厂")
 INDUSTRY_EN = re.compile(r"\b(?:an?|the)\s+(?P<i>(?:[a-z-]+\s+){0,3}?[a-z-]+?)\s+(?:company|maker|manufacturer|producer|provider|firm|business|services? company)\b"
-                          r"|\bwe (?:make|manufacture|produce|service|maintain)\s+(?P<j>[a-z -]{3,30}?)(?=[,.]|$)", re.IGNORECASE | re.ASCII)
+                          r"|\bwe (?:make|manufacture|produce|service|maintain|build|sell|install|repair|supply)"
+                          r"(?:\s+and\s+(?:maintain|service|install|repair|sell|support))?\s+(?P<j>[a-z -]{3,30}?)(?=[,.]|$)", re.IGNORECASE | re.ASCII)
 EMPLOYEES = re.compile(r"员工|职工|人员|全公司|公司|企业|集团|总共|一共|全员|总人数|employees?|staff|people|headcount|workforce", re.IGNORECASE | re.ASCII)
 SUBUNIT = re.compile(r"售后|客服|服务|维修|网点|工程师|技术员|坐席|部门|团队|车间|这块|那块|持证|证|培训|参训|考试|考核|应|岗|engineers?|technicians?|agents?|service|department|team|cent(?:re|er)|after-sales",
                      re.IGNORECASE | re.ASCII)
@@ -177,6 +181,10 @@ TARGET = re.compile(r"目标|定的|计划|要求|争取|希望|力争|\btargets
 # 全公司合起来88"): that one is the value.
 OVERALL = re.compile(r"平均(?:算|下来|起来)|算下来|合起来|加起来|综合(?:起来|下来)?|整体|总体|全口径|全公司|全部加|汇总|\boverall\b|\bon average\b|\bin total\b|\bcombined\b",
                      re.IGNORECASE)
+# A value the client is not sure of and will check ("好像是八十几，我得问问质量部再告诉你"): said back, not recorded.
+UNSURE = re.compile(r"得问问|要问问|问一下|问问\S{0,6}再|再核|核一下|核实|确认一下|回头(?:再)?(?:告诉|给)|再告诉你|不太确定|不确定|记不清|记不太清"
+                    r"|\b(?:I'd have to check|need to check|have to check|not sure|double-check|I'll confirm|will confirm|don't remember)\b",
+                    re.IGNORECASE)
 SPREAD = re.compile(r"低的时候|高的时候|最低|最高|最好|最差|快的时候|慢的时候|最快|最慢|少的时候|多的时候|\bat best\b|\bat worst\b", re.IGNORECASE | re.ASCII)
 OLD_REF = re.compile(r"^\s*(?:那个|那是|那是|是(?:[^,.;]{0,12})的(?:数|数字|口径)?(?=[,.;]|$)|\s*was\b)", re.ASCII)
 # Between the two ends of a range: "到", "to", or nothing at all for neighbours said as one (九十八九十九).

@@ -24,7 +24,7 @@ _EN_WORD = "|".join(sorted(_EN_VALUES, key=len, reverse=True))
 _EN = rf"(?<![-\w])(?:{_EN_WORD})(?:[\s-](?:{_EN_WORD}))?\b(?!-(?!(?:hours?|days?|weeks?|months?|minutes?|years?)\b)[A-Za-z])"
 
 _UNIT = (
-    r"(?P<unit>%|‰|个百分点|百分点|percent\b|per\s?cent\b|pct\b|分(?![钟之])|points?\b"
+    r"(?P<unit>%|‰|个百分点|百分点|个点(?![子儿])|percent\b|per\s?cent\b|pct\b|分(?![钟之])|points?\b"
     r"|个?刻钟|个?小时|个?钟头|个钟|hours?\b|hrs?\b|h\b"
     r"|分钟|mins?\b|minutes?\b"
     r"|个?工作日|(?:working|business)\s+days?\b|workdays?\b"
@@ -34,7 +34,7 @@ _UNIT = (
     r"|个?学时|个?课时|training\s+hours?\b"
     r"|年(?![级度初底前后版代月份内中])|years?\b"
     r"|万元|亿元|万|亿|元|块钱|块|yuan\b|rmb\b"
-    r"|个人|人次|人|名|位|people\b|persons?\b|employees?\b|staff\b|engineers?\b|technicians?\b"
+    r"|个人|人次|号人|人|名|位|people\b|persons?\b|employees?\b|staff\b|engineers?\b|technicians?\b"
     r"|个|份|条|项|家|台|辆|次|起|批|款|单|件|张|套|本|处|场|轮|种|坐席|席|间|座|所|笔|例|宗|部|支|只|栋|类|times?\b|cases?\b)"
 )
 _FORMS = re.compile(
@@ -49,13 +49,13 @@ _FORMS = re.compile(
     r"|(?<=[要得花用等拖])(?:成个|整个|一整个|足足一个)(?P<wu>礼拜|星期)"
     r"|(?:half\s+an?\s+)(?P<eu>hour|day|week|month|year)\b"
     r"|(?:an?|one)\s+(?P<au>hour|day|week|month|year)\s+and\s+a\s+half\b"
-    rf"|(?P<n>{_AR}|{_CN_RUN}|{_EN})(?P<andhalf>\s+and\s+a\s+half)?(?P<approx>多|余|来)?",
+    rf"|(?P<n>{_AR}|{_CN_RUN}|{_EN})(?P<andhalf>\s+and\s+a\s+half)?(?P<approx>多|余|来|几(?=[^十百千万]|$))?",
     re.IGNORECASE,
 )
 _UNIT_AT = re.compile(r"\s*" + _UNIT, re.IGNORECASE | re.ASCII)
 _UNIT_KIND = [
     (re.compile(r"‰"), "permille"),
-    (re.compile(r"%|百分点|percent|per\s?cent|pct", re.I | re.ASCII), "percent"),
+    (re.compile(r"%|百分点|个点|percent|per\s?cent|pct", re.I | re.ASCII), "percent"),
     (re.compile(r"^分$|points?", re.I | re.ASCII), "score"),
     (re.compile(r"分钟|^mins?$|minutes?", re.I | re.ASCII), "minutes"),
     (re.compile(r"学时|课时|training", re.I | re.ASCII), "training_hours"),
