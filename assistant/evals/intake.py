@@ -34,9 +34,10 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # Which file is which split. A held-out file is scored and never read or tuned on; once it has been measured after
 # a round of work it is spent and joins the development split, and a fresh one written before the next round
 # takes its place (evals/README.md). Round 1's held-out third (intake_heldout.jsonl and the scenarios marked
-# "heldout" in intake_scenarios.jsonl) was measured on 2026-12-06 and is development data since.
-DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl"), "heldout": ("intake_heldout2.jsonl",)}
-SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios2.jsonl": "heldout"}
+# "heldout" in intake_scenarios.jsonl) was measured on 2026-12-06 and is development data since; intake_cases3 and
+# intake_scenarios3 are more development data, written for round 2 by another writer who had not seen the code.
+DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl"), "heldout": ("intake_heldout2.jsonl",)}
+SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios3.jsonl": "dev", "intake_scenarios2.jsonl": "heldout"}
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
