@@ -17,9 +17,10 @@ def _open(args: argparse.Namespace, settings):
 
     if args.resume is not None and args.new:
         raise BadInput("give --resume ID or --new, not both", where="chat")
+    workspace = getattr(args, "workspace", None)
     if args.resume is not None:
-        return Conversation.resume(settings, args.resume)
-    return Conversation(settings)
+        return Conversation.resume(settings, args.resume, workspace)
+    return Conversation(settings, workspace=workspace)
 
 
 def run_chat(args: argparse.Namespace) -> int:
@@ -27,12 +28,14 @@ def run_chat(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if getattr(args, "list", False):
-        return _list(settings)
+        return _list(settings, args)
     ensure_index(settings)
     conv = _open(args, settings)
     resumed = args.resume is not None
+    where = "" if conv.state.workspace == "默认" else f" --workspace {conv.state.workspace}"
     print(f"对话编号 conversation id: {conv.id}" + ("（已恢复 resumed）" if resumed else "")
-          + f"；继续这段对话：python -m assistant chat --resume {conv.id}", file=sys.stderr)
+          + f"；工作区 workspace: {conv.state.workspace}；继续这段对话：python -m assistant chat{where} --resume {conv.id}",
+          file=sys.stderr)
     try:
         if args.json:
             return _json_lines(conv)
@@ -89,14 +92,16 @@ def _interactive(conv, resumed: bool) -> int:
             text = c["text"]
             console.print(f"  [bold][{n}][/bold] [cyan]{c['source']}[/cyan] {c['locator']}  "
                           f"[dim]{text[:90]}{'…' if len(text) > 90 else ''}[/dim]", highlight=False)
-    console.print(f"[dim]对话已保存（#{conv.id}）。继续：python -m assistant chat --resume {conv.id}[/dim]", highlight=False)
+    where = "" if conv.state.workspace == "默认" else f" --workspace {conv.state.workspace}"
+    console.print(f"[dim]对话已保存（#{conv.id}，工作区 {conv.state.workspace}）。继续：python -m assistant chat{where} --resume {conv.id}[/dim]",
+                  highlight=False)
     return 0
 
 
-def _list(settings) -> int:
+def _list(settings, args: argparse.Namespace) -> int:
     from assistant.chat.store import ConversationStore
 
-    store = ConversationStore.open(settings)
+    store = ConversationStore.open(settings, getattr(args, "workspace", None))
     try:
         rows = store.listing()
     finally:

@@ -41,7 +41,7 @@ class Conversation:
     """A conversation's state with the writer and store that serve it."""
 
     def __init__(self, settings: Settings, state: ConversationState | None = None, *, writer: Writer | None = None,
-                 save: bool = True, today: date | None = None) -> None:
+                 save: bool = True, today: date | None = None, workspace: str | None = None) -> None:
         self.settings = settings
         self.today = today  # relative dates in messages count from this day (None: the real today)
         self.state = state or ConversationState()
@@ -50,20 +50,36 @@ class Conversation:
         if save:
             from assistant.chat.store import ConversationStore
 
-            self.store = ConversationStore.open(settings)
+            # A new conversation opens in its workspace (默认 unless named) with the workspace's latest assessment;
+            # a resumed one stays in the workspace it was started in.
+            name = workspace if state is None or state.id is None else self.state.workspace
+            self.store = ConversationStore.open(settings, name)
+            self.state.workspace = self.store.workspace.name
             if self.state.id is None:
+                if self.store.workspace.archived:
+                    raise BadInput(f"workspace {self.store.workspace.name!r} is archived; nothing new can be saved in it",
+                                   where="--workspace")
+                self._start_from_workspace()
                 self.store.create(self.state)
 
+    def _start_from_workspace(self) -> None:
+        from assistant.workspace.case import latest_draft
+
+        draft = latest_draft(self.store.store, self.store.workspace)  # type: ignore[union-attr]
+        if draft is not None and not (self.state.assessment.get("criteria") or self.state.assessment.get("findings")):
+            self.state.assessment = draft
+
     @classmethod
-    def resume(cls, settings: Settings, conversation_id: int | str, **kw: Any) -> Conversation:
+    def resume(cls, settings: Settings, conversation_id: int | str, workspace: str | None = None, **kw: Any) -> Conversation:
+        """A saved conversation of the workspace (默认 unless named): its number, or "last" for its latest."""
         from assistant.chat.store import ConversationStore
 
-        store = ConversationStore.open(settings)
+        store = ConversationStore.open(settings, workspace)
         try:
             if str(conversation_id) == "last":
                 latest = store.latest()
                 if latest is None:
-                    raise BadInput("no conversation has been saved yet", where="chat --resume")
+                    raise BadInput(f"no conversation has been saved in workspace {store.workspace.name} yet", where="chat --resume")
                 conversation_id = latest
             try:
                 cid = int(conversation_id)
@@ -97,6 +113,12 @@ class Conversation:
                                        writer=reply.writer, note=reply.note))
         if self.store is not None:
             self.store.save(self.state)
+            if reply.changes:
+                from assistant.workspace.case import save_draft
+
+                # The chat's assessment is the workspace's: every change is its next version, by the chat.
+                save_draft(self.store.store, self.store.workspace, self.state.assessment, author="chat",
+                           source=f"chat:{self.state.id}")
         out = reply.contract(self.state.turns)
         out["writer"] = reply.writer
         if reply.note:

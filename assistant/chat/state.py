@@ -46,6 +46,7 @@ class ConversationState(BaseModel):
     """Everything a conversation remembers; saved as JSON after every turn."""
 
     id: int | None = None
+    workspace: str = "默认"  # the client case (workspace) the conversation belongs to
     language: Literal["zh", "en"] = "zh"
     assessment: dict[str, Any] = Field(default_factory=lambda: {"criteria": {}})
     grade: dict[str, Any] | None = None

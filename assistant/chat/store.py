@@ -34,24 +34,35 @@ class ConversationRow(Base):
     state: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
 
 
 class ConversationStore:
-    """Create, save and load conversations in the assistant's database (`Store`'s engine and error handling)."""
+    """Create, save and load conversations in the assistant's database (`Store`'s engine and error handling), in one
+    workspace (the default one, 默认, unless `workspace` names another): a conversation of another workspace is
+    never listed, loaded or written."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, workspace: str | None = None) -> None:
         self.store = Store(url, create=True)
+        self.workspace = self.store.workspace(workspace)
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> ConversationStore:
-        return cls((settings or get_settings()).effective_database_url)
+    def open(cls, settings: Settings | None = None, workspace: str | None = None) -> ConversationStore:
+        return cls((settings or get_settings()).effective_database_url, workspace)
 
     def close(self) -> None:
         self.store.close()
 
+    def _mine(self, query):
+        return query.where(ConversationRow.workspace_id == self.workspace.id)
+
+    def _row(self, s, conversation_id: int) -> ConversationRow | None:
+        row = s.get(ConversationRow, conversation_id)
+        return row if row is not None and row.workspace_id == self.workspace.id else None
+
     def create(self, state: ConversationState) -> int:
         with self.store._errors(), self.store._sessions.begin() as s:
-            row = ConversationRow(state="{}", language=state.language)
+            row = ConversationRow(state="{}", language=state.language, workspace_id=self.workspace.id)
             s.add(row)
             s.flush()
             state.id = row.id
@@ -64,20 +75,20 @@ class ConversationStore:
             return
         title = next((h.user for h in state.history), "")[:200]
         with self.store._errors(), self.store._sessions.begin() as s:
-            row = s.get(ConversationRow, state.id)
+            row = self._row(s, state.id)
             if row is None:
-                raise BadInput(f"no conversation {state.id} in the database", where="chat --resume")
+                raise BadInput(f"no conversation {state.id} in workspace {self.workspace.name}", where="chat --resume")
             row.state = state.model_dump_json()
             row.title, row.language, row.turns, row.plan_id = title, state.language, state.turns, state.plan_id
             row.updated_at = _now()
 
     def load(self, conversation_id: int) -> ConversationState:
         with self.store._errors(), self.store._sessions.begin() as s:
-            row = s.get(ConversationRow, conversation_id)
+            row = self._row(s, conversation_id)
             if row is None:
-                known = s.execute(select(ConversationRow.id).order_by(ConversationRow.id.desc()).limit(10)).scalars().all()
-                hint = f"recent conversations: {', '.join(map(str, known))}" if known else "no conversation has been saved yet"
-                raise BadInput(f"no conversation {conversation_id} ({hint})", where="chat --resume")
+                known = s.execute(self._mine(select(ConversationRow.id)).order_by(ConversationRow.id.desc()).limit(10)).scalars().all()
+                hint = f"recent conversations: {', '.join(map(str, known))}" if known else "no conversation has been saved here yet"
+                raise BadInput(f"no conversation {conversation_id} in workspace {self.workspace.name} ({hint})", where="chat --resume")
             content = row.state
         try:
             state = ConversationState.model_validate_json(content)
@@ -89,11 +100,11 @@ class ConversationStore:
 
     def latest(self) -> int | None:
         with self.store._errors(), self.store._sessions.begin() as s:
-            return s.execute(select(ConversationRow.id).order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
+            return s.execute(self._mine(select(ConversationRow.id)).order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
                              .limit(1)).scalar_one_or_none()
 
     def listing(self, limit: int = 20) -> list[tuple[int, str, int, datetime]]:
         with self.store._errors(), self.store._sessions.begin() as s:
-            rows = s.execute(select(ConversationRow.id, ConversationRow.title, ConversationRow.turns, ConversationRow.updated_at)
+            rows = s.execute(self._mine(select(ConversationRow.id, ConversationRow.title, ConversationRow.turns, ConversationRow.updated_at))
                              .order_by(ConversationRow.id.desc()).limit(limit)).all()
             return [tuple(r) for r in rows]  # type: ignore[misc]

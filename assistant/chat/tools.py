@@ -180,8 +180,9 @@ def persist_plan(state: ConversationState, settings: Settings, edit: EditResult 
             plan = current_plan(state)
             if plan is None:
                 return
-            aid = store.save_assessment(state.graded_assessment(), f"chat:{state.id}")
-            state.plan_id = store.save_plan(plan, aid, note=f"对话 #{state.id} 起草").id
+            wid = store.workspace(state.workspace).id
+            aid = store.save_assessment(state.graded_assessment(), f"chat:{state.id}", workspace_id=wid, author="chat")
+            state.plan_id = store.save_plan(plan, aid, note=f"对话 #{state.id} 起草", author="chat").id
             return
         fields = {f: after for f, _, after in edit.done}
         if not fields:
@@ -189,7 +190,8 @@ def persist_plan(state: ConversationState, settings: Settings, edit: EditResult 
         item = current_plan(state).item(edit.no)  # type: ignore[union-attr]
         store.update_item(state.plan_id, edit.no, owner=fields.get("owner"),
                           deadline=date.fromisoformat(fields["deadline"]) if "deadline" in fields else None,
-                          status=item.status if "status" in fields else None)  # type: ignore[union-attr]
+                          status=item.status if "status" in fields else None,  # type: ignore[union-attr]
+                          workspace_id=store.workspace(state.workspace).id, author="chat")
     finally:
         store.close()
 

@@ -57,8 +57,9 @@ def writer_label(settings: Settings) -> str:
 class _ChatProcess:
     """One `chat --json` process fed line by line, its JSON objects collected with their arrival times."""
 
-    def __init__(self, env: dict[str, str], resume: str | None = None) -> None:
-        args = [sys.executable, "-m", "assistant", "chat", "--json"] + (["--resume", resume] if resume else [])
+    def __init__(self, env: dict[str, str], resume: str | None = None, workspace: str | None = None) -> None:
+        args = [sys.executable, "-m", "assistant", "chat", "--json"] + (["--resume", resume] if resume else []) \
+            + (["--workspace", workspace] if workspace else [])
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, encoding="utf-8", bufsize=1, cwd=REPO_ROOT, env=env)
         self.lines: queue.Queue[str | None] = queue.Queue()
@@ -192,19 +193,36 @@ def check_turn(expect: dict, out: dict, last_grade: dict | None) -> tuple[dict[s
     return results, problems
 
 
+def workspace_for(conv: dict, data_dir: str) -> str:
+    """Each scripted conversation is its own client case: a workspace of its own in the scratch database (a new
+    conversation starts from its workspace's assessment, so sharing one would carry one client's facts into the next)."""
+    from assistant.plans.store import Store
+    from assistant.settings import Settings as _Settings
+
+    name = f"评测-{conv['id']}"
+    store = Store(_Settings(data_dir=Path(data_dir)).effective_database_url)
+    try:
+        store.ensure_workspace(name)
+    finally:
+        store.close()
+    return name
+
+
 def run_conversation(conv: dict, env: dict[str, str]) -> dict:
     turns = conv.get("turns", [])
     resume_after = conv.get("resume_after")
     rows: list[dict] = []
     last_grade: dict | None = None
-    chat = _ChatProcess(env)
+    workspace = workspace_for(conv, env["ASSISTANT_DATA_DIR"])
+    chat = _ChatProcess(env, workspace=workspace)
     conversation_id = None
     error = ""
     try:
         for n, turn in enumerate(turns, 1):
             if resume_after is not None and n == resume_after + 1:
                 chat.close()
-                chat = _ChatProcess(env, resume=str(conversation_id) if conversation_id is not None else "last")
+                chat = _ChatProcess(env, resume=str(conversation_id) if conversation_id is not None else "last",
+                                    workspace=workspace)
             out, ms, error = chat.send(turn.get("user", ""), TURN_TIMEOUT_S)
             if out is None:
                 rows.append({"turn": n, "user": turn.get("user", ""), "error": error, "passed": False,

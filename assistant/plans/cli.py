@@ -91,17 +91,19 @@ def run_plan(args: argparse.Namespace) -> int:
                       guidance=Guidance.load(settings), similar=similar, certified_on=certified_on, warn=_note)
     extra: dict[str, Any] = {}
     if args.save:
-        from assistant.plans.store import Store
+        from assistant.plans.store import DEFAULT_WORKSPACE, Store
 
         store = Store.open(settings, create=True)
         try:
-            aid = store.save_assessment(assessment, str(Path(args.file).resolve()))
-            saved = store.save_plan(plan, aid)
+            ws = store.writable_workspace(getattr(args, "workspace", None))
+            aid = store.save_assessment(assessment, str(Path(args.file).resolve()), workspace_id=ws.id, author="cli")
+            saved = store.save_plan(plan, aid, author="cli")
         finally:
             store.close()
         extra = {"id": saved.id, "version": saved.version}
-        _note(f"已保存为计划 #{saved.id}（版本 {saved.version}），评估记录 #{aid}；"
-              f"查看：python -m assistant plans show {saved.id}")
+        where = "" if ws.name == DEFAULT_WORKSPACE else f" --workspace {ws.name}"
+        _note(f"已保存为计划 #{saved.id}（版本 {saved.version}，工作区“{ws.name}”），评估记录 #{aid}；"
+              f"查看：python -m assistant plans show {saved.id}{where}")
     _outputs(args, plan)
     _print_plan(args, plan, extra)
     return 0
@@ -116,6 +118,7 @@ def run_plans(args: argparse.Namespace) -> int:
     command = args.plans_command
     store = Store.open(get_settings())
     try:
+        args.workspace_id = store.workspace(getattr(args, "workspace", None)).id
         return {"list": _list, "show": _show, "update": _update, "regrade": _regrade, "calendar": _calendar}[command](
             args, store
         )
@@ -124,7 +127,7 @@ def run_plans(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace, store) -> int:
-    plans = store.list_plans()
+    plans = store.list_plans(workspace_id=args.workspace_id)
     if getattr(args, "json", False):
         _print_json([
             {"id": p.id, "enterprise": p.enterprise, "target": p.target, "grade": p.grade,
@@ -134,7 +137,7 @@ def _list(args: argparse.Namespace, store) -> int:
         ])
         return 0
     if not plans:
-        print("还没有保存的整改计划：用 python -m assistant plan FILE --save 起草并保存。")
+        print("这个工作区还没有保存的整改计划：用 python -m assistant plan FILE --save 起草并保存。")
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -150,7 +153,7 @@ def _list(args: argparse.Namespace, store) -> int:
 
 
 def _show(args: argparse.Namespace, store) -> int:
-    stored = store.get_plan(args.id, args.version)
+    stored = store.get_plan(args.id, args.version, workspace_id=args.workspace_id)
     extra = {"id": stored.id, "version": stored.version, "latest_version": stored.latest,
              "assessment_id": stored.assessment_id, "note": stored.note}
     _outputs(args, stored.plan)
@@ -160,7 +163,9 @@ def _show(args: argparse.Namespace, store) -> int:
 
 def _update(args: argparse.Namespace, store) -> int:
     deadline = _date(args.deadline, "--deadline")
-    stored = store.update_item(args.id, args.item_no, status=args.status, owner=args.owner, deadline=deadline)
+    ws = store.writable_workspace(getattr(args, "workspace", None))
+    stored = store.update_item(args.id, args.item_no, status=args.status, owner=args.owner, deadline=deadline,
+                               workspace_id=ws.id, author="cli")
     item = stored.plan.item(args.item_no)
     assert item is not None
     if getattr(args, "json", False):
@@ -217,7 +222,7 @@ def regrade(stored, assessment) -> dict[str, Any]:
 
 
 def _regrade(args: argparse.Namespace, store) -> int:
-    stored = store.get_plan(args.id)
+    stored = store.get_plan(args.id, workspace_id=args.workspace_id)
     report = regrade(stored, store.get_assessment(stored.assessment_id))
     if getattr(args, "json", False):
         _print_json(report)
@@ -238,7 +243,7 @@ def _calendar(args: argparse.Namespace, store) -> int:
     from assistant.plans.calendar import plan_calendar
     from assistant.rules import load_scheme
 
-    stored = store.get_plan(args.id)
+    stored = store.get_plan(args.id, workspace_id=args.workspace_id)
     certified_on = _date(args.certified_on, "--certified-on") or stored.plan.certified_on
     if certified_on is None:
         raise BadInput("give the certification date with --certified-on YYYY-MM-DD", where="plans calendar")

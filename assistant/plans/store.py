@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -62,8 +63,30 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+DEFAULT_WORKSPACE = "默认"
+
+
+class WorkspaceRow(Base):
+    """One client engagement: the company, its target grade and dates; the home of its assessments, plans and
+    conversations (assistant/migrations/versions/0002_workspaces.py)."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    company: Mapped[str | None] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    target: Mapped[str | None] = mapped_column(String(20))
+    certified_on: Mapped[date | None] = mapped_column(Date)
+    next_audit: Mapped[date | None] = mapped_column(Date)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class AssessmentRow(Base):
-    """An assessment as validated, one row per distinct content; `version` counts per enterprise."""
+    """An assessment as validated, one row per distinct content; `version` counts per enterprise key (per workspace
+    for rows saved since workspaces: the key is the workspace's)."""
 
     __tablename__ = "assessments"
     __table_args__ = (UniqueConstraint("enterprise_key", "version"),)
@@ -77,6 +100,8 @@ class AssessmentRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    author: Mapped[str | None] = mapped_column(String(100))
 
 
 class PlanRow(Base):
@@ -92,6 +117,7 @@ class PlanRow(Base):
     current_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
 
 
 class PlanVersionRow(Base):
@@ -106,6 +132,7 @@ class PlanVersionRow(Base):
     content: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    author: Mapped[str | None] = mapped_column(String(100))
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,55 @@ class StoredPlan:
     note: str
     saved_at: datetime
     changed: bool = True  # False when an update changed nothing and no version was written
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A client engagement as stored."""
+
+    id: int
+    name: str
+    company: str | None
+    industry: str | None
+    target: str | None
+    certified_on: date | None
+    next_audit: date | None
+    archived: bool
+    created_at: datetime
+    updated_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "company": self.company, "industry": self.industry, "target": self.target,
+                "certified_on": self.certified_on.isoformat() if self.certified_on else None,
+                "next_audit": self.next_audit.isoformat() if self.next_audit else None, "archived": self.archived,
+                "created_at": self.created_at.isoformat(), "updated_at": self.updated_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """One saved version of a workspace's assessment."""
+
+    id: int
+    version: int
+    assessment: Assessment
+    author: str | None
+    source: str | None
+    saved_at: datetime
+
+
+def _workspace(row: WorkspaceRow) -> Workspace:
+    return Workspace(row.id, row.name, row.company, row.industry, row.target, row.certified_on, row.next_audit,
+                     bool(row.archived), row.created_at, row.updated_at)
+
+
+def workspace_name(name: str | None, where: str = "--workspace") -> str:
+    """A workspace's name as given: trimmed, 1–100 characters, no control characters."""
+    if name is None:
+        return DEFAULT_WORKSPACE
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > 100 or any(ord(ch) < 32 for ch in cleaned):
+        raise BadInput(f"a workspace name must be 1–100 printable characters, got {name!r}"[:160], where=where)
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -205,7 +281,9 @@ class Store:
             raise BadInput(f"cannot use database URL {_display(url)} ({exc})", where="settings.database_url") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         with self._errors():
-            Base.metadata.create_all(self.engine)
+            from assistant import migrations
+
+            migrations.upgrade(self.engine)  # a new database is created, an older one upgraded in place
             with self._sessions.begin() as s:  # reads a page: a file that is no database fails here
                 s.execute(select(func.count()).select_from(PlanRow)).scalar_one()
 
@@ -251,20 +329,25 @@ class Store:
 
     # --- assessments ------------------------------------------------------------------
 
-    def save_assessment(self, assessment: Assessment, source: str | None = None) -> int:
-        """The ID of the saved assessment: a new version of its enterprise's, unless it is the latest unchanged."""
+    def save_assessment(self, assessment: Assessment, source: str | None = None, *, workspace_id: int | None = None,
+                        author: str | None = None) -> int:
+        """The ID of the saved assessment: a new version of its workspace's (the default workspace's unless
+        `workspace_id`), unless it is the latest unchanged."""
         content = assessment.model_dump_json()
         sha = hashlib.sha256(content.encode()).hexdigest()
         name = assessment.enterprise.name if assessment.enterprise else None
-        key = name or ""
         with self._errors(), self._sessions.begin() as s:
+            wid = workspace_id if workspace_id is not None else self._default_id(s)
+            key = f"workspace:{wid}"
             latest = s.execute(
-                select(AssessmentRow).where(AssessmentRow.enterprise_key == key).order_by(AssessmentRow.version.desc()).limit(1)
+                select(AssessmentRow).where(AssessmentRow.workspace_id == wid).order_by(AssessmentRow.id.desc()).limit(1)
             ).scalar_one_or_none()
             if latest is not None and latest.sha256 == sha:
                 return latest.id
-            row = AssessmentRow(enterprise_key=key, enterprise=name, version=(latest.version if latest else 0) + 1,
-                                scheme=assessment.scheme or "", source=source, sha256=sha, content=content)
+            last_version = s.execute(select(func.max(AssessmentRow.version)).where(AssessmentRow.enterprise_key == key)).scalar()
+            row = AssessmentRow(enterprise_key=key, enterprise=name, version=(last_version or 0) + 1,
+                                scheme=assessment.scheme or "", source=source, sha256=sha, content=content,
+                                workspace_id=wid, author=author)
             s.add(row)
             s.flush()
             return row.id
@@ -279,24 +362,122 @@ class Store:
             content = row.content
         return validate_assessment(json.loads(content), source=f"database assessment {assessment_id}")
 
-    # --- plans ------------------------------------------------------------------------
+    def assessment_versions(self, workspace_id: int) -> list[StoredAssessment]:
+        """Every saved assessment of a workspace, oldest first, numbered 1… in that order."""
+        from assistant.rules import validate_assessment
 
-    def save_plan(self, plan: Plan, assessment_id: int, note: str = "起草") -> StoredPlan:
-        """A new plan, version 1."""
-        plan = _checked(plan)
         with self._errors(), self._sessions.begin() as s:
-            row = PlanRow(assessment_id=assessment_id, enterprise=plan.enterprise, target=plan.target,
-                          plan_date=plan.plan_date, current_version=1)
+            rows = s.execute(select(AssessmentRow).where(AssessmentRow.workspace_id == workspace_id)
+                             .order_by(AssessmentRow.id)).scalars().all()
+            raw = [(r.id, r.content, r.author, r.source, r.created_at) for r in rows]
+        return [StoredAssessment(rid, n, validate_assessment(json.loads(content), source=f"database assessment {rid}"),
+                                 author, source, at) for n, (rid, content, author, source, at) in enumerate(raw, 1)]
+
+    def latest_assessment(self, workspace_id: int) -> StoredAssessment | None:
+        from assistant.rules import validate_assessment
+
+        with self._errors(), self._sessions.begin() as s:
+            row = s.execute(select(AssessmentRow).where(AssessmentRow.workspace_id == workspace_id)
+                            .order_by(AssessmentRow.id.desc()).limit(1)).scalar_one_or_none()
+            if row is None:
+                return None
+            count = s.execute(select(func.count()).select_from(AssessmentRow)
+                              .where(AssessmentRow.workspace_id == workspace_id)).scalar_one()
+            rid, content, author, source, at = row.id, row.content, row.author, row.source, row.created_at
+        return StoredAssessment(rid, count, validate_assessment(json.loads(content), source=f"database assessment {rid}"),
+                                author, source, at)
+
+    # --- workspaces -------------------------------------------------------------------
+
+    def _default_id(self, s: Session) -> int:
+        row = s.execute(select(WorkspaceRow).where(WorkspaceRow.name == DEFAULT_WORKSPACE)).scalar_one_or_none()
+        if row is None:  # deleted by hand: made again, so today's commands keep working
+            row = WorkspaceRow(name=DEFAULT_WORKSPACE, archived=False)
             s.add(row)
             s.flush()
-            version = PlanVersionRow(plan_id=row.id, version=1, content=plan.model_dump_json(), note=note)
+        return row.id
+
+    def workspace(self, name: str | None = None) -> Workspace:
+        """The workspace named `name` (the default one, 默认, when None; made on first use)."""
+        name = workspace_name(name)
+        with self._errors(), self._sessions.begin() as s:
+            if name == DEFAULT_WORKSPACE:
+                self._default_id(s)
+            row = s.execute(select(WorkspaceRow).where(WorkspaceRow.name == name)).scalar_one_or_none()
+            if row is None:
+                known = s.execute(select(WorkspaceRow.name).order_by(WorkspaceRow.id)).scalars().all()
+                raise BadInput(f"no workspace named {name!r} (workspaces: {', '.join(known)}; create one with "
+                               f"`python -m assistant workspace create NAME`)", where="--workspace")
+            return _workspace(row)
+
+    def writable_workspace(self, name: str | None = None) -> Workspace:
+        """The workspace, refused when it is archived: nothing new is written to an archived case."""
+        ws = self.workspace(name)
+        if ws.archived:
+            raise BadInput(f"workspace {ws.name!r} is archived; nothing new can be saved in it", where="--workspace")
+        return ws
+
+    def create_workspace(self, name: str, *, company: str | None = None, industry: str | None = None,
+                         target: str | None = None, certified_on: date | None = None,
+                         next_audit: date | None = None) -> Workspace:
+        name = workspace_name(name, "workspace create")
+        with self._errors(), self._sessions.begin() as s:
+            if s.execute(select(WorkspaceRow.id).where(WorkspaceRow.name == name)).scalar_one_or_none() is not None:
+                raise BadInput(f"a workspace named {name!r} exists already; choose another name", where="workspace create")
+            row = WorkspaceRow(name=name, company=(company or "").strip() or None, industry=(industry or "").strip() or None,
+                               target=target, certified_on=certified_on, next_audit=next_audit, archived=False)
+            s.add(row)
+            s.flush()
+            return _workspace(row)
+
+    def ensure_workspace(self, name: str, **fields: Any) -> Workspace:
+        """The workspace `name`, made first when there is none (for scripted runs that give each case its own)."""
+        try:
+            return self.workspace(name)
+        except BadInput:
+            return self.create_workspace(name, **fields)
+
+    def list_workspaces(self) -> list[Workspace]:
+        with self._errors(), self._sessions.begin() as s:
+            self._default_id(s)
+            return [_workspace(r) for r in s.execute(select(WorkspaceRow).order_by(WorkspaceRow.id)).scalars().all()]
+
+    def update_workspace(self, name: str, **fields: Any) -> Workspace:
+        """Change a workspace's company, industry, target, certification date, next audit or archived flag."""
+        allowed = {"company", "industry", "target", "certified_on", "next_audit", "archived"}
+        with self._errors(), self._sessions.begin() as s:
+            row = s.execute(select(WorkspaceRow).where(WorkspaceRow.name == workspace_name(name))).scalar_one_or_none()
+            if row is None:
+                raise BadInput(f"no workspace named {name!r}", where="workspace")
+            for key, value in fields.items():
+                if key not in allowed:
+                    raise BadInput(f"a workspace has no field {key!r}", where="workspace")
+                setattr(row, key, value)
+            row.updated_at = _now()
+            return _workspace(row)
+
+        # --- plans ------------------------------------------------------------------------
+
+    def save_plan(self, plan: Plan, assessment_id: int, note: str = "起草", *, author: str | None = None) -> StoredPlan:
+        """A new plan, version 1, in the workspace of the assessment it was drafted from."""
+        plan = _checked(plan)
+        with self._errors(), self._sessions.begin() as s:
+            assessment = s.get(AssessmentRow, assessment_id)
+            if assessment is None:
+                raise BadInput(f"no assessment {assessment_id} in the database", where="database")
+            wid = assessment.workspace_id if assessment.workspace_id is not None else self._default_id(s)
+            row = PlanRow(assessment_id=assessment_id, enterprise=plan.enterprise, target=plan.target,
+                          plan_date=plan.plan_date, current_version=1, workspace_id=wid)
+            s.add(row)
+            s.flush()
+            version = PlanVersionRow(plan_id=row.id, version=1, content=plan.model_dump_json(), note=note, author=author)
             s.add(version)
             s.flush()
             return StoredPlan(row.id, 1, 1, assessment_id, plan, note, version.created_at)
 
-    def get_plan(self, plan_id: int, version: int | None = None) -> StoredPlan:
+    def get_plan(self, plan_id: int, version: int | None = None, *, workspace_id: int | None = None) -> StoredPlan:
         with self._errors(), self._sessions.begin() as s:
-            row = self._plan_row(s, plan_id)
+            row = self._plan_row(s, plan_id, workspace_id=workspace_id)
             v = row.current_version if version is None else version
             vrow = s.execute(
                 select(PlanVersionRow).where(PlanVersionRow.plan_id == plan_id, PlanVersionRow.version == v)
@@ -306,27 +487,32 @@ class Store:
             return StoredPlan(plan_id, v, row.current_version, row.assessment_id, _loaded(vrow.content, plan_id, v),
                               vrow.note, vrow.created_at)
 
-    def versions(self, plan_id: int) -> list[tuple[int, str, datetime]]:
+    def versions(self, plan_id: int, *, workspace_id: int | None = None) -> list[tuple[int, str, datetime, str | None]]:
+        """(version, note, saved at, author) of every version of a plan."""
         with self._errors(), self._sessions.begin() as s:
-            self._plan_row(s, plan_id)
+            self._plan_row(s, plan_id, workspace_id=workspace_id)
             rows = s.execute(
-                select(PlanVersionRow.version, PlanVersionRow.note, PlanVersionRow.created_at)
+                select(PlanVersionRow.version, PlanVersionRow.note, PlanVersionRow.created_at, PlanVersionRow.author)
                 .where(PlanVersionRow.plan_id == plan_id).order_by(PlanVersionRow.version)
             ).all()
             return [tuple(r) for r in rows]  # type: ignore[misc]
 
-    def list_plans(self) -> list[PlanListing]:
+    def list_plans(self, *, workspace_id: int | None = None) -> list[PlanListing]:
+        """Saved plans, of one workspace when `workspace_id` is given; a plan without an enterprise name shows its
+        workspace's company."""
         with self._errors(), self._sessions.begin() as s:
-            rows = s.execute(
-                select(PlanRow, PlanVersionRow.content)
-                .join(PlanVersionRow, (PlanVersionRow.plan_id == PlanRow.id) & (PlanVersionRow.version == PlanRow.current_version))
-                .order_by(PlanRow.id)
-            ).all()
+            query = (select(PlanRow, PlanVersionRow.content, WorkspaceRow.company)
+                     .join(PlanVersionRow, (PlanVersionRow.plan_id == PlanRow.id) & (PlanVersionRow.version == PlanRow.current_version))
+                     .outerjoin(WorkspaceRow, WorkspaceRow.id == PlanRow.workspace_id)
+                     .order_by(PlanRow.id))
+            if workspace_id is not None:
+                query = query.where(PlanRow.workspace_id == workspace_id)
+            rows = s.execute(query).all()
         out = []
-        for row, content in rows:
+        for row, content, company in rows:
             plan = _loaded(content, row.id, row.current_version)
             out.append(PlanListing(
-                row.id, plan.enterprise, plan.target, plan.grade, plan.plan_date, row.current_version, len(plan.items),
+                row.id, plan.enterprise or company, plan.target, plan.grade, plan.plan_date, row.current_version, len(plan.items),
                 sum(i.status == "closed" for i in plan.items), sum(i.overdue for i in plan.items), row.updated_at,
             ))
         return out
@@ -340,6 +526,8 @@ class Store:
         owner: str | None = None,
         deadline: date | None = None,
         today: date | None = None,
+        workspace_id: int | None = None,
+        author: str | None = None,
     ) -> StoredPlan:
         """Change one item's status, owner or deadline as a new version; concurrent updates are retried, never lost."""
         if status is None and owner is None and deadline is None:
@@ -347,7 +535,7 @@ class Store:
         for attempt in range(UPDATE_ATTEMPTS):
             try:
                 with self._errors(), self._sessions.begin() as s:
-                    row = self._plan_row(s, plan_id, lock=True)
+                    row = self._plan_row(s, plan_id, lock=True, workspace_id=workspace_id)
                     seen = row.current_version
                     vrow = s.execute(
                         select(PlanVersionRow).where(PlanVersionRow.plan_id == plan_id, PlanVersionRow.version == seen)
@@ -356,7 +544,8 @@ class Store:
                     new_plan, note = _change(plan, plan_id, item_no, status, owner, deadline, today or date.today())
                     if new_plan is None:  # nothing differs: no new version
                         return StoredPlan(plan_id, seen, seen, row.assessment_id, plan, vrow.note, vrow.created_at, False)
-                    s.add(PlanVersionRow(plan_id=plan_id, version=seen + 1, content=new_plan.model_dump_json(), note=note))
+                    s.add(PlanVersionRow(plan_id=plan_id, version=seen + 1, content=new_plan.model_dump_json(), note=note,
+                                         author=author))
                     done = s.execute(
                         update(PlanRow).where(PlanRow.id == plan_id, PlanRow.current_version == seen)
                         .values(current_version=seen + 1, updated_at=_now())
@@ -368,15 +557,23 @@ class Store:
                 time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
         raise BadInput(f"plan {plan_id} is being changed by others too often; try again", where="database")
 
-    def _plan_row(self, s: Session, plan_id: int, *, lock: bool = False) -> PlanRow:
+    def _plan_row(self, s: Session, plan_id: int, *, lock: bool = False, workspace_id: int | None = None) -> PlanRow:
+        """The plan's row; with `workspace_id`, only a plan of that workspace (another's is "no plan", and its
+        number is not listed)."""
         query = select(PlanRow).where(PlanRow.id == plan_id)
+        if workspace_id is not None:
+            query = query.where(PlanRow.workspace_id == workspace_id)
         if lock:
             query = query.with_for_update()
         row = s.execute(query).scalar_one_or_none()
         if row is None:
-            known = s.execute(select(PlanRow.id).order_by(PlanRow.id)).scalars().all()
-            hint = f"saved plans: {', '.join(map(str, known))}" if known else "no plan has been saved yet"
-            raise BadInput(f"no plan {plan_id} ({hint})", where="plans")
+            known_q = select(PlanRow.id).order_by(PlanRow.id)
+            if workspace_id is not None:
+                known_q = known_q.where(PlanRow.workspace_id == workspace_id)
+            known = s.execute(known_q).scalars().all()
+            scope = "" if workspace_id is None else " in this workspace"
+            hint = f"saved plans{scope}: {', '.join(map(str, known))}" if known else f"no plan has been saved{scope} yet"
+            raise BadInput(f"no plan {plan_id}{scope} ({hint})", where="plans")
         return row
 
 

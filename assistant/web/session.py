@@ -273,7 +273,7 @@ class WebSession:
             return []
         store = Store.open(self.settings, create=True)
         try:
-            return [(v, note, at.strftime("%Y-%m-%d %H:%M")) for v, note, at in store.versions(self.state.plan_id)]
+            return [(v, note, at.strftime("%Y-%m-%d %H:%M")) for v, note, at, _author in store.versions(self.state.plan_id)]
         finally:
             store.close()
 

@@ -36,14 +36,18 @@ def run_conversation(conv: dict[str, Any], data_dir: Path, env: dict | None = No
     users = [t["user"] for t in conv["turns"]]
     split = conv.get("resume_after") or len(users)
     run = Run(conv)
-    first = run_cli("chat", "--json", data_dir=data_dir, stdin="\n".join(users[:split]) + "\n", env=env, timeout=timeout)
+    from assistant.evals.conversations import workspace_for
+
+    ws = workspace_for(conv, str(data_dir))  # each scripted conversation is a client case of its own
+    first = run_cli("chat", "--json", "--workspace", ws, data_dir=data_dir, stdin="\n".join(users[:split]) + "\n",
+                    env=env, timeout=timeout)
     assert first.returncode == 0, f"{conv['id']}: exit {first.returncode}\n{first.stderr[-3000:]}"
     run.stderr = first.stderr
     run.outputs = [json.loads(line) for line in first.stdout.splitlines() if line.strip()]
     if split < len(users):
         m = _ID.search(first.stderr)
         assert m, f"{conv['id']}: no conversation id on stderr: {first.stderr[-500:]}"
-        second = run_cli("chat", "--json", "--resume", m.group(1), data_dir=data_dir,
+        second = run_cli("chat", "--json", "--resume", m.group(1), "--workspace", ws, data_dir=data_dir,
                          stdin="\n".join(users[split:]) + "\n", env=env, timeout=timeout)
         assert second.returncode == 0, f"{conv['id']}: resumed run exit {second.returncode}\n{second.stderr[-3000:]}"
         assert "resumed" in second.stderr

@@ -42,7 +42,7 @@ def test_saved_plan_survives_a_restart(tmp_path, guidance):
     assert (stored.version, stored.latest) == (2, 2)
     assert stored.plan.items[0].status == "in_progress"
     assert again.get_plan(pid, 1).plan == original
-    assert [v for v, _, _ in again.versions(pid)] == [1, 2]
+    assert [v for v, _, _, _ in again.versions(pid)] == [1, 2]
     assessment = again.get_assessment(stored.assessment_id)
     assert assessment.enterprise.name == "某某热水器销售服务公司"
     assert [p.id for p in again.list_plans()] == [pid]
@@ -60,7 +60,7 @@ def test_each_update_is_a_new_version_and_old_versions_stay(tmp_path, guidance):
     assert (item.status, item.closed_on, item.owner, item.overdue) == ("closed", date(2026, 11, 5), "质量部经理", False)
     assert latest.plan.item(6).deadline == date(2026, 12, 15)
     assert store.get_plan(pid, 1).plan.item(2).status == "open"
-    notes = [n for _, n, _ in store.versions(pid)]
+    notes = [n for _, n, _, _ in store.versions(pid)]
     assert notes[1] == "第2项：状态 待整改→已关闭" and "责任人" in notes[2] and "期限" in notes[3]
 
 
@@ -225,7 +225,7 @@ def test_a_failed_write_rolls_back(tmp_path, guidance, monkeypatch):
     with pytest.raises(RuntimeError):
         store.update_item(pid, 1, status="closed")
     monkeypatch.undo()
-    assert [v for v, _, _ in store.versions(pid)] == [1]
+    assert [v for v, _, _, _ in store.versions(pid)] == [1]
 
 
 def test_a_corrupted_database_file_is_reported(tmp_path):
@@ -274,7 +274,7 @@ def test_an_update_that_changes_nothing_writes_no_version(tmp_path, guidance):
     first = store.get_plan(pid).plan.item(1)
     same = store.update_item(pid, 1, status=first.status, owner=first.owner, deadline=first.deadline)
     assert not same.changed and same.version == 1
-    assert [v for v, _, _ in store.versions(pid)] == [1]
+    assert [v for v, _, _, _ in store.versions(pid)] == [1]
 
 
 def test_a_bad_database_url_is_reported(tmp_path):

@@ -1,0 +1,86 @@
+"""`workspace create|list|show|archive` and `--workspace` on chat, plan --save and plans (CONTRACTS.md, Workspaces)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+FAILING = str(REPO / "tests" / "plans" / "fixtures" / "failing.yaml")
+
+
+@pytest.fixture
+def data_dir(index_settings, tmp_path):
+    """A copy of the session's index: chat needs one, and each test gets its own database."""
+    target = tmp_path / "data"
+    shutil.copytree(index_settings.data_dir, target, ignore=shutil.ignore_patterns("assistant.db*"))
+    return target
+
+
+def ok(*args, data_dir, stdin=None):
+    done = run_cli(*args, data_dir=data_dir, stdin=stdin)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def test_create_list_show_archive_as_the_contract_gives_them(data_dir):
+    ok("workspace", "create", "美澜电器", "--company", "美澜电器有限公司", "--industry", "家电", "--next-audit", "2027-03-01",
+       data_dir=data_dir)
+    again = run_cli("workspace", "create", "美澜电器", data_dir=data_dir)
+    assert again.returncode == 2 and "exists" in again.stderr and "Traceback" not in again.stderr
+    listed = json.loads(ok("workspace", "list", "--json", data_dir=data_dir).stdout)
+    assert [w["name"] for w in listed] == ["默认", "美澜电器"]
+    mine = listed[1]
+    assert {k: mine[k] for k in ("name", "company", "industry", "archived", "next_audit")} == {
+        "name": "美澜电器", "company": "美澜电器有限公司", "industry": "家电", "archived": False, "next_audit": "2027-03-01"}
+    shown = json.loads(ok("workspace", "show", "美澜电器", "--json", data_dir=data_dir).stdout)
+    assert shown["name"] == "美澜电器" and shown["assessment"] is None and shown["grade"] is None
+    assert shown["plans"] == [] and shown["conversations"] == []
+    ok("workspace", "archive", "美澜电器", data_dir=data_dir)
+    assert json.loads(ok("workspace", "list", "--json", data_dir=data_dir).stdout)[1]["archived"] is True
+    refused = run_cli("plan", FAILING, "--save", "--workspace", "美澜电器", data_dir=data_dir)
+    assert refused.returncode == 2 and "archived" in refused.stderr
+    missing = run_cli("workspace", "show", "没有这个", data_dir=data_dir)
+    assert missing.returncode == 2 and "美澜电器" in missing.stderr  # names the workspaces there are
+
+
+def test_nothing_of_one_workspace_is_read_or_shown_in_another(data_dir):
+    for name in ("甲公司", "乙公司"):
+        ok("workspace", "create", name, data_dir=data_dir)
+    ok("plan", FAILING, "--save", "--workspace", "甲公司", data_dir=data_dir)
+    first = ok("chat", "--json", "--workspace", "乙公司", data_dir=data_dir, stdin="客户满意度88%，首次响应4小时\n")
+    assert json.loads(first.stdout.splitlines()[0])["assessment"]["criteria"]["D3.1"]["kpi"] == 88
+
+    a = json.loads(ok("workspace", "show", "甲公司", "--json", data_dir=data_dir).stdout)
+    b = json.loads(ok("workspace", "show", "乙公司", "--json", data_dir=data_dir).stdout)
+    assert [p["id"] for p in a["plans"]] == [1] and a["conversations"] == []
+    assert b["plans"] == [] and len(b["conversations"]) == 1
+    assert b["assessment"]["criteria"] == {"D2.1": {"kpi": 4.0}, "D3.1": {"kpi": 88.0}} and b["grade"]["grade"] == "不合格"
+    assert a["assessment"]["enterprise"]["name"] == "华东厨电服务有限公司" and "enterprise" not in b["assessment"]
+
+    # Plan 1 is 甲's: listed and opened there only.
+    assert [p["id"] for p in json.loads(ok("plans", "list", "--json", "--workspace", "甲公司", data_dir=data_dir).stdout)] == [1]
+    assert json.loads(ok("plans", "list", "--json", "--workspace", "乙公司", data_dir=data_dir).stdout) == []
+    assert json.loads(ok("plans", "list", "--json", data_dir=data_dir).stdout) == []  # 默认
+    other = run_cli("plans", "show", "1", "--workspace", "乙公司", data_dir=data_dir)
+    assert other.returncode == 2 and "no plan 1 in this workspace" in other.stderr
+    changed = run_cli("plans", "update", "1", "1", "--owner", "客服中心经理", "--workspace", "乙公司", data_dir=data_dir)
+    assert changed.returncode == 2
+    # 乙's conversation continues with `--resume last` there, not in 甲.
+    resumed = ok("chat", "--json", "--workspace", "乙公司", "--resume", "last", data_dir=data_dir, stdin="能过吗\n")
+    assert "resumed" in resumed.stderr and json.loads(resumed.stdout.splitlines()[0])["assessment"]["criteria"]["D3.1"]["kpi"] == 88
+    none_here = run_cli("chat", "--json", "--workspace", "甲公司", "--resume", "last", data_dir=data_dir, stdin="能过吗\n")
+    assert none_here.returncode == 2 and "no conversation" in none_here.stderr
+
+
+def test_a_new_conversation_opens_the_workspaces_assessment(data_dir):
+    ok("workspace", "create", "丙公司", data_dir=data_dir)
+    ok("chat", "--json", "--workspace", "丙公司", data_dir=data_dir, stdin="一次修复率91%\n")
+    later = ok("chat", "--json", "--workspace", "丙公司", data_dir=data_dir, stdin="满意度90%\n")
+    criteria = json.loads(later.stdout.splitlines()[0])["assessment"]["criteria"]
+    assert criteria["D1.2"]["kpi"] == 91 and criteria["D3.1"]["kpi"] == 90
+    shown = json.loads(ok("workspace", "show", "丙公司", "--json", data_dir=data_dir).stdout)
+    assert shown["assessment_version"] == 2 and len(shown["conversations"]) == 2

@@ -1,0 +1,86 @@
+"""Schema migrations (assistant/migrations/): a database made by the code before workspaces upgrades in place."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from assistant import migrations
+from assistant.chat.store import ConversationStore
+from assistant.plans.store import DEFAULT_WORKSPACE, Store
+
+# Made on 2026-12-07 by the code of a82e4a5 (before migrations): `plan FILE --save` twice, two item updates of plan 1,
+# one three-turn `chat --json` conversation. See tests/fixtures/.
+OLD_DB = Path(__file__).resolve().parents[1] / "fixtures" / "assistant_db_before_workspaces.sqlite"
+
+
+def test_head_is_the_newest_revision():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations.HERE))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == migrations.HEAD
+
+
+def test_a_database_made_before_workspaces_upgrades_in_place(tmp_path):
+    db = tmp_path / "assistant.db"
+    shutil.copy(OLD_DB, db)
+    before = sqlite3.connect(db)
+    counts = {t: before.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+              for t in ("assessments", "plans", "plan_versions", "conversations")}
+    before.close()
+    assert migrations.current(create_engine(f"sqlite:///{db}")) is None
+
+    store = Store(f"sqlite:///{db}")  # opening it upgrades it
+    try:
+        assert migrations.current(store.engine) == migrations.HEAD
+        after = sqlite3.connect(db)
+        assert {t: after.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} == counts  # nothing lost
+        after.close()
+        default = store.workspace(None)
+        assert default.name == DEFAULT_WORKSPACE
+        # Everything made before workspaces is in 默认: its plans list, open and take new versions there.
+        listed = store.list_plans(workspace_id=default.id)
+        assert [p.id for p in listed] == [1, 2]
+        assert store.get_plan(1, workspace_id=default.id).version == 3
+        updated = store.update_item(1, 3, owner="售后服务部经理", today=date(2026, 12, 7), workspace_id=default.id, author="test")
+        assert updated.version == 4 and [a for _, _, _, a in store.versions(1)] == [None, None, None, "test"]
+        assert len(store.assessment_versions(default.id)) == counts["assessments"]
+    finally:
+        store.close()
+    conversations = ConversationStore(f"sqlite:///{db}")
+    try:
+        state = conversations.load(1)
+        assert state.turns == 3 and state.assessment["criteria"]["D3.1"]["kpi"] == 88
+    finally:
+        conversations.close()
+    # Opening it again changes nothing.
+    again = Store(f"sqlite:///{db}")
+    assert migrations.current(again.engine) == migrations.HEAD and len(again.list_workspaces()) == 1
+    again.close()
+
+
+def test_a_database_with_only_some_old_tables_gets_the_rest(tmp_path):
+    db = tmp_path / "assistant.db"
+    conn = sqlite3.connect(OLD_DB)
+    schema = [sql for (name, sql) in conn.execute("SELECT name, sql FROM sqlite_master WHERE type='table'")
+              if name in ("assessments", "plans", "plan_versions")]
+    conn.close()
+    made = sqlite3.connect(db)
+    for sql in schema:  # what the plan commands alone created before migrations (no conversations table)
+        made.execute(sql)
+    made.commit()
+    made.close()
+    store = Store(f"sqlite:///{db}")
+    try:
+        assert store.list_workspaces()[0].name == DEFAULT_WORKSPACE
+    finally:
+        store.close()
+    conversations = ConversationStore(f"sqlite:///{db}")
+    assert conversations.latest() is None
+    conversations.close()
