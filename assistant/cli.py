@@ -10,6 +10,15 @@ from collections.abc import Sequence
 from assistant.errors import BadInput
 
 
+def export_flags(parser: argparse.ArgumentParser) -> None:
+    """`--xlsx PATH`, `--docx PATH`, …: one option per file format of the export registry."""
+    from assistant.plans.export import FORMATS
+
+    for fmt in FORMATS.values():
+        if fmt.flag:
+            parser.add_argument(f"--{fmt.name}", metavar="PATH", help=f"write the plan as a {fmt.label} file")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m assistant",
@@ -55,8 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="plan date (default: the assessment's assessed_on, else today)")
     sp.add_argument("--certified-on", metavar="YYYY-MM-DD", help="certification date: observations are due at the next surveillance audit")
     sp.add_argument("--md", action="store_true", help="print the plan as Markdown")
-    sp.add_argument("--xlsx", metavar="PATH", help="write the plan as an Excel workbook")
-    sp.add_argument("--docx", metavar="PATH", help="write the plan as a Word document")
+    export_flags(sp)
     sp.add_argument("--save", action="store_true", help="save the assessment and the plan in the database")
     sp.add_argument("--workspace", metavar="NAME", help="the workspace to save in (default: 默认)")
     sp.add_argument("--no-retrieval", action="store_true", help="draft from the criteria catalogue only (no index)")
@@ -75,8 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--version", type=int, help="an earlier version")
     pl.add_argument("--json", action="store_true", help="print the contract JSON")
     pl.add_argument("--md", action="store_true", help="print the plan as Markdown")
-    pl.add_argument("--xlsx", metavar="PATH", help="write the plan as an Excel workbook")
-    pl.add_argument("--docx", metavar="PATH", help="write the plan as a Word document")
+    export_flags(pl)
     pl = plans_parser("update", "change an item's status, owner or deadline (a new version)")
     pl.add_argument("id", type=int, help="plan number")
     pl.add_argument("item_no", type=int, help="item number (序号)")

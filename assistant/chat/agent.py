@@ -63,34 +63,60 @@ SEEDED = {"question": "search_knowledge", "grade": "grade", "gap": "gap_analysis
 # --- provider factory ------------------------------------------------------------------------------
 
 
+# One factory per LLM provider, found by its name: add a provider by registering a function here (and its name in
+# the `llm_provider` setting's choices).
+PROVIDERS: dict[str, Callable[[Settings], BaseChatModel]] = {}
+
+
+def provider(name: str) -> Callable[[Callable[[Settings], BaseChatModel]], Callable[[Settings], BaseChatModel]]:
+    def register(factory: Callable[[Settings], BaseChatModel]) -> Callable[[Settings], BaseChatModel]:
+        PROVIDERS[name] = factory
+        return factory
+
+    return register
+
+
+@provider("openai")
+def _openai(settings: Settings) -> BaseChatModel:
+    """Any OpenAI-compatible endpoint: vLLM, Ollama's /v1, llama.cpp's server, DeepSeek, Qwen."""
+    from langchain_openai import ChatOpenAI
+
+    if not settings.llm_base_url:
+        raise BadInput("the openai provider needs llm_base_url (e.g. http://127.0.0.1:8080/v1)", where="settings.llm_base_url")
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    return ChatOpenAI(base_url=settings.llm_base_url, api_key=key, model=settings.llm_model,
+                      timeout=settings.llm_timeout_s, max_retries=0, temperature=0, max_tokens=300)
+
+
+@provider("ollama")
+def _ollama(settings: Settings) -> BaseChatModel:
+    from langchain_ollama import ChatOllama
+
+    return ChatOllama(base_url=settings.llm_base_url or "http://127.0.0.1:11434", model=settings.llm_model,
+                      temperature=0, num_predict=300, client_kwargs={"timeout": settings.llm_timeout_s})
+
+
+@provider("llamacpp")
+def _llamacpp(settings: Settings) -> BaseChatModel:
+    """A local GGUF file in process (llama-cpp-python)."""
+    if settings.llm_gguf_path is None or not settings.llm_gguf_path.exists():
+        raise BadInput(f"the llamacpp provider needs an existing GGUF file, got {settings.llm_gguf_path}",
+                       where="settings.llm_gguf_path")
+    return LlamaCppChatModel(model_path=str(settings.llm_gguf_path))
+
+
 def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model the settings choose; a missing package or setting is bad input naming the setting."""
-    provider = settings.llm_provider
+    name = settings.llm_provider
+    factory = PROVIDERS.get(name)
+    if factory is None:
+        raise BadInput(f"unknown LLM provider {name!r}; use none, {', '.join(PROVIDERS)}", where="settings.llm_provider")
     try:
-        if provider == "openai":
-            from langchain_openai import ChatOpenAI
-
-            if not settings.llm_base_url:
-                raise BadInput("the openai provider needs llm_base_url (e.g. http://127.0.0.1:8080/v1)",
-                               where="settings.llm_base_url")
-            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-            return ChatOpenAI(base_url=settings.llm_base_url, api_key=key, model=settings.llm_model,
-                              timeout=settings.llm_timeout_s, max_retries=0, temperature=0, max_tokens=300)
-        if provider == "ollama":
-            from langchain_ollama import ChatOllama
-
-            return ChatOllama(base_url=settings.llm_base_url or "http://127.0.0.1:11434", model=settings.llm_model,
-                              temperature=0, num_predict=300, client_kwargs={"timeout": settings.llm_timeout_s})
-        if provider == "llamacpp":
-            if settings.llm_gguf_path is None or not settings.llm_gguf_path.exists():
-                raise BadInput(f"the llamacpp provider needs an existing GGUF file, got {settings.llm_gguf_path}",
-                               where="settings.llm_gguf_path")
-            return LlamaCppChatModel(model_path=str(settings.llm_gguf_path))
+        return factory(settings)
     except ImportError as exc:
-        raise BadInput(f"the {provider} provider needs the package {exc.name}: install the extra with "
+        raise BadInput(f"the {name} provider needs the package {exc.name}: install the extra with "
                        "`.venv/bin/pip install -e '.[llm]'` (llamacpp: `pip install llama-cpp-python`)",
                        where="settings.llm_provider") from None
-    raise BadInput(f"unknown LLM provider {provider!r}; use none, openai, ollama or llamacpp", where="settings.llm_provider")
 
 
 def _to_openai(message: BaseMessage) -> dict[str, Any]:

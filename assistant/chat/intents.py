@@ -43,8 +43,11 @@ _UNDO = re.compile(r"^\s*(请|帮我)?(撤销|撤回|回退|取消)(一下)?(上
 # "导出Excel" / "export to Word": the plan as a file.
 _EXPORT = re.compile(r"(导出|下载|生成|输出|export|download|save).{0,20}?(excel|xlsx|表格|word|docx|文档|markdown|\bmd\b)"
                      r"|(excel|xlsx|word|docx)\s*(版|格式|文件)?.{0,4}(导出|下载)", re.IGNORECASE)
-_FORMATS = (("xlsx", re.compile(r"excel|xlsx|表格", re.IGNORECASE)), ("docx", re.compile(r"word|docx|文档", re.IGNORECASE)),
-            ("md", re.compile(r"markdown|\bmd\b", re.IGNORECASE)))
+def _formats() -> tuple[tuple[str, re.Pattern], ...]:
+    """How users name each export format, from the registry (assistant/plans/export.py FORMATS)."""
+    from assistant.plans.export import FORMATS
+
+    return tuple((f.name, re.compile(f.said, re.IGNORECASE)) for f in FORMATS.values())
 # A bare choice among the level descriptors the assistant offered (numbered 0–5): "3", "L3", "选2", "第三种".
 _CHOICE = re.compile(r"^\s*(?:选|选择|是|算|应该是|大概是?|pick|option|choose)?\s*(?:第\s*)?"
                      r"(?P<n>[0-5零一二三四五])\s*(?:个|种|项|级|号)?\s*[。.!！]?\s*$|^\s*L(?P<l>[0-5])\s*[。.!！]?\s*$",
@@ -99,7 +102,7 @@ def route(message: str, state: ConversationState, today: date | None = None) -> 
     if _UNDO.search(message):
         return Route("undo", lang, empty)
     if _EXPORT.search(message):
-        formats = tuple(name for name, p in _FORMATS if p.search(message)) or ("xlsx",)
+        formats = tuple(name for name, p in _formats() if p.search(message)) or ("xlsx",)
         return Route("export", lang, empty, target=target_of(message), formats=formats)
     if _matches("plan_edit", message):
         edit = extract_plan_edit(message)

@@ -416,14 +416,7 @@ class OfflineWriter:
         stem = f"整改计划-{state.plan_id or 'chat'}-{plan.plan_date.isoformat()}"
         written = []
         for fmt in route.formats or ("xlsx",):
-            path = folder / f"{stem}.{fmt}"
-            if fmt == "xlsx":
-                export.to_xlsx(plan, path)
-            elif fmt == "docx":
-                export.to_docx(plan, path)
-            else:
-                path.write_text(export.to_markdown(plan), encoding="utf-8")
-            written.append(str(path))
+            written.append(str(export.export(plan, fmt, folder / f"{stem}.{fmt}")))
         lines.append(t["export_done"].format(files="\n".join(f"- {p}" for p in written)))
         return Reply(intent="export", answer="\n".join(lines), plan=plan.to_contract(), files=written)
 

@@ -33,10 +33,9 @@ def _outputs(args: argparse.Namespace, plan: Plan) -> None:
 
     if getattr(args, "json", False) and getattr(args, "md", False):
         raise BadInput("give --json or --md, not both: each prints the plan on standard output", where="plan")
-    if getattr(args, "xlsx", None):
-        _note(f"已写出 Excel：{export.to_xlsx(plan, args.xlsx)}")
-    if getattr(args, "docx", None):
-        _note(f"已写出 Word：{export.to_docx(plan, args.docx)}")
+    for fmt in export.FORMATS.values():
+        if fmt.flag and getattr(args, fmt.name, None):
+            _note(f"已写出 {fmt.label}：{export.export(plan, fmt.name, getattr(args, fmt.name))}")
 
 
 def _print_plan(args: argparse.Namespace, plan: Plan, extra: dict[str, Any] | None = None) -> None:

@@ -7,6 +7,7 @@ import os
 import tempfile
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import BadInput
@@ -463,3 +464,40 @@ def to_docx(plan: Plan, path: str | Path) -> Path:
     p.paragraph_format.space_before = Pt(18)
     run(p, "　　　　".join(f"{s}：____________" for s in SIGNATURES), size=10.5)
     return _write_atomically(Path(path), lambda out: doc.save(str(out)))
+
+
+def to_md_file(plan: Plan, path: str | Path) -> Path:
+    text = to_markdown(plan)
+    return _write_atomically(Path(path), lambda out: out.write_text(text, encoding="utf-8"))
+
+
+# --- the registry of export formats ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One file a plan is exported as. Add a format here (and only here): the command line (`plan`/`plans show
+    --NAME PATH`), the chat ("导出Excel") and the web app's downloads all take the formats from `FORMATS`."""
+
+    name: str  # also the file suffix and the command-line flag
+    label: str  # as shown on a button or said back ("Excel")
+    said: str  # a regular expression of how users name it in a message
+    write: Callable[[Plan, Path], Path]
+    flag: bool = True  # has a `--NAME PATH` option (Markdown is printed with --md instead)
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f for f in (
+        ExportFormat("xlsx", "Excel", r"excel|xlsx|表格", to_xlsx),
+        ExportFormat("docx", "Word", r"word|docx|文档", to_docx),
+        ExportFormat("md", "Markdown", r"markdown|\bmd\b", to_md_file, flag=False),
+    )
+}
+
+
+def export(plan: Plan, fmt: str, path: str | Path) -> Path:
+    """Write `plan` as format `fmt` (a name of FORMATS) to `path`."""
+    try:
+        return FORMATS[fmt].write(plan, Path(path))
+    except KeyError:
+        raise BadInput(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}", where="export") from None

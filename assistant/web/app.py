@@ -21,6 +21,7 @@ import gradio as gr
 
 from assistant.dates import parse_day
 from assistant.errors import BadInput
+from assistant.plans.export import FORMATS as EXPORT_FORMATS
 from assistant.plans.models import STATUS_ZH
 from assistant.rules import load_scheme
 from assistant.settings import Settings
@@ -54,7 +55,7 @@ CSS = """
 logger = logging.getLogger(__name__)
 
 LEVEL_UNSET = "（未填）"
-PLAN_OUTPUTS = 8  # summary, table, versions, timeline, three export buttons, message
+PLAN_OUTPUTS = 5 + len(EXPORT_FORMATS)  # summary, table, versions, timeline, one button per export format, message
 STREAM_PIECES = 4  # the answer is complete before it is shown: each extra streamed piece only costs server time
 HIDE: dict[str, Any] = {"api_visibility": "undocumented"}  # page events: callable, but not listed as the app's API
 
@@ -300,10 +301,10 @@ class WebApp:
             return [gr.skip()] * PLAN_OUTPUTS
         plan = sess.plan()
         calendar = None
-        files: list[Any] = [None, None, None]
+        files: list[Any] = [None] * len(EXPORT_FORMATS)
         if plan is not None:
             from assistant.plans.calendar import plan_calendar
-            from assistant.plans.export import to_docx, to_markdown, to_xlsx
+            from assistant.plans.export import export
 
             try:
                 day = parse_day(certified_on, "获证日期") or plan.certified_on or plan.plan_date
@@ -313,10 +314,8 @@ class WebApp:
             calendar = plan_calendar(plan, day, load_scheme(plan.scheme, self.settings.knowledge_dir))
             d = self._dir(sess)
             stem = f"整改计划-{plan.plan_date.isoformat()}"
-            files = [str(to_xlsx(plan, d / f"{stem}.xlsx")), str(to_docx(plan, d / f"{stem}.docx"))]
-            md = d / f"{stem}.md"
-            md.write_text(to_markdown(plan), encoding="utf-8")
-            files.append(str(md))
+            # One download button per format of the registry, in its order (Excel, Word, Markdown).
+            files = [str(export(plan, name, d / f"{stem}.{name}")) for name in EXPORT_FORMATS]
             if calendar["warnings"]:
                 message = (message + "<br>" if message else "") + _notes(calendar["warnings"])
         versions = views.versions_frame(sess.plan_versions())
@@ -470,9 +469,8 @@ class WebApp:
                         column_widths=["5%", "8%", "12%", "20%", "25%", "9%", "8%", "8%", "5%"], max_height=900)
                     with gr.Row():
                         save_plan = gr.Button("保存修改（新版本）", elem_id="plan-save")
-                        xlsx = gr.DownloadButton("导出 Excel", interactive=False, elem_id="export-xlsx")
-                        docx = gr.DownloadButton("导出 Word", interactive=False, elem_id="export-docx")
-                        md = gr.DownloadButton("导出 Markdown", interactive=False, elem_id="export-md")
+                        downloads = [gr.DownloadButton(f"导出 {f.label}", interactive=False, elem_id=f"export-{f.name}")
+                                     for f in EXPORT_FORMATS.values()]
                     timeline = gr.Plot(label="时间线", elem_id="timeline")
                     versions = gr.Dataframe(views.versions_frame([]), label="已保存的版本", interactive=False,
                                             elem_id="plan-versions")
@@ -511,7 +509,7 @@ class WebApp:
             report_tab.select(self.report, [target_report, sess], report_out, **HIDE)
             target_report.change(self.report, [target_report, sess], report_out, **HIDE)
 
-            plan_out = [plan_summary, plan_table, versions, timeline, xlsx, docx, md, plan_msg]
+            plan_out = [plan_summary, plan_table, versions, timeline, *downloads, plan_msg]
             plan_tab.select(lambda s, c: self.plan_view(s, c), [sess, certified_on], plan_out, **HIDE)
             draft_btn.click(self.on_draft, [target_plan, certified_on, sess], [*plan_out, badge_chat], **HIDE)
             save_plan.click(self.on_save_plan, [plan_table, certified_on, sess], plan_out, **HIDE)
