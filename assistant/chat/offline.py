@@ -60,7 +60,7 @@ class OfflineWriter:
             lines += self.said_back(changes, problems, route, state, t)
         handler = getattr(self, f"_{route.intent}")
         reply: Reply = handler(route, state, message, t, lines, changes)
-        reply.changes = changes
+        reply.changes = changes + [c for c in reply.changes if c not in changes]  # a handler's own (a finding closed)
         return reply
 
     # --- saying back what was understood
@@ -278,6 +278,10 @@ class OfflineWriter:
         plan = tools.draft(state, self.settings, route.target)
         tools.persist_plan(state, self.settings)
         lines += self.plan_lines(plan, state, t, route.language)
+        if state.redraft and (state.redraft["kept"] or state.redraft["added"] or state.redraft["dropped"]):
+            sep = ", " if route.language == "en" else "、"
+            lines.append(t["redraft"].format(kept=len(state.redraft["kept"]), added=sep.join(state.redraft["added"]) or "—",
+                                             dropped=sep.join(state.redraft["dropped"]) or "—"))
         return Reply(intent="plan", answer="\n".join(lines), plan=plan.to_contract())
 
     def plan_lines(self, plan: Plan, state: ConversationState, t: dict, lang: str) -> list[str]:
@@ -320,7 +324,17 @@ class OfflineWriter:
             lines.append(t[key].format(no=result.no, wanted=wanted, latest=bound, rule=rule))
         if not result.done and not result.refused:
             lines.append(t["edit_nothing"].format(no=result.no))
-        return Reply(intent="plan_edit", answer="\n".join(lines), plan=plan.to_contract() if result.done else None)
+        closed = tools.close_finding_of(state, plan.item(result.no)) if result.done and any(f == "status" for f, _, _ in result.done) else None
+        grade = None
+        if closed is not None:
+            # Closing a finding's item closes the finding in the assessment and grades again.
+            now = tools.grade_now(state)
+            grade = now.to_contract()
+            lines.append(t["finding_closed_regraded"].format(id=closed, grade=now.grade, grade_en=now.grade_id,
+                                                             overall=_score(now.overall)))
+            changes = [{"kind": "finding_closed", "criterion": plan.item(result.no).criterion, "value": closed}]
+        return Reply(intent="plan_edit", answer="\n".join(lines), plan=plan.to_contract() if result.done else None,
+                     grade=grade, changes=changes if closed is not None else [])
 
     def _cases(self, route, state, message, t, lines, changes) -> Reply:
         scheme = tools.scheme_of(state)

@@ -53,6 +53,8 @@ class ConversationState(BaseModel):
     plan: dict[str, Any] | None = None  # Plan.model_dump(mode="json")
     plan_id: int | None = None
     plan_stale: bool = False
+    # The last re-draft over an edited plan: what it kept, added, dropped (said back; the plan's version note).
+    redraft: dict[str, list[str]] | None = None
     turns: int = 0
     history: list[Turn] = Field(default_factory=list)
     focus: list[str] = Field(default_factory=list)  # criteria talked about, most recent last

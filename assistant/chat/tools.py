@@ -110,9 +110,17 @@ def draft(state: ConversationState, settings: Settings, target: str | None = Non
     """The plan `plan FILE --json [--target]` drafts for the same assessment (same drafter, same retrieval)."""
     from assistant.plans.draft import draft_plan, index_similar
 
+    from assistant.plans.revise import keep_edits
+
     a = state.graded_assessment()
     plan = draft_plan(a, scheme=load_scheme(a.scheme), target=target, guidance=guidance(settings),
                       similar=index_similar(settings), warn=lambda _m: None)
+    # Drafted again over a plan already edited: the edits of items still in it stay (plans/revise.py).
+    redraft = keep_edits(current_plan(state), plan)
+    plan = redraft.plan
+    state.redraft = ({"kept": redraft.kept, "added": redraft.added, "dropped": redraft.dropped,
+                      "deadlines_reset": redraft.deadlines_reset, "note": [redraft.note()]}
+                     if state.plan is not None else None)
     state.plan = json.loads(plan.model_dump_json())
     state.plan_stale = False
     return plan
@@ -170,6 +178,19 @@ def edit_plan(state: ConversationState, edit: PlanEdit, today: date | None = Non
     return EditResult(edit.item, item.subject, done, refused, new_plan)
 
 
+def close_finding_of(state: ConversationState, item) -> str | None:
+    """A finding's plan item closed: its finding closed in the assessment too (the grade is then stale). The
+    finding's ID, or None when the item is no finding's or the finding is closed already."""
+    if item is None or item.kind != "finding" or item.status != "closed" or not item.finding:
+        return None
+    for f in state.assessment.get("findings") or []:
+        if f.get("id") == item.finding and f.get("status") != "closed":
+            f["status"] = "closed"
+            state.grade = None
+            return item.finding
+    return None
+
+
 def persist_plan(state: ConversationState, settings: Settings, edit: EditResult | None = None) -> None:
     """Save the drafted plan (with its assessment) in the plans store, or record an edit as a new version."""
     from assistant.plans.store import Store
@@ -182,6 +203,11 @@ def persist_plan(state: ConversationState, settings: Settings, edit: EditResult 
                 return
             wid = store.workspace(state.workspace).id
             aid = store.save_assessment(state.graded_assessment(), f"chat:{state.id}", workspace_id=wid, author="chat")
+            if state.plan_id is not None and state.redraft is not None:
+                # A re-draft is the plan's next version, not another plan.
+                store.save_version(state.plan_id, plan, state.redraft["note"][0], author="chat", workspace_id=wid,
+                                   assessment_id=aid)
+                return
             state.plan_id = store.save_plan(plan, aid, note=f"对话 #{state.id} 起草", author="chat").id
             return
         fields = {f: after for f, _, after in edit.done}

@@ -167,6 +167,7 @@ def _update(args: argparse.Namespace, store) -> int:
                                workspace_id=ws.id, author="cli")
     item = stored.plan.item(args.item_no)
     assert item is not None
+    regraded = _close_finding(store, ws, stored, item) if stored.changed and args.status == "closed" else None
     if getattr(args, "json", False):
         _print_json({"id": stored.id, "version": stored.version, "changed": stored.changed, "note": stored.note,
                      "item": item.to_contract()})
@@ -176,7 +177,31 @@ def _update(args: argparse.Namespace, store) -> int:
         print(f"计划 #{stored.id} 已更新为版本 {stored.version}：{stored.note}")
         print(f"  第{item.no}项 {_label(item)}：状态 {STATUS_ZH[item.status]}，责任人 {item.owner}，期限 {item.deadline.isoformat()}"
               + ("（已逾期）" if item.overdue else ""))
+    if regraded is not None:
+        print(f"  审核发现{item.finding}已随之关闭（工作区“{ws.name}”评估第{regraded['version']}版）；重新评级：{regraded['grade']}"
+              f"（总分 {regraded['overall']:.1f}）", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
     return 0
+
+
+def _close_finding(store, ws, stored, item: PlanItem) -> dict[str, Any] | None:
+    """A finding's item closed: the finding is closed in the workspace's assessment too, as its next version."""
+    from assistant.rules import grade, load_scheme, validate_assessment
+    from assistant.workspace.case import draft_of
+
+    if item.kind != "finding" or not item.finding:
+        return None
+    latest = store.latest_assessment(ws.id)
+    base = latest.assessment if latest is not None else store.get_assessment(stored.assessment_id)
+    draft = draft_of(base)
+    found = [f for f in draft.get("findings") or [] if f.get("id") == item.finding]
+    if not found or found[0].get("status") == "closed":
+        return None
+    found[0]["status"] = "closed"
+    assessment = validate_assessment(draft, source="plans update")
+    store.save_assessment(assessment, f"plan:{stored.id}", workspace_id=ws.id, author="cli")
+    result = grade(assessment, load_scheme(assessment.scheme))
+    version = store.latest_assessment(ws.id).version
+    return {"grade": result.grade, "overall": result.overall, "version": version}
 
 
 def _label(item: PlanItem) -> str:

@@ -475,6 +475,29 @@ class Store:
             s.flush()
             return StoredPlan(row.id, 1, 1, assessment_id, plan, note, version.created_at)
 
+    def save_version(self, plan_id: int, plan: Plan, note: str, *, author: str | None = None,
+                     workspace_id: int | None = None, assessment_id: int | None = None) -> StoredPlan:
+        """The whole plan as its next version (a re-draft, a restore): the plan keeps its number and history."""
+        plan = _checked(plan)
+        for attempt in range(UPDATE_ATTEMPTS):
+            try:
+                with self._errors(), self._sessions.begin() as s:
+                    row = self._plan_row(s, plan_id, lock=True, workspace_id=workspace_id)
+                    seen = row.current_version
+                    s.add(PlanVersionRow(plan_id=plan_id, version=seen + 1, content=plan.model_dump_json(), note=note[:500],
+                                         author=author))
+                    values: dict[str, Any] = {"current_version": seen + 1, "updated_at": _now(), "target": plan.target,
+                                              "plan_date": plan.plan_date, "enterprise": plan.enterprise}
+                    if assessment_id is not None:
+                        values["assessment_id"] = assessment_id
+                    done = s.execute(update(PlanRow).where(PlanRow.id == plan_id, PlanRow.current_version == seen).values(**values))
+                    if done.rowcount != 1:
+                        raise _Conflict
+                return self.get_plan(plan_id, seen + 1)
+            except (_Conflict, IntegrityError):
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+        raise BadInput(f"plan {plan_id} is being changed by others too often; try again", where="database")
+
     def get_plan(self, plan_id: int, version: int | None = None, *, workspace_id: int | None = None) -> StoredPlan:
         with self._errors(), self._sessions.begin() as s:
             row = self._plan_row(s, plan_id, workspace_id=workspace_id)

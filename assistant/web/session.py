@@ -260,10 +260,15 @@ class WebSession:
             raise BadInput("draft a plan first", where="整改计划")
         store = Store.open(self.settings, create=True)
         try:
-            stored = store.update_item(self.state.plan_id, no, owner=owner, deadline=deadline, status=status)  # type: ignore[arg-type]
+            stored = store.update_item(self.state.plan_id, no, owner=owner, deadline=deadline, status=status,  # type: ignore[arg-type]
+                                       workspace_id=store.workspace(self.state.workspace).id, author="web")
         finally:
             store.close()
         self.state.plan = json.loads(stored.plan.model_dump_json())
+        from assistant.chat.tools import close_finding_of
+
+        if close_finding_of(self.state, stored.plan.item(no)) is not None:
+            self.state.grade = None  # closing a finding's item closes the finding: the next view grades again
         self.save()
 
     def plan_versions(self) -> list[tuple[int, str, str]]:

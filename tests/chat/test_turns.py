@@ -120,3 +120,34 @@ def test_the_read_back_level_is_the_one_the_engine_claims(conv):
     row = next(line for line in out["answer"].splitlines() if line.startswith("| D3.1"))
     claimed = conv.state.grade_result().criteria["D3.1"].claimed
     assert claimed == 5 and "| L5 |" in row
+
+
+def test_a_plan_drafted_again_keeps_the_edits_and_closing_a_findings_item_closes_the_finding(index_settings, tmp_path):
+    settings = index_settings.model_copy(update={"database_url": f"sqlite:///{tmp_path}/chat.db"})
+    conv = Conversation(settings, writer=OfflineWriter(settings))
+    try:
+        conv.handle("客户满意度88%，首次响应4小时，一次修复率90%")
+        conv.handle("审核上个月20号开了一个一般不符合F1，投诉处理超期，还没整改完")
+        first = conv.handle("帮我起草整改计划")
+        items = first["plan"]["items"]
+        f1 = next(n for n, i in enumerate(items, 1) if i["finding"] == "F1")
+        conv.handle(f"把第{f1}项的负责人改成投诉主管")
+        again = conv.handle("帮我起草整改计划")
+        assert next(i for i in again["plan"]["items"] if i["finding"] == "F1")["owner"] == "投诉主管"
+        assert "重新起草" in again["answer"] and "保留了1项" in again["answer"]
+        assert conv.state.plan_id == conv.state.plan_id  # the same plan, a new version
+        closed = conv.handle(f"第{f1}项已经完成了")
+        assert next(f for f in conv.state.assessment["findings"] if f["id"] == "F1")["status"] == "closed"
+        assert "F1随整改项一起关闭" in closed["answer"] and closed["grade"] is not None
+    finally:
+        conv.close()
+    from assistant.plans.store import Store
+
+    store = Store(settings.effective_database_url)
+    try:
+        notes = [note for _, note, _, author in store.versions(conv.state.plan_id)]
+        assert len(notes) == 4 and notes[2].startswith("重新起草") and "保留1项的修改" in notes[2]
+        assert [a for _, _, _, a in store.versions(conv.state.plan_id)] == ["chat"] * 4
+        assert store.latest_assessment(store.workspace(None).id).assessment.findings[0].status == "closed"
+    finally:
+        store.close()

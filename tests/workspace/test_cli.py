@@ -84,3 +84,15 @@ def test_a_new_conversation_opens_the_workspaces_assessment(data_dir):
     assert criteria["D1.2"]["kpi"] == 91 and criteria["D3.1"]["kpi"] == 90
     shown = json.loads(ok("workspace", "show", "丙公司", "--json", data_dir=data_dir).stdout)
     assert shown["assessment_version"] == 2 and len(shown["conversations"]) == 2
+
+
+def test_closing_a_findings_item_closes_the_finding_and_grades_again(data_dir):
+    ok("workspace", "create", "丁公司", data_dir=data_dir)
+    plan = json.loads(ok("plan", FAILING, "--save", "--workspace", "丁公司", "--json", "--no-retrieval", data_dir=data_dir).stdout)
+    no = next(i for i, item in enumerate(plan["items"], 1) if item["finding"] == "NC-01")
+    done = ok("plans", "update", "1", str(no), "--status", "closed", "--workspace", "丁公司", data_dir=data_dir)
+    assert "NC-01已随之关闭" in done.stdout
+    shown = json.loads(ok("workspace", "show", "丁公司", "--json", data_dir=data_dir).stdout)
+    assert shown["assessment_version"] == 2
+    assert next(f for f in shown["assessment"]["findings"] if f["id"] == "NC-01")["status"] == "closed"
+    assert "NC-01" not in shown["grade"]["gap"]["close_findings"]
