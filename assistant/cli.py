@@ -98,6 +98,18 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("id", type=int, help="plan number")
     pl.add_argument("--certified-on", metavar="YYYY-MM-DD", help="certification date (default: the plan's, if saved with one)")
     pl.add_argument("--json", action="store_true", help="print JSON")
+    pl = plans_parser("versions", "every saved version of a plan: when, by whom, what changed")
+    pl.add_argument("id", type=int, help="plan number")
+    pl.add_argument("--json", action="store_true", help="print JSON")
+    pl = plans_parser("diff", "what changed between two versions of a plan")
+    pl.add_argument("id", type=int, help="plan number")
+    pl.add_argument("a", type=int, help="the earlier version")
+    pl.add_argument("b", type=int, help="the later version")
+    pl.add_argument("--json", action="store_true", help="print JSON")
+    pl = plans_parser("restore", "make an earlier version the plan's next version (nothing is overwritten)")
+    pl.add_argument("id", type=int, help="plan number")
+    pl.add_argument("version", type=int, help="the version to restore")
+    pl.add_argument("--json", action="store_true", help="print JSON")
 
     sp = cmd("workspace", "assistant.workspace.cli:run_workspace",
              "工作区: one per client engagement — its assessment versions, plans and conversations")

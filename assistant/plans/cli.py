@@ -118,9 +118,8 @@ def run_plans(args: argparse.Namespace) -> int:
     store = Store.open(get_settings())
     try:
         args.workspace_id = store.workspace(getattr(args, "workspace", None)).id
-        return {"list": _list, "show": _show, "update": _update, "regrade": _regrade, "calendar": _calendar}[command](
-            args, store
-        )
+        return {"list": _list, "show": _show, "update": _update, "regrade": _regrade, "calendar": _calendar,
+                "versions": _versions, "diff": _diff, "restore": _restore}[command](args, store)
     finally:
         store.close()
 
@@ -291,4 +290,53 @@ def _calendar(args: argparse.Namespace, store) -> int:
     console.print(table)
     for w in cal["warnings"]:
         console.print(f"[yellow]提示：{w}[/yellow]", highlight=False)
+    return 0
+
+
+# --- versions: list, compare, restore ------------------------------------------------------------------------------
+
+
+def _versions(args: argparse.Namespace, store) -> int:
+    rows = store.versions(args.id, workspace_id=args.workspace_id)
+    if getattr(args, "json", False):
+        _print_json([{"version": v, "note": note, "saved_at": at.isoformat(), "author": author} for v, note, at, author in rows])
+        return 0
+    for v, note, at, author in rows:
+        print(f"版本 {v}\t{at:%Y-%m-%d %H:%M}\t{author or '—'}\t{note}")
+    return 0
+
+
+def _diff(args: argparse.Namespace, store) -> int:
+    from assistant.plans.revise import FIELD_ZH, compare
+
+    a = store.get_plan(args.id, args.a, workspace_id=args.workspace_id)
+    b = store.get_plan(args.id, args.b, workspace_id=args.workspace_id)
+    rows = compare(a.plan, b.plan)
+    if getattr(args, "json", False):
+        _print_json({"id": args.id, "from": args.a, "to": args.b, "changes": rows})
+        return 0
+    print(f"计划 #{args.id}：版本 {args.a} → 版本 {args.b}（{b.note}）")
+    if not rows:
+        print("  没有变化。")
+    for r in rows:
+        if r["change"] == "changed":
+            before, after = (STATUS_ZH.get(r["before"], r["before"]), STATUS_ZH.get(r["after"], r["after"])) \
+                if r["field"] == "status" else (r["before"], r["after"])
+            print(f"  {r['subject']}：{FIELD_ZH[r['field']]} {before} → {after}")
+        else:
+            print(f"  {r['subject']}：{'新增' if r['change'] == 'added' else '删除'}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, store) -> int:
+    """An earlier version as the plan's next one (a restore is a new version; nothing is overwritten)."""
+    ws = store.writable_workspace(getattr(args, "workspace", None))
+    old = store.get_plan(args.id, args.version, workspace_id=ws.id)
+    if args.version == old.latest:
+        raise BadInput(f"version {args.version} is the latest already", where="plans restore")
+    stored = store.save_version(args.id, old.plan, f"恢复到版本 {args.version}", author="cli", workspace_id=ws.id)
+    if getattr(args, "json", False):
+        _print_json({"id": stored.id, "version": stored.version, "restored": args.version, "note": stored.note})
+    else:
+        print(f"计划 #{stored.id} 已恢复到版本 {args.version} 的内容，保存为版本 {stored.version}。")
     return 0

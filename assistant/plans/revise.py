@@ -70,3 +70,30 @@ def keep_edits(old: Plan | None, new: Plan) -> Redraft:
     out.dropped = [i.subject for i in before.values()]
     out.plan = Plan.model_validate_json(json.dumps(data, ensure_ascii=False))
     return out
+
+
+# --- comparing two versions ----------------------------------------------------------------------------------------
+
+COMPARED = ("owner", "deadline", "status", "problem", "root_cause", "action", "target", "verification")
+FIELD_ZH = {"owner": "责任人", "deadline": "期限", "status": "状态", "problem": "问题", "root_cause": "根本原因",
+            "action": "整改措施", "target": "目标", "verification": "验证方式"}
+
+
+def compare(a: Plan, b: Plan) -> list[dict[str, str]]:
+    """What changed from plan `a` to plan `b`, item by item (matched by what they address): one row per change,
+    {"subject", "change": added|dropped|changed, "field", "before", "after"}."""
+    rows: list[dict[str, str]] = []
+    before = {_key(i): i for i in a.items}
+    for item in b.items:
+        old = before.pop(_key(item), None)
+        if old is None:
+            rows.append({"subject": item.subject, "change": "added", "field": "", "before": "", "after": ""})
+            continue
+        for f in COMPARED:
+            x, y = getattr(old, f), getattr(item, f)
+            if x != y:
+                rows.append({"subject": item.subject, "change": "changed", "field": f,
+                             "before": x.isoformat() if hasattr(x, "isoformat") else str(x),
+                             "after": y.isoformat() if hasattr(y, "isoformat") else str(y)})
+    rows += [{"subject": i.subject, "change": "dropped", "field": "", "before": "", "after": ""} for i in before.values()]
+    return rows

@@ -96,3 +96,38 @@ def test_closing_a_findings_item_closes_the_finding_and_grades_again(data_dir):
     assert shown["assessment_version"] == 2
     assert next(f for f in shown["assessment"]["findings"] if f["id"] == "NC-01")["status"] == "closed"
     assert "NC-01" not in shown["grade"]["gap"]["close_findings"]
+
+
+def test_a_plan_edited_redrafted_and_restored_to_version_2_exports_as_version_2(index_settings, data_dir):
+    from assistant.chat.conversation import Conversation
+    from assistant.chat.offline import OfflineWriter
+
+    settings = index_settings.model_copy(update={"data_dir": data_dir})
+    conv = Conversation(settings, writer=OfflineWriter(settings))
+    try:
+        conv.handle("客户满意度88%，首次响应4小时")
+        conv.handle("审核上个月20号开了一个一般不符合F1，投诉处理超期，还没整改完")
+        conv.handle("帮我起草整改计划")                         # version 1
+        conv.handle("把第1项的负责人改成投诉主管")               # version 2
+        conv.handle("一次修复率85%")
+        conv.handle("帮我起草整改计划")                         # version 3: drafted again
+        pid = conv.state.plan_id
+    finally:
+        conv.close()
+    v2 = json.loads(ok("plans", "show", str(pid), "--version", "2", "--json", data_dir=data_dir).stdout)
+    changed = json.loads(ok("plans", "diff", str(pid), "2", "3", "--json", data_dir=data_dir).stdout)["changes"]
+    assert changed and all(r["change"] in ("added", "dropped", "changed") for r in changed)
+    done = json.loads(ok("plans", "restore", str(pid), "2", "--json", data_dir=data_dir).stdout)
+    assert done == {"id": pid, "version": 4, "restored": 2, "note": "恢复到版本 2"}
+    now = json.loads(ok("plans", "show", str(pid), "--json", data_dir=data_dir).stdout)
+    strip = ("version", "latest_version", "note", "assessment_id")
+    assert {k: v for k, v in now.items() if k not in strip} == {k: v for k, v in v2.items() if k not in strip}
+    assert now["version"] == 4 and now["note"] == "恢复到版本 2"
+    xlsx = data_dir / "v4.xlsx"
+    ok("plans", "show", str(pid), "--xlsx", str(xlsx), data_dir=data_dir)
+    from openpyxl import load_workbook
+
+    cells = [c.value for row in load_workbook(xlsx).active.iter_rows() for c in row if c.value]
+    assert "投诉主管" in cells
+    listed = json.loads(ok("plans", "versions", str(pid), "--json", data_dir=data_dir).stdout)
+    assert [(v["version"], v["author"]) for v in listed] == [(1, "chat"), (2, "chat"), (3, "chat"), (4, "cli")]
