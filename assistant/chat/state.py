@@ -12,12 +12,12 @@ level or KPI value yet is kept too, and left out of what is graded until it has 
 from __future__ import annotations
 
 import copy
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from assistant.chat.extract import Extraction
+from assistant.workspace.case import gradeable, keep_if_valid, next_finding_id
 from assistant.errors import BadInput
 from assistant.rules import (
     Assessment,
@@ -116,12 +116,9 @@ class ConversationState(BaseModel):
 
 
         def attempt(change: dict[str, Any], mutate) -> None:
-            before = copy.deepcopy(self.assessment)
-            mutate()
             try:
-                validate_assessment(gradeable(self.assessment), source="conversation")
+                keep_if_valid(self, mutate, "conversation")  # kept only when the scheme accepts the result
             except BadInput as exc:
-                self.assessment = before
                 problems.append(str(exc).removeprefix("conversation: "))
                 return
             changes.append(change)
@@ -159,7 +156,7 @@ class ConversationState(BaseModel):
             if f.severity is None:  # an update of a finding that is not known here: nothing to record it as
                 problems.append(f"没有编号为{f.id}的审核发现" if f.id else f"审核发现“{f.text}”没有说明严重程度")
                 continue
-            fid = f.id or _next_finding_id(findings())
+            fid = f.id or next_finding_id(findings())
             # A finding without its clause is kept (it counts for V4 and R3 all the same); the read-back asks for it.
             new = {"id": fid, "criterion": f.criterion, "severity": f.severity, "status": f.status or "open",
                    "text": f.text}
@@ -194,24 +191,6 @@ class ConversationState(BaseModel):
         self.remember([c["criterion"] for c in changes if c.get("criterion")])
         return changes, problems
 
-
-def _next_finding_id(findings: list[dict[str, Any]]) -> str:
-    n = 1
-    ids = {f["id"] for f in findings}
-    while f"F{n}" in ids:
-        n += 1
-    return f"F{n}"
-
-
-def gradeable(draft: dict[str, Any]) -> dict[str, Any]:
-    """The draft assessment without criteria that have no level and no KPI value yet: what `grade` is given."""
-    out = copy.deepcopy(draft)
-    out["criteria"] = {cid: e for cid, e in (draft.get("criteria") or {}).items()
-                       if e.get("level") is not None or e.get("kpi") is not None}
-    for key, value in list(out.items()):
-        if isinstance(value, date):
-            out[key] = value.isoformat()
-    return out
 
 
 class Reply(BaseModel):

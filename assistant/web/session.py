@@ -25,11 +25,12 @@ from typing import Any
 import yaml
 
 from assistant.chat.conversation import Conversation
-from assistant.chat.state import ConversationState, gradeable
+from assistant.chat.state import ConversationState
+from assistant.workspace.case import keep_if_valid, next_finding_id
 from assistant.dates import parse_day
 from assistant.errors import BadInput
 from assistant.plans.models import Plan
-from assistant.rules import GradeResult, Scheme, load_scheme, validate_assessment
+from assistant.rules import GradeResult, Scheme, load_scheme
 from assistant.settings import Settings
 
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json")
@@ -76,13 +77,7 @@ class WebSession:
 
     def _change(self, mutate, where: str) -> None:
         """Apply `mutate` to the assessment; keep it only when the result is a valid assessment of its scheme."""
-        before = copy.deepcopy(self.state.assessment)
-        mutate(self.state.assessment)
-        try:
-            validate_assessment(gradeable(self.state.assessment), source=where, knowledge_dir=self.settings.knowledge_dir)
-        except BadInput:
-            self.state.assessment = before
-            raise
+        keep_if_valid(self.state, lambda: mutate(self.state.assessment), where, self.settings.knowledge_dir)
         if self.state.plan is not None:
             self.state.plan_stale = True
         self.state.grade = None
@@ -156,11 +151,7 @@ class WebSession:
             raise BadInput("choose the criterion the finding is about", where="审核发现")
         if not severity:
             raise BadInput("choose the severity (严重不符合 / 一般不符合 / 观察项)", where="审核发现")
-        ids = {f["id"] for f in self.findings()}
-        n = 1
-        while f"F{n}" in ids:
-            n += 1
-        fid = f"F{n}"
+        fid = next_finding_id(self.findings())
         new = {"id": fid, "criterion": criterion, "severity": severity, "status": "open", "text": (text or "").strip()}
         day = _date(raised_on, "raised_on")
         if day is not None:
