@@ -35,6 +35,7 @@ class ConversationRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    owner_token: Mapped[str | None] = mapped_column(String(64), index=True)  # the browser that holds it (web app)
 
 
 class ConversationStore:
@@ -60,9 +61,9 @@ class ConversationStore:
         row = s.get(ConversationRow, conversation_id)
         return row if row is not None and row.workspace_id == self.workspace.id else None
 
-    def create(self, state: ConversationState) -> int:
+    def create(self, state: ConversationState, owner_token: str | None = None) -> int:
         with self.store._errors(), self.store._sessions.begin() as s:
-            row = ConversationRow(state="{}", language=state.language, workspace_id=self.workspace.id)
+            row = ConversationRow(state="{}", language=state.language, workspace_id=self.workspace.id, owner_token=owner_token)
             s.add(row)
             s.flush()
             state.id = row.id
@@ -98,9 +99,13 @@ class ConversationStore:
         state.id = conversation_id
         return state
 
-    def latest(self) -> int | None:
+    def latest(self, owner_token: str | None = None) -> int | None:
+        """The workspace's most recently changed conversation (of one browser, with `owner_token`)."""
         with self.store._errors(), self.store._sessions.begin() as s:
-            return s.execute(self._mine(select(ConversationRow.id)).order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
+            query = self._mine(select(ConversationRow.id))
+            if owner_token is not None:
+                query = query.where(ConversationRow.owner_token == owner_token)
+            return s.execute(query.order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
                              .limit(1)).scalar_one_or_none()
 
     def listing(self, limit: int = 20) -> list[tuple[int, str, int, datetime]]:

@@ -70,6 +70,24 @@ def _ok(text: str) -> str:
     return f'<div class="ok-note">{html.escape(text)}</div>'
 
 
+def _browser_secret(settings: Settings) -> str:
+    """The key that encrypts what the app keeps in browsers (their token and workspace): made once per data
+    directory, so a restart still reads it."""
+    import secrets
+
+    path = settings.data_dir / "web_secret"
+    try:
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(32)
+        path.write_text(value, encoding="utf-8")
+        path.chmod(0o600)
+        return value
+    except OSError:
+        return secrets.token_urlsafe(32)  # a read-only data directory: browsers reopen nothing after a restart
+
+
 def _notes(lines: list[str]) -> str:
     """Plain-text notes (calendar warnings) as escaped lines."""
     return "<br>".join(html.escape(line) for line in lines)
@@ -84,7 +102,9 @@ class WebApp:
         self.settings = settings
         self.max_upload_bytes = max_upload_bytes
         self.scheme = load_scheme(None, settings.knowledge_dir)
-        self.store = ConversationStore.open(settings)
+        self.store = ConversationStore.open(settings)  # the default workspace's
+        self._stores: dict[str, Any] = {self.store.workspace.name: self.store}
+        self.secret = _browser_secret(settings)
         self.files = _files_dir()
         atexit.register(shutil.rmtree, self.files, True)  # exports and downloads of this run
         self.level_choices = [LEVEL_UNSET] + [f"L{lv.level} {lv.name}" for lv in self.scheme.levels]
@@ -94,6 +114,62 @@ class WebApp:
 
     def new_session(self) -> WebSession:
         return WebSession(self.settings, self.store)
+
+    def store_for(self, workspace: str | None):
+        """The conversation store of a workspace (one per workspace, shared by all sessions)."""
+        from assistant.chat.store import ConversationStore
+
+        name = (workspace or "").strip() or self.store.workspace.name
+        if name not in self._stores:
+            self._stores[name] = ConversationStore(self.store.store.url, name)
+        return self._stores[name]
+
+    def workspaces(self) -> list[str]:
+        return [w.name for w in self.store.store.list_workspaces() if not w.archived]
+
+    def open_case(self, browser: dict | None, workspace: str | None = None):
+        """The session of this browser in a workspace: its last conversation reopened (after a reload), else a new
+        one on the workspace's assessment. Returns the session, the browser's stored value, and the chat page."""
+        import secrets
+
+        browser = dict(browser or {})
+        token = browser.get("token") or secrets.token_urlsafe(16)
+        name = workspace or browser.get("workspace")
+        try:
+            store = self.store_for(name)
+            if store.workspace.archived:
+                raise BadInput("archived", where="workspace")
+        except BadInput:
+            store = self.store
+        sess = WebSession(self.settings, store, owner_token=token)
+        sess.reopen()
+        value = {"token": token, "workspace": store.workspace.name}
+        return sess, value
+
+    def on_load(self, browser: dict | None):
+        sess, value = self.open_case(browser)
+        return (sess, value, gr.update(choices=self.workspaces(), value=value["workspace"]), sess.history_messages(),
+                self.badge(sess), self.status_line(sess))
+
+    def on_workspace(self, name: str, browser: dict | None, sess: WebSession | None):
+        """Another workspace picked: this browser's last conversation there, or a new one on its assessment."""
+        if not name or (sess is not None and sess.state.workspace == name):
+            return [gr.skip()] * 6
+        new, value = self.open_case(browser, name)
+        if sess is not None:
+            self.drop_session(sess)
+        return new, value, gr.skip(), new.history_messages(), self.badge(new), self.status_line(new)
+
+    def on_new_workspace(self, name: str, browser: dict | None, sess: WebSession | None):
+        try:
+            ws = self.store.store.create_workspace(name)
+        except BadInput as exc:
+            return [gr.skip()] * 6 + [_err(exc)]
+        new, value = self.open_case(browser, ws.name)
+        if sess is not None:
+            self.drop_session(sess)
+        return (new, value, gr.update(choices=self.workspaces(), value=ws.name), new.history_messages(), self.badge(new),
+                self.status_line(new), _ok(f"已新建工作区“{ws.name}”"))
 
     def _dir(self, sess: WebSession) -> Path:
         d = self.files / str(id(sess))
@@ -370,8 +446,16 @@ class WebApp:
     def build(self) -> gr.Blocks:
         with gr.Blocks(title="售后服务成熟度助手", analytics_enabled=False) as demo:
             sess = gr.State(None, delete_callback=self.drop_session)
+            # This browser's token and workspace, kept in its local storage (encrypted): a reload reopens its case.
+            browser = gr.BrowserState({"token": None, "workspace": None}, storage_key="shouhou-case", secret=self.secret)
             gr.Markdown("## 售后服务成熟度助手\n帮助企业通过售后服务管理成熟度认证：问规则（带引用）、自评定级、看差距、起草整改计划。"
                         "评级只由规则引擎按认证方案计算。")
+            with gr.Row(elem_id="workspace-bar"):
+                ws_picker = gr.Dropdown(choices=[], label="工作区（客户案例）", elem_id="workspace-picker", scale=2,
+                                        allow_custom_value=False, filterable=False)
+                ws_new_name = gr.Textbox(label="新建工作区", placeholder="例如：美澜电器-2026", elem_id="workspace-new-name", scale=2)
+                ws_new = gr.Button("新建", elem_id="workspace-new", scale=1)
+                ws_msg = gr.HTML("", elem_id="workspace-message")
             with gr.Tabs() as tabs:
                 with gr.Tab("对话", id="chat", elem_id="tab-chat"):
                     with gr.Row():
@@ -480,7 +564,10 @@ class WebApp:
             self.form_outputs = [*fields, *[b for _, b in decl_boxes], assessed_on, next_audit, ent_name, ent_industry,
                                  findings_table, f_close_id, download]
             changed = [badge_form, status_form, form_msg, download]
-            demo.load(self.new_session, None, sess, **HIDE)
+            case_out = [sess, browser, ws_picker, chatbot, badge_chat, status_chat]
+            demo.load(self.on_load, [browser], case_out, **HIDE)
+            ws_picker.input(self.on_workspace, [ws_picker, browser, sess], case_out, **HIDE)
+            ws_new.click(self.on_new_workspace, [ws_new_name, browser, sess], [*case_out, ws_msg], **HIDE)
 
             chat_out = [chatbot, msg, badge_chat, status_chat, sess]
             send.click(self.respond, [msg, chatbot, sess], chat_out, api_name="chat")

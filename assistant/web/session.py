@@ -44,10 +44,21 @@ class WebSession:
     looks around leaves nothing behind.
     """
 
-    def __init__(self, settings: Settings, store: Any | None = None) -> None:
+    def __init__(self, settings: Settings, store: Any | None = None, owner_token: str | None = None) -> None:
         self.settings = settings
         self.conv = Conversation(settings, save=False)
         self._store = store
+        self.owner_token = owner_token  # the browser holding this session (web app: its local storage)
+        if store is not None:
+            self.state.workspace = store.workspace.name
+            from assistant.plans.store import DEFAULT_WORKSPACE
+            from assistant.workspace.case import latest_draft
+
+            # A new session in a client's workspace opens its case's assessment. 默认 is where every visitor lands:
+            # there a new browser starts empty and never sees what another browser entered.
+            draft = latest_draft(store.store, store.workspace) if store.workspace.name != DEFAULT_WORKSPACE else None
+            if draft is not None:
+                self.state.assessment = draft
         self.lock = threading.Lock()  # a browser may fire two events at once (typing in the form while a reply streams)
         self.revision = 0  # counts changes of the state, from any page
         self.form_revision = -1  # the revision the self-assessment form last showed
@@ -71,9 +82,28 @@ class WebSession:
         if self._store is None:
             return
         if self.state.id is None:
-            self._store.create(self.state)
+            self._store.create(self.state, self.owner_token)
             self.conv.store = self._store
         self._store.save(self.state)
+
+    def reopen(self) -> bool:
+        """This browser's latest conversation of the workspace, as it was saved (after a reload); False if none."""
+        if self._store is None or self.owner_token is None:
+            return False
+        cid = self._store.latest(self.owner_token)
+        if cid is None:
+            return False
+        self.conv.state = self._store.load(cid)
+        self.conv.store = self._store
+        self.revision += 1
+        return True
+
+    def history_messages(self) -> list[dict[str, Any]]:
+        """The conversation's turns as chat messages (what the chat page shows after a reload)."""
+        out: list[dict[str, Any]] = []
+        for t in self.state.history:
+            out += [{"role": "user", "content": t.user}, {"role": "assistant", "content": t.answer}]
+        return out
 
     def _change(self, mutate, where: str) -> None:
         """Apply `mutate` to the assessment; keep it only when the result is a valid assessment of its scheme."""
@@ -82,6 +112,16 @@ class WebSession:
             self.state.plan_stale = True
         self.state.grade = None
         self.save()
+        self._version("web")
+
+    def _version(self, author: str) -> None:
+        """The case's assessment as its workspace's next version (every stored change is a version, by its author)."""
+        if self._store is None:
+            return
+        from assistant.workspace.case import save_draft
+
+        save_draft(self._store.store, self._store.workspace, self.state.assessment, author=author,
+                   source=f"web:{self.state.id}")
 
     # --- chat ----------------------------------------------------------------------------------
 
@@ -212,6 +252,7 @@ class WebSession:
         if self.state.plan is not None:
             self.state.plan_stale = True
         self.save()
+        self._version("web")
 
     def dump(self, fmt: str = "yaml") -> str:
         """The assessment as a file `grade FILE` reads."""

@@ -465,3 +465,34 @@ def test_screenshot_script_shoots_the_four_pages(browser, web_url, tmp_path):
         width, height = png_size(p)
         assert width >= 1200 and height >= 900, (p.name, width, height)
         assert p.stat().st_size > 50_000, p.name  # a page with content, not a blank one
+
+
+# --- 8. workspaces: a browser's case comes back after a reload, and never shows in another browser ---------------
+
+
+def test_a_workspace_and_its_conversation_come_back_after_a_reload(open_page):
+    a = open_page()
+    expect(a.locator("#workspace-picker input")).to_have_value("默认")
+    a.locator("#workspace-new-name textarea, #workspace-new-name input").first.fill("浏览器测试甲")
+    a.locator("#workspace-new").click()
+    expect(a.locator("#workspace-message")).to_contain_text("已新建工作区")
+    expect(a.locator("#workspace-picker input")).to_have_value("浏览器测试甲")
+    said = "我们客户满意度88%，首次响应4小时"
+    say(a, said)
+    settle(a)
+    before = badge(a, "chat").inner_text()
+
+    with a.expect_response(lambda r: "/gradio_api/queue/join" in r.url):
+        a.reload()
+    a.locator("#chat-input textarea").wait_for()
+    expect(a.locator("#workspace-picker input")).to_have_value("浏览器测试甲")
+    expect(user_messages(a)).to_have_text([said])
+    settle(a)
+    assert badge(a, "chat").inner_text() == before
+    open_tab(a, "自评")
+    expect(kpi_input(a, "D3.1")).to_have_value("88")
+
+    b = open_page()  # another browser: its own case, nothing of a's
+    settle(b)
+    expect(user_messages(b)).to_have_count(0)
+    expect(b.locator("#workspace-picker input")).to_have_value("默认")
