@@ -479,18 +479,33 @@ class Store:
                      workspace_id: int | None = None, assessment_id: int | None = None) -> StoredPlan:
         """The whole plan as its next version (a re-draft, a restore): the plan keeps its number and history."""
         plan = _checked(plan)
+        extra: dict[str, Any] = {"target": plan.target, "plan_date": plan.plan_date, "enterprise": plan.enterprise}
+        if assessment_id is not None:
+            extra["assessment_id"] = assessment_id
+        return self._next_version(plan_id, lambda _current: (plan, note[:500]), workspace_id=workspace_id, author=author,
+                                  extra=extra)
+
+    def _next_version(self, plan_id: int, make, *, workspace_id: int | None, author: str | None,
+                      extra: dict[str, Any] | None = None) -> StoredPlan:
+        """Write `make(current plan)` → (new plan or None, note) as the plan's next version, in one transaction that
+        holds the plan's row; a concurrent writer that got there first makes us retry on its version, never lose
+        it. None: nothing changes, no version is written."""
         for attempt in range(UPDATE_ATTEMPTS):
             try:
                 with self._errors(), self._sessions.begin() as s:
                     row = self._plan_row(s, plan_id, lock=True, workspace_id=workspace_id)
                     seen = row.current_version
-                    s.add(PlanVersionRow(plan_id=plan_id, version=seen + 1, content=plan.model_dump_json(), note=note[:500],
+                    vrow = s.execute(
+                        select(PlanVersionRow).where(PlanVersionRow.plan_id == plan_id, PlanVersionRow.version == seen)
+                    ).scalar_one()
+                    plan = _loaded(vrow.content, plan_id, seen)
+                    new_plan, note = make(plan)
+                    if new_plan is None:
+                        return StoredPlan(plan_id, seen, seen, row.assessment_id, plan, vrow.note, vrow.created_at, False)
+                    s.add(PlanVersionRow(plan_id=plan_id, version=seen + 1, content=new_plan.model_dump_json(), note=note,
                                          author=author))
-                    values: dict[str, Any] = {"current_version": seen + 1, "updated_at": _now(), "target": plan.target,
-                                              "plan_date": plan.plan_date, "enterprise": plan.enterprise}
-                    if assessment_id is not None:
-                        values["assessment_id"] = assessment_id
-                    done = s.execute(update(PlanRow).where(PlanRow.id == plan_id, PlanRow.current_version == seen).values(**values))
+                    done = s.execute(update(PlanRow).where(PlanRow.id == plan_id, PlanRow.current_version == seen)
+                                     .values(current_version=seen + 1, updated_at=_now(), **(extra or {})))
                     if done.rowcount != 1:
                         raise _Conflict
                 return self.get_plan(plan_id, seen + 1)
@@ -555,30 +570,9 @@ class Store:
         """Change one item's status, owner or deadline as a new version; concurrent updates are retried, never lost."""
         if status is None and owner is None and deadline is None:
             raise BadInput("nothing to change: give --status, --owner or --deadline", where="plans update")
-        for attempt in range(UPDATE_ATTEMPTS):
-            try:
-                with self._errors(), self._sessions.begin() as s:
-                    row = self._plan_row(s, plan_id, lock=True, workspace_id=workspace_id)
-                    seen = row.current_version
-                    vrow = s.execute(
-                        select(PlanVersionRow).where(PlanVersionRow.plan_id == plan_id, PlanVersionRow.version == seen)
-                    ).scalar_one()
-                    plan = _loaded(vrow.content, plan_id, seen)
-                    new_plan, note = _change(plan, plan_id, item_no, status, owner, deadline, today or date.today())
-                    if new_plan is None:  # nothing differs: no new version
-                        return StoredPlan(plan_id, seen, seen, row.assessment_id, plan, vrow.note, vrow.created_at, False)
-                    s.add(PlanVersionRow(plan_id=plan_id, version=seen + 1, content=new_plan.model_dump_json(), note=note,
-                                         author=author))
-                    done = s.execute(
-                        update(PlanRow).where(PlanRow.id == plan_id, PlanRow.current_version == seen)
-                        .values(current_version=seen + 1, updated_at=_now())
-                    )
-                    if done.rowcount != 1:
-                        raise _Conflict
-                return self.get_plan(plan_id, seen + 1)
-            except (_Conflict, IntegrityError):
-                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
-        raise BadInput(f"plan {plan_id} is being changed by others too often; try again", where="database")
+        day = today or date.today()
+        return self._next_version(plan_id, lambda plan: _change(plan, plan_id, item_no, status, owner, deadline, day),
+                                  workspace_id=workspace_id, author=author)
 
     def _plan_row(self, s: Session, plan_id: int, *, lock: bool = False, workspace_id: int | None = None) -> PlanRow:
         """The plan's row; with `workspace_id`, only a plan of that workspace (another's is "no plan", and its
