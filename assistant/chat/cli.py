@@ -32,7 +32,7 @@ def run_chat(args: argparse.Namespace) -> int:
     ensure_index(settings)
     conv = _open(args, settings)
     resumed = args.resume is not None
-    where = "" if conv.state.workspace == "默认" else f" --workspace {conv.state.workspace}"
+    where = _workspace_flag(conv)
     print(f"对话编号 conversation id: {conv.id}" + ("（已恢复 resumed）" if resumed else "")
           + f"；工作区 workspace: {conv.state.workspace}；继续这段对话：python -m assistant chat{where} --resume {conv.id}",
           file=sys.stderr)
@@ -92,10 +92,17 @@ def _interactive(conv, resumed: bool) -> int:
             text = c["text"]
             console.print(f"  [bold][{n}][/bold] [cyan]{c['source']}[/cyan] {c['locator']}  "
                           f"[dim]{text[:90]}{'…' if len(text) > 90 else ''}[/dim]", highlight=False)
-    where = "" if conv.state.workspace == "默认" else f" --workspace {conv.state.workspace}"
+    where = _workspace_flag(conv)
     console.print(f"[dim]对话已保存（#{conv.id}，工作区 {conv.state.workspace}）。继续：python -m assistant chat{where} --resume {conv.id}[/dim]",
                   highlight=False)
     return 0
+
+
+def _workspace_flag(conv) -> str:
+    """` --workspace NAME` to continue a conversation of a named workspace; nothing for the default one."""
+    from assistant.plans.store import DEFAULT_WORKSPACE
+
+    return "" if conv.state.workspace == DEFAULT_WORKSPACE else f" --workspace {conv.state.workspace}"
 
 
 def _list(settings, args: argparse.Namespace) -> int:
