@@ -361,12 +361,12 @@ class AgentWriter:
     def write(self, route: Route, state: ConversationState, message: str) -> Reply:
         if route.intent == "plan_edit" and route.edit is not None:
             route.edit = self._plan_edit(route.edit, message)
-        said = self._read_facts(route, state, message)
+        said, model_added = self._read_facts(route, state, message)
         off_state = _copy(state)
         offline = self.offline.write(route, off_state, message)
         if said:
             offline.answer = offline.answer.rstrip() + "\n" + "\n".join(said)
-            if route.extraction.changes and any(line.startswith(("（模型另读出", "(Also read")) for line in said):
+            if model_added and route.extraction.changes:
                 offline.writer = f"llm:{self.settings.llm_provider}"  # facts of this turn came from the model too
         if offline.intent in DETERMINISTIC or offline.intent in ("plan_edit", "update_assessment"):
             # Facts read from the user's words are said back as read, so a misreading shows at once.
@@ -499,12 +499,12 @@ class AgentWriter:
 
     # --- facts read by the model
 
-    def _read_facts(self, route: Route, state: ConversationState, message: str) -> list[str]:
+    def _read_facts(self, route: Route, state: ConversationState, message: str) -> tuple[list[str], bool]:
         """The model's reading of a message that states facts (assistant/chat/model_reading.py), checked and merged
         into the route's extraction where the offline reader found nothing; lines saying what it added or refused.
         Any failure leaves the offline reading as it is, with a line saying so."""
         if route.intent not in READS_FACTS or route.extraction.hypothetical or is_question(message):
-            return []
+            return [], False
         lang = route.language
         t = load_prompt("chat", lang)
         scheme = tools.scheme_of(state)
@@ -515,7 +515,7 @@ class AgentWriter:
             got = self._call(lambda: structured.invoke([SystemMessage(prompt), HumanMessage(message)]))
             facts = got if isinstance(got, StatedFacts) else StatedFacts.model_validate(got)
         except Exception as exc:  # noqa: BLE001 - the offline reading stands
-            return [t["model_reading_failed"].format(reason=f"{type(exc).__name__}: {exc}"[:160])]
+            return [t["model_reading_failed"].format(reason=f"{type(exc).__name__}: {exc}"[:160])], False
         checked, refused = check(facts, message, scheme, date.today())
         route.extraction, added = merge(route.extraction, checked)
         if added and route.intent == "question":
@@ -523,7 +523,7 @@ class AgentWriter:
         lines = [t["model_reading_added"].format(facts="；".join(added))] if added else []
         if refused:
             lines.append(t["model_reading_refused"].format(facts="；".join(refused[:5])))
-        return lines
+        return lines, bool(added)
 
 
 def _as_statement(upd: AssessmentUpdate, scheme, message: str) -> str:
