@@ -38,7 +38,7 @@ from pydantic import BaseModel, Field
 from assistant.chat import guards, tools
 from assistant.chat.extract import PlanEdit, extract, is_question
 from assistant.chat.model_reading import StatedFacts, check, merge
-from assistant.chat.intents import Route
+from assistant.chat.intents import REGISTRY as INTENTS, Route
 from assistant.chat.offline import OfflineWriter
 from assistant.chat.state import ConversationState, Reply
 from assistant.errors import BadInput
@@ -49,17 +49,6 @@ MAX_STEPS = 3  # model calls per turn: the answer, plus at most two rounds of ex
 MAX_ANSWER = 3000
 PASSAGE_CHARS = 260  # of each passage shown to the model (citations keep the whole passage)
 SHOWN_ITEMS = 5  # gap changes or plan items shown to the model
-# Intents whose reply is the engine's or the router's alone: a refusal to set a grade, help, out-of-scope
-# (decided from retrieval scores), and the saying-back of parsed facts.
-# Answered by the offline writer word for word: a what-if grade, an undo and an export path are facts, not prose.
-DETERMINISTIC = {"refuse_override", "help", "out_of_scope", "undo", "whatif", "export"}
-WITH_FACTS = {"grade", "gap", "plan", "cases"}
-# Intents whose message may state facts: the model reads them too when one is configured.
-READS_FACTS = {"update_assessment", "grade", "gap", "plan", "question"}
-SEEDED = {"question": "search_knowledge", "grade": "grade", "gap": "gap_analysis", "plan": "draft_plan",
-          "cases": "search_findings"}
-
-
 # --- provider factory ------------------------------------------------------------------------------
 
 
@@ -368,7 +357,7 @@ class AgentWriter:
             offline.answer = offline.answer.rstrip() + "\n" + "\n".join(said)
             if model_added and route.extraction.changes:
                 offline.writer = f"llm:{self.settings.llm_provider}"  # facts of this turn came from the model too
-        if offline.intent in DETERMINISTIC or offline.intent in ("plan_edit", "update_assessment"):
+        if INTENTS[offline.intent].llm == "fixed":
             # Facts read from the user's words are said back as read, so a misreading shows at once.
             _commit(state, off_state)
             return offline
@@ -401,7 +390,7 @@ class AgentWriter:
             plan=t["agent_plan_some"].format(n=len(plan.items)) if plan else t["agent_plan_none"])
         by_name = {tl.name: tl for tl in turn.tools()}
         context = t["agent_context"].format(state=summary, intent=offline.intent, message=message)
-        seeded = SEEDED.get(offline.intent)
+        seeded = INTENTS[offline.intent].seed_tool
         if seeded:
             # The router's tool call for the intent is made up front and its result given as context: small
             # models rarely call tools on their own, and some OpenAI-compatible servers mishandle replayed calls.
@@ -462,7 +451,7 @@ class AgentWriter:
         if grade is not None and grade["grade"] != engine.grade:
             return "the grade differs from the engine's"
         plan = tools.current_plan(st) if (offline.plan is not None or turn.planned) else None
-        if offline.intent in WITH_FACTS:
+        if INTENTS[offline.intent].llm == "facts":
             # The engine's grade, gap table, plan table or case list stay in view under the model's words.
             answer = f"{answer}\n\n{offline.answer}"
         return Reply(intent=offline.intent, answer=answer, citations=citations, grade=grade,
@@ -503,7 +492,7 @@ class AgentWriter:
         """The model's reading of a message that states facts (assistant/chat/model_reading.py), checked and merged
         into the route's extraction where the offline reader found nothing; lines saying what it added or refused.
         Any failure leaves the offline reading as it is, with a line saying so."""
-        if route.intent not in READS_FACTS or route.extraction.hypothetical or is_question(message):
+        if not INTENTS[route.intent].model_reads_facts or route.extraction.hypothetical or is_question(message):
             return [], False
         lang = route.language
         t = load_prompt("chat", lang)

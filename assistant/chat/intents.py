@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from assistant.chat.extract import (
     Extraction,
@@ -20,22 +21,65 @@ from assistant.chat.extract import (
 )
 from assistant.chat.state import ConversationState
 
+# --- the intent registry ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One kind of turn, defined once: what the rest of the chat needs to know about it. Its offline answer is
+    registered under the same name in the offline writer (`@answers("...")` in assistant/chat/offline.py); the
+    words that call it are the lexicon's `intents:` patterns (knowledge/), its texts the `chat_*` prompts.
+
+    - `records_facts`: facts the message states are recorded (and said back) before the answer.
+    - `llm`: with a model configured, "fixed" keeps the offline answer word for word (a refusal, a read-back, a
+      what-if grade, an export path are facts, not prose); "facts" has the model write above the engine's own
+      table or list; "prose" has the model write the whole answer.
+    - `seed_tool`: the tool the model is given the result of up front (small models rarely call tools unasked).
+    - `model_reads_facts`: the model also reads the message for facts (assistant/chat/model_reading.py).
+    """
+
+    name: str
+    summary: str
+    records_facts: bool = True
+    llm: Literal["fixed", "facts", "prose"] = "prose"
+    seed_tool: str | None = None
+    model_reads_facts: bool = False
+
+
+REGISTRY: dict[str, Intent] = {}
+
+
+def register(intent: Intent) -> Intent:
+    if intent.name in REGISTRY:
+        raise ValueError(f"intent {intent.name!r} is registered twice")
+    REGISTRY[intent.name] = intent
+    return intent
+
+
+for _intent in (
+    Intent("question", "a question about the rules: answered from retrieved passages, with citations",
+           seed_tool="search_knowledge", model_reads_facts=True),
+    Intent("update_assessment", "the message states facts about the company: recorded and read back",
+           llm="fixed", model_reads_facts=True),
+    Intent("grade", "what grade the assessment gets now", llm="facts", seed_tool="grade", model_reads_facts=True),
+    Intent("gap", "what is missing to the next (or a named) grade", llm="facts", seed_tool="gap_analysis",
+           model_reads_facts=True),
+    Intent("plan", "draft (or re-draft) the rectification plan", llm="facts", seed_tool="draft_plan",
+           model_reads_facts=True),
+    Intent("plan_edit", "change an item's owner, deadline or status", records_facts=False, llm="fixed"),
+    Intent("cases", "similar anonymised past audit findings", llm="facts", seed_tool="search_findings"),
+    Intent("out_of_scope", "a question retrieval finds nothing relevant for: declined", llm="fixed"),
+    Intent("refuse_override", "a request to set a grade by hand or ignore the rules: refused", records_facts=False,
+           llm="fixed"),
+    Intent("help", "what the assistant can do", llm="fixed"),
+    Intent("undo", "take back the last change to the assessment", records_facts=False, llm="fixed"),
+    Intent("whatif", "a grade for changed facts, on a copy: the assessment stays", llm="fixed"),
+    Intent("export", "the plan as Excel, Word or Markdown files", llm="fixed"),
+):
+    register(_intent)
+
 # Every intent a turn can have. `question` becomes `out_of_scope` when retrieval finds nothing relevant.
-INTENTS = (
-    "question",
-    "update_assessment",
-    "grade",
-    "gap",
-    "plan",
-    "plan_edit",
-    "cases",
-    "out_of_scope",
-    "refuse_override",
-    "help",
-    "undo",
-    "whatif",
-    "export",
-)
+INTENTS = tuple(REGISTRY)
 
 # "撤销" / "undo": the last change to the assessment is taken back (not a correction: "不对，是4小时" states a value).
 _UNDO = re.compile(r"^\s*(请|帮我)?(撤销|撤回|回退|取消)(一下)?(上一步|刚才|上次|最后一次)?的?(修改|记录|改动|操作)?\s*[。.!！]*\s*$"

@@ -51,3 +51,22 @@ def test_language():
     assert language_of("Would we pass?") == "en"
     assert language_of("88%", "en") == "en"
     assert language_of("我们的CSAT是88%") == "zh"
+
+
+def test_every_registered_intent_has_one_offline_answer_and_a_known_seed_tool():
+    """An intent is defined once (intents.REGISTRY) and answered under its name (offline.ANSWERS): the two agree,
+    and a seeded tool is one the LLM agent actually offers."""
+    from assistant.chat import agent, offline
+    from assistant.chat.intents import REGISTRY
+
+    assert set(offline.ANSWERS) == set(REGISTRY) == set(INTENTS)
+    for intent in REGISTRY.values():
+        if intent.seed_tool:  # the agent's tools are its turn's methods (agent._Turn.tools)
+            assert callable(getattr(agent._Turn, intent.seed_tool, None)), intent
+
+
+def test_registering_an_answer_for_an_unknown_intent_fails_at_once():
+    from assistant.chat.offline import answers
+
+    with pytest.raises(ValueError, match="register it in assistant/chat/intents.py"):
+        answers("weather")
