@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.answer import compose, is_covered
 from assistant.chat import tools
-from assistant.chat.intents import Route
+from assistant.chat.intents import REGISTRY as INTENTS, Route
 from assistant.chat.state import ConversationState, Reply
 from assistant.plans.models import Plan
 from assistant.prompts import load_prompt
@@ -31,6 +31,22 @@ def _cut(text: str, n: int = CELL) -> str:
 
 def _score(x: float) -> str:
     return f"{x:.1f}"
+
+
+# The offline answer of each intent (assistant/chat/intents.py REGISTRY), registered under the intent's name.
+ANSWERS: dict[str, Any] = {}
+
+
+def answers(name: str):
+    """Registers the decorated method as the offline answer of the intent `name` (which must be registered)."""
+    if name not in INTENTS:
+        raise ValueError(f"unknown intent {name!r}: register it in assistant/chat/intents.py first")
+
+    def register(method):
+        ANSWERS[name] = method
+        return method
+
+    return register
 
 
 class OfflineWriter:
@@ -55,11 +71,10 @@ class OfflineWriter:
         t = load_prompt("chat", route.language)
         lines: list[str] = []
         changes: list[dict[str, Any]] = []
-        if route.intent not in ("refuse_override", "plan_edit", "undo") and not route.extraction.hypothetical:
+        if INTENTS[route.intent].records_facts and not route.extraction.hypothetical:
             changes, problems = state.apply(route.extraction)
             lines += self.said_back(changes, problems, route, state, t)
-        handler = getattr(self, f"_{route.intent}")
-        reply: Reply = handler(route, state, message, t, lines, changes)
+        reply: Reply = ANSWERS[route.intent](self, route, state, message, t, lines, changes)
         reply.changes = changes + [c for c in reply.changes if c not in changes]  # a handler's own (a finding closed)
         return reply
 
@@ -219,28 +234,29 @@ class OfflineWriter:
 
     # --- intents
 
+    @answers("update_assessment")
     def _update_assessment(self, route, state, message, t, lines, changes) -> Reply:
         if not changes:
             if not lines:
                 lines.append(t["nothing_understood"])
             return Reply(intent="update_assessment", answer="\n".join(lines))
-        result = tools.grade_now(state)
-        lines += self.grade_lines(result, state, t, route.language, full=False)
-        if result.provisional:
-            nq = self.next_question_line(result, state, t, route.language)
-            if nq:
-                lines.append(nq)
-        return Reply(intent="update_assessment", answer="\n".join(lines), grade=state.grade)
+        return self._graded("update_assessment", route, state, t, lines, None, full=False)
 
+    @answers("grade")
     def _grade(self, route, state, message, t, lines, changes) -> Reply:
-        result = tools.grade_now(state, route.target)
-        lines += self.grade_lines(result, state, t, route.language, full=True)
+        return self._graded("grade", route, state, t, lines, route.target, full=True)
+
+    def _graded(self, intent: str, route, state, t, lines, target: str | None, *, full: bool) -> Reply:
+        """The grade (in full or in a line), then while it is provisional the next question worth asking."""
+        result = tools.grade_now(state, target)
+        lines += self.grade_lines(result, state, t, route.language, full=full)
         if result.provisional:
             nq = self.next_question_line(result, state, t, route.language)
             if nq:
                 lines.append(nq)
-        return Reply(intent="grade", answer="\n".join(lines), grade=state.grade)
+        return Reply(intent=intent, answer="\n".join(lines), grade=state.grade)
 
+    @answers("gap")
     def _gap(self, route, state, message, t, lines, changes) -> Reply:
         result = tools.grade_now(state, route.target)
         scheme = result.scheme_model
@@ -274,6 +290,7 @@ class OfflineWriter:
             lines.append(t["gap_provisional"].format(n=len(result.missing)))
         return Reply(intent="gap", answer="\n".join(lines), grade=state.grade)
 
+    @answers("plan")
     def _plan(self, route, state, message, t, lines, changes) -> Reply:
         plan = tools.draft(state, self.settings, route.target)
         tools.persist_plan(state, self.settings)
@@ -298,6 +315,7 @@ class OfflineWriter:
         out.append(t["plan_tail"])
         return out
 
+    @answers("plan_edit")
     def _plan_edit(self, route, state, message, t, lines, changes) -> Reply:
         if state.plan is None:
             return Reply(intent="plan_edit", answer=t["no_plan"])
@@ -309,19 +327,19 @@ class OfflineWriter:
                 return Reply(intent="plan_edit", answer=t["which_item"].format(n=len(plan.items), items=items))
             route.edit.item = 1
         result = tools.edit_plan(state, route.edit)
-        plan = tools.current_plan(state)
-        assert plan is not None
-        if result.missing_item:
-            return Reply(intent="plan_edit", answer=t["no_item"].format(n=len(plan.items), no=result.no))
+        if result is None:
+            return Reply(intent="plan_edit", answer=t["no_item"].format(n=len(plan.items), no=route.edit.item))
         sep = "; " if route.language == "en" else "；"
         if result.done:
             said = sep.join(t[f"edit_{f}"].format(before=b, after=a) for f, b, a in result.done)
             tools.persist_plan(state, self.settings, result)
             version = t["plan_version"].format(id=state.plan_id) if state.plan_id else ""
             lines.append(t["edit_done"].format(no=result.no, subject=result.subject, changes=said) + version)
-        for _f, wanted, bound, rule, kind in result.refused:
-            key = "edit_refused" if kind == "late" else "edit_too_early"
-            lines.append(t[key].format(no=result.no, wanted=wanted, latest=bound, rule=rule))
+        for r in result.refused:
+            key = {"late": "edit_refused", "early": "edit_too_early", "role": "edit_owner_refused"}[r.kind]
+            lines.append(t[key].format(no=result.no, wanted=r.wanted, latest=r.bound, rule=r.rule))
+        plan = tools.current_plan(state)
+        assert plan is not None
         if not result.done and not result.refused:
             lines.append(t["edit_nothing"].format(no=result.no))
         closed = tools.close_finding_of(state, plan.item(result.no)) if result.done and any(f == "status" for f, _, _ in result.done) else None
@@ -336,6 +354,7 @@ class OfflineWriter:
         return Reply(intent="plan_edit", answer="\n".join(lines), plan=plan.to_contract() if result.done else None,
                      grade=grade, changes=changes if closed is not None else [])
 
+    @answers("cases")
     def _cases(self, route, state, message, t, lines, changes) -> Reply:
         scheme = tools.scheme_of(state)
         en = route.language == "en"
@@ -377,6 +396,7 @@ class OfflineWriter:
         changes = gap.get("changes") or []
         return changes[0]["criterion"] if changes else None
 
+    @answers("refuse_override")
     def _refuse_override(self, route, state, message, t, lines, changes) -> Reply:
         result = tools.grade_now(state)
         prov = t["provisional"] if result.provisional else ""
@@ -384,6 +404,7 @@ class OfflineWriter:
                                           provisional=prov, overall=_score(result.overall), rule=result.decided_by))
         return Reply(intent="refuse_override", answer="\n".join(lines), grade=state.grade)
 
+    @answers("undo")
     def _undo(self, route, state, message, t, lines, changes) -> Reply:
         if not state.undo_last():
             return Reply(intent="undo", answer=t["undo_nothing"])
@@ -392,6 +413,7 @@ class OfflineWriter:
         lines += self.grade_lines(result, state, t, route.language, full=False)
         return Reply(intent="undo", answer="\n".join(lines), grade=state.grade)
 
+    @answers("whatif")
     def _whatif(self, route, state, message, t, lines, changes) -> Reply:
         """The grade of a copy of the assessment with the supposed facts; the real one is left as it is, except for
         what the message states as true beside the supposition ("现在是8小时，如果降到2小时…"), recorded as usual."""
@@ -416,6 +438,7 @@ class OfflineWriter:
                                               now=now.grade, now_en=now.grade_id, now_overall=_score(now.overall)))
         return Reply(intent="whatif", answer="\n".join(lines), grade=state.grade)
 
+    @answers("export")
     def _export(self, route, state, message, t, lines, changes) -> Reply:
         """The plan as files (drafted first when there is none yet): their paths, which the UI offers to download."""
         from assistant.plans import export
@@ -434,9 +457,11 @@ class OfflineWriter:
         lines.append(t["export_done"].format(files="\n".join(f"- {p}" for p in written)))
         return Reply(intent="export", answer="\n".join(lines), plan=plan.to_contract(), files=written)
 
+    @answers("help")
     def _help(self, route, state, message, t, lines, changes) -> Reply:
         return Reply(intent="help", answer="\n".join([*lines, t["help"]]))
 
+    @answers("question")
     def _question(self, route, state, message, t, lines, changes) -> Reply:
         hits = search(message, settings=self.settings)
         if not is_covered(hits, self.settings, message):
@@ -445,5 +470,11 @@ class OfflineWriter:
         lines.append(ans.answer)
         return Reply(intent="question", answer="\n".join(lines), citations=ans.citations, covered=True)
 
+    @answers("out_of_scope")
     def _out_of_scope(self, route, state, message, t, lines, changes) -> Reply:
         return Reply(intent="out_of_scope", answer="\n".join([*lines, t["out_of_scope"]]), covered=False)
+
+
+_unanswered = set(INTENTS) - set(ANSWERS)
+if _unanswered:  # an intent registered without its offline answer would fail on its first turn: fail at import
+    raise RuntimeError(f"intents without an offline answer: {', '.join(sorted(_unanswered))}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.chat.extract import PlanEdit, shifted
 from assistant.chat.state import ConversationState
-from assistant.plans.models import STATUS_ZH, Plan
+from assistant.plans.models import ItemChange, Plan
 from assistant.retrieval.hybrid import Hit, search
 from assistant.rules import GradeResult, Scheme, load_scheme
 from assistant.rules.engine import compiled
@@ -114,7 +114,7 @@ def draft(state: ConversationState, settings: Settings, target: str | None = Non
 
     a = state.graded_assessment()
     plan = draft_plan(a, scheme=load_scheme(a.scheme), target=target, guidance=guidance(settings),
-                      similar=index_similar(settings), warn=lambda _m: None)
+                      similar=index_similar(settings), warn=lambda _m: None, graded=state.grade_result)
     # Drafted again over a plan already edited: the edits of items still in it stay (plans/revise.py).
     redraft = keep_edits(current_plan(state), plan)
     plan = redraft.plan
@@ -130,52 +130,20 @@ def current_plan(state: ConversationState) -> Plan | None:
     return Plan.model_validate_json(json.dumps(state.plan)) if state.plan is not None else None
 
 
-@dataclass
-class EditResult:
-    """What a plan edit did: the changes made, the parts refused (with why), the plan after."""
-
-    no: int
-    subject: str
-    done: list[tuple[str, str, str]]  # (field, before, after)
-    refused: list[tuple[str, str, str, str, str]]  # (field, wanted, bound, rule, "late"|"early")
-    plan: Plan | None
-    missing_item: bool = False
-
-
-def edit_plan(state: ConversationState, edit: PlanEdit, today: date | None = None) -> EditResult:
-    """Apply an owner, deadline or status change to one item; a deadline past the scheme's latest is refused.
-
-    The plan is validated again by its pydantic models (a certification deadline never moves quietly)."""
+def edit_plan(state: ConversationState, edit: PlanEdit, today: date | None = None) -> ItemChange | None:
+    """Apply an owner, deadline or status change to one item by the plan's one rule (`Plan.with_item_changed`):
+    the allowed parts are made, the others come back in `refused` (a deadline past the scheme's latest, an owner
+    that names no role). None when the plan has no such item."""
     plan = current_plan(state)
     assert plan is not None
     item = plan.item(edit.item)
     if item is None:
-        return EditResult(edit.item, "", [], [], plan, missing_item=True)
-    data = json.loads(plan.model_dump_json())
-    entry = data["items"][edit.item - 1]
-    done: list[tuple[str, str, str]] = []
-    refused: list[tuple[str, str, str, str, str]] = []
-    if edit.owner is not None and edit.owner != item.owner and len(edit.owner.strip()) >= 2:
-        entry["owner"] = edit.owner.strip()
-        done.append(("owner", item.owner, edit.owner.strip()))
+        return None
     wanted = edit.deadline or (shifted(item.deadline, edit.shift_days) if edit.shift_days else None)
-    if wanted is not None and wanted != item.deadline:
-        refusal = item.deadline_refusal(wanted, plan.plan_date)
-        if refusal is not None:
-            bound, rule, kind = refusal
-            refused.append(("deadline", wanted.isoformat(), bound.isoformat(), rule, kind))
-        else:
-            entry["deadline"] = wanted.isoformat()
-            done.append(("deadline", item.deadline.isoformat(), wanted.isoformat()))
-    if edit.status is not None and edit.status != item.status:
-        entry["status"] = edit.status
-        entry["closed_on"] = (today or date.today()).isoformat() if edit.status == "closed" else None
-        done.append(("status", STATUS_ZH[item.status], STATUS_ZH[edit.status]))
-    entry["overdue"] = entry["status"] != "closed" and entry["deadline"] < data["plan_date"]
-    new_plan = Plan.model_validate_json(json.dumps(data, ensure_ascii=False))
-    if done:
-        state.plan = json.loads(new_plan.model_dump_json())
-    return EditResult(edit.item, item.subject, done, refused, new_plan)
+    change = plan.with_item_changed(edit.item, status=edit.status, owner=edit.owner, deadline=wanted, today=today)
+    if change.plan is not None:
+        state.plan = json.loads(change.plan.model_dump_json())
+    return change
 
 
 def close_finding_of(state: ConversationState, item) -> str | None:
@@ -191,7 +159,7 @@ def close_finding_of(state: ConversationState, item) -> str | None:
     return None
 
 
-def persist_plan(state: ConversationState, settings: Settings, edit: EditResult | None = None) -> None:
+def persist_plan(state: ConversationState, settings: Settings, edit: ItemChange | None = None) -> None:
     """Save the drafted plan (with its assessment) in the plans store, or record an edit as a new version."""
     from assistant.plans.store import Store
 
@@ -210,14 +178,17 @@ def persist_plan(state: ConversationState, settings: Settings, edit: EditResult 
                 return
             state.plan_id = store.save_plan(plan, aid, note=f"对话 #{state.id} 起草", author="chat").id
             return
-        fields = {f: after for f, _, after in edit.done}
-        if not fields:
+        if edit.plan is None:
             return
-        item = current_plan(state).item(edit.no)  # type: ignore[union-attr]
-        store.update_item(state.plan_id, edit.no, owner=fields.get("owner"),
-                          deadline=date.fromisoformat(fields["deadline"]) if "deadline" in fields else None,
-                          status=item.status if "status" in fields else None,  # type: ignore[union-attr]
-                          workspace_id=store.workspace(state.workspace).id, author="chat")
+        # The store makes the same change (the same rule) on its current version, which is then the chat's too.
+        item = edit.plan.item(edit.no)
+        assert item is not None
+        fields = {f for f, _, _ in edit.done}
+        stored = store.update_item(state.plan_id, edit.no, owner=item.owner if "owner" in fields else None,
+                                   deadline=item.deadline if "deadline" in fields else None,
+                                   status=item.status if "status" in fields else None,
+                                   workspace_id=store.workspace(state.workspace).id, author="chat")
+        state.plan = json.loads(stored.plan.model_dump_json())
     finally:
         store.close()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -176,6 +178,52 @@ class Plan(_Strict):
     def item(self, no: int) -> PlanItem | None:
         return self.items[no - 1] if 1 <= no <= len(self.items) else None
 
+    def with_item_changed(self, no: int, *, status: Status | None = None, owner: str | None = None,
+                          deadline: date | None = None, today: date | None = None) -> ItemChange:
+        """Item `no` with a new status, owner or deadline: the one rule of a plan-item change, used by the store
+        (`plans update`, the web's plan table) and the chat alike. The parts that are allowed are made; the others
+        are listed in `refused`, each with why (an owner that names no role, a deadline later than the scheme
+        allows or before the work can start). A caller that must refuse the whole change (the store) checks
+        `refused` first. A closed item gets `closed_on` (today); `overdue` follows the new deadline and status.
+        """
+        item = self.item(no)
+        if item is None:
+            raise ValueError(f"the plan has items 1–{len(self.items)}; there is no item {no}")
+        changes: dict[str, Any] = {}
+        done: list[tuple[str, str, str]] = []
+        refused: list[Refusal] = []
+        if status is not None and status != item.status:
+            changes["status"] = status
+            changes["closed_on"] = (today or date.today()).isoformat() if status == "closed" else None
+            done.append(("status", STATUS_ZH[item.status], STATUS_ZH[status]))
+        if owner is not None:
+            owner = owner.strip()
+            if len(owner) < 2:
+                refused.append(Refusal("owner", owner, None, None, "role",
+                                       f"the owner must name a role (e.g. 客服中心经理), got {owner!r}"))
+            elif owner != item.owner:
+                changes["owner"] = owner
+                done.append(("owner", item.owner, owner))
+        if deadline is not None and deadline != item.deadline:
+            refusal = item.deadline_refusal(deadline, self.plan_date)
+            if refusal is None:
+                changes["deadline"] = deadline.isoformat()
+                done.append(("deadline", item.deadline.isoformat(), deadline.isoformat()))
+            else:
+                bound, rule, kind = refusal
+                message = (f"deadline {deadline.isoformat()} is later than the scheme allows for item {no} ({item.subject}): "
+                           f"at the latest {bound.isoformat()} ({rule})" if kind == "late" else
+                           f"deadline {deadline.isoformat()} is before {bound.isoformat()} ({rule}) for item {no} "
+                           f"({item.subject}): a deadline cannot lie before the work can start")
+                refused.append(Refusal("deadline", deadline.isoformat(), bound.isoformat(), rule, kind, message))
+        if not changes:
+            return ItemChange(no, item.subject, None, done, refused)
+        data = self.model_dump(mode="json")
+        entry = data["items"][no - 1]
+        entry.update(changes)
+        entry["overdue"] = entry["status"] != "closed" and entry["deadline"] < data["plan_date"]
+        return ItemChange(no, item.subject, Plan.model_validate_json(json.dumps(data, ensure_ascii=False)), done, refused)
+
     def to_contract(self) -> dict[str, Any]:
         """The `plan --json` object of CONTRACTS.md (its fields first, then extras)."""
         return {
@@ -194,6 +242,40 @@ class Plan(_Strict):
             "certified_on": self.certified_on.isoformat() if self.certified_on else None,
             "warnings": list(self.warnings),
         }
+
+
+class Refusal(NamedTuple):
+    """A part of an item change that is not made: the field, the value wanted, the bound it crosses and the rule
+    (deadlines), the kind ("late", "early", "role") and the message."""
+
+    field: str
+    wanted: str
+    bound: str | None
+    rule: str | None
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """What `Plan.with_item_changed` did: the plan after (None when nothing changes), the changes made as
+    (field, before, after) (a status in Chinese, dates as ISO), and the parts refused."""
+
+    no: int
+    subject: str
+    plan: Plan | None
+    done: list[tuple[str, str, str]]
+    refused: list[Refusal]
+
+    @property
+    def note(self) -> str:
+        """The version note: 第2项：责任人 A→B；期限 …"""
+        if not self.done:
+            return f"第{self.no}项：无变化"
+        return f"第{self.no}项：" + "；".join(f"{FIELD_ZH[f]} {before}→{after}" for f, before, after in self.done)
+
+
+FIELD_ZH = {"status": "状态", "owner": "责任人", "deadline": "期限"}
 
 
 def revalidate(plan: Plan) -> Plan:

@@ -616,43 +616,16 @@ def _first(exc: ValidationError) -> str:
 
 def _change(plan: Plan, plan_id: int, no: int, status: str | None, owner: str | None, deadline: date | None,
             today: date) -> tuple[Plan | None, str]:
-    """The plan with item `no` changed and validated, and a note saying what changed (None: nothing changes)."""
-    item = plan.item(no)
+    """The plan with item `no` changed (`Plan.with_item_changed`, the one rule of an item change), and a note
+    saying what changed (None: nothing changes). A part that is not allowed refuses the whole change."""
     where = f"plans update {plan_id} {no}"
-    if item is None:
+    if plan.item(no) is None:
         raise BadInput(f"plan {plan_id} has items 1–{len(plan.items)}; there is no item {no}", where=where)
-    changes: dict[str, Any] = {}
-    notes = []
-    if status is not None and status != item.status:
-        changes["status"] = status
-        changes["closed_on"] = today.isoformat() if status == "closed" else None
-        notes.append(f"状态 {STATUS_ZH[item.status]}→{STATUS_ZH[status]}")
-    if owner is not None:
-        owner = owner.strip()
-        if len(owner) < 2:
-            raise BadInput(f"the owner must name a role (e.g. 客服中心经理), got {owner!r}", where=f"{where} --owner")
-        if owner != item.owner:
-            changes["owner"] = owner
-            notes.append(f"责任人 {item.owner}→{owner}")
-    if deadline is not None and deadline != item.deadline:
-        refusal = item.deadline_refusal(deadline, plan.plan_date)
-        if refusal is not None:
-            bound, rule, kind = refusal
-            message = (f"deadline {deadline.isoformat()} is later than the scheme allows for item {no} ({item.subject}): "
-                       f"at the latest {bound.isoformat()} ({rule})" if kind == "late" else
-                       f"deadline {deadline.isoformat()} is before {bound.isoformat()} ({rule}) for item {no} "
-                       f"({item.subject}): a deadline cannot lie before the work can start")
-            raise BadInput(message, where=f"{where} --deadline")
-        changes["deadline"] = deadline.isoformat()
-        notes.append(f"期限 {item.deadline.isoformat()}→{deadline.isoformat()}")
-    if not notes:
-        return None, f"第{no}项：无变化"
-    data = json.loads(plan.model_dump_json())
-    entry = data["items"][no - 1]
-    entry.update(changes)
-    entry["overdue"] = entry["status"] != "closed" and entry["deadline"] < data["plan_date"]
     try:
-        new_plan = Plan.model_validate_json(json.dumps(data, ensure_ascii=False))
+        change = plan.with_item_changed(no, status=status, owner=owner, deadline=deadline, today=today)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise BadInput(_first(exc), where=where) from None
-    return new_plan, f"第{no}项：" + "；".join(notes)
+    if change.refused:
+        first = change.refused[0]
+        raise BadInput(first.message, where=f"{where} --{first.field}")
+    return change.plan, change.note
