@@ -12,9 +12,10 @@ level or KPI value yet is kept too, and left out of what is graded until it has 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from assistant.chat.extract import Extraction
 from assistant.workspace.case import gradeable, keep_if_valid, next_finding_id
@@ -64,13 +65,28 @@ class ConversationState(BaseModel):
 
     # --- the assessment
 
+    # The engine's results for the assessment as it stands, by target: a change of the assessment (from any page)
+    # makes the next request grade again, and every view of the same assessment reuses the one result.
+    _graded: tuple[str, dict[str | None, GradeResult]] | None = PrivateAttr(None)
+
     def graded_assessment(self) -> Assessment:
         """The assessment as the rule layer sees it (entries without a level or KPI left out)."""
         return validate_assessment(gradeable(self.assessment), source="conversation")
 
     def grade_result(self, target: str | None = None) -> GradeResult:
-        a = self.graded_assessment()
-        return grade(a, load_scheme(a.scheme), target=target)
+        """The engine's grade of the assessment (its gap to `target`), computed once per change of the assessment."""
+        data = gradeable(self.assessment)
+        key = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        if self._graded is None or self._graded[0] != key:
+            self._graded = (key, {})
+        results = self._graded[1]
+        scheme = load_scheme(data.get("scheme"))
+        tid = scheme.grade_id(target) if target else None
+        if tid not in results:
+            results[tid] = grade(validate_assessment(data, source="conversation"), scheme, target=tid)
+            if tid is None and results[tid].gap_target is not None:
+                results.setdefault(results[tid].gap_target, results[tid])  # the same gap: the next grade up
+        return results[tid]
 
     def pending(self) -> list[str]:
         """Criteria with evidence but no level or KPI value yet."""

@@ -420,11 +420,13 @@ def draft_plan(
     similar: SimilarFindings | None = None,
     certified_on: date | None = None,
     warn: Callable[[str], None] | None = None,
+    graded: Callable[[str | None], GradeResult] | None = None,
 ) -> Plan:
     """The rectification plan of `assessment` for `target` (合格/优秀 or pass/excellent; default the next grade up).
 
     `similar` finds past findings like an item's problem; when it fails, the plan is drafted from the catalogue
-    alone and `warn` (default: standard error) says so.
+    alone and `warn` (default: standard error) says so. `graded(target)` is the assessment's grade for a target
+    when the caller keeps it already (a conversation's case grades once per change); default: the engine.
 
     >>> from assistant.rules import validate_assessment
     >>> a = validate_assessment({"assessed_on": "2026-11-01", "criteria": {"D5.1": {"level": 2, "evidence": ["组织架构图"]}}})
@@ -433,9 +435,11 @@ def draft_plan(
     ('合格', '2027-01-30')
     """
     scheme = scheme or load_scheme(assessment.scheme)
-    first = grade(assessment, scheme)
-    target_id = scheme.grade_id(target) if target else default_target(first, scheme)
-    result = grade(assessment, scheme, target=target_id)
+    graded = graded or (lambda t: grade(assessment, scheme, target=t))
+    first = graded(None) if not target else None
+    target_id = scheme.grade_id(target) if target else default_target(first, scheme)  # type: ignore[arg-type]
+    # The grade without a target works its gap out to the next grade up: the plan's default target but at the top.
+    result = first if first is not None and first.gap_target == target_id else graded(target_id)
     day = plan_date_for(assessment, plan_date)
     guidance = guidance or Guidance.load()
     drafter = Drafter(assessment, scheme, result, target_id, day, guidance, similar, certified_on)

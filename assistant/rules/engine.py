@@ -191,6 +191,11 @@ class GradeResult(BaseModel):
         return self.grade_id
 
     @property
+    def gap_target(self) -> str | None:
+        """The grade ID the gap is worked out to (the target given, else the next grade up; None at the top)."""
+        return self._gap_inputs[3] if self._gap_inputs is not None else None
+
+    @property
     def scheme_model(self) -> Scheme:
         """The scheme this result was graded against (which may not live in knowledge/)."""
         return self._scheme if self._scheme is not None else load_scheme(self.scheme)

@@ -480,3 +480,37 @@ def test_page_events_without_a_session_change_nothing_and_do_not_fail(plain):
                app.on_draft("", "", None), list(app.report("", None)), list(app._badges(None))]
     assert [len(x) for x in skipped] == [len(app.form_outputs), PLAN_OUTPUTS, PLAN_OUTPUTS, PLAN_OUTPUTS + 1, 4, 2]
     assert all(isinstance(v, type(gr.skip())) for x in skipped for v in x)
+
+
+def test_the_grade_is_computed_once_per_change(indexed, monkeypatch):
+    """Every page shows the one grade of the assessment as it stands: a form change, a chat turn, a draft (with
+    the badge, status line, report and plan page they refresh) each run the engine once, and a view without a
+    change not at all. (Before, one web draft graded three times.)"""
+    import assistant.chat.state as state_module
+    import assistant.plans.draft as draft_module
+    from assistant.web.app import WebApp
+
+    calls: list[str | None] = []
+    real = state_module.grade
+
+    def counting(assessment, scheme=None, target=None):
+        calls.append(target)
+        return real(assessment, scheme, target=target)
+
+    monkeypatch.setattr(state_module, "grade", counting)
+    monkeypatch.setattr(draft_module, "grade", counting)
+    app = WebApp(indexed)
+    sess = app.new_session()
+    sess.load_file(PLAN_FIXTURES / "partial.yaml")
+
+    def engine_runs(step) -> int:
+        calls.clear()
+        step()
+        return len(calls)
+
+    assert engine_runs(lambda: (app.on_kpi("D2.1", 30.0, sess), app._badges(sess), app.report("", sess))) == 1
+    assert engine_runs(lambda: (app.on_draft("", "", sess), app.plan_view(sess), app._badges(sess))) == 0  # no change since
+    assert engine_runs(lambda: (app.on_kpi("D2.1", 20.0, sess), app.on_draft("", "", sess), app.plan_view(sess))) == 1
+    assert engine_runs(lambda: (app.report("优秀", sess), app.report("优秀", sess))) <= 1  # another target: its own gap
+    assert engine_runs(lambda: (sess.chat("我们客户满意度88%"), app._badges(sess), app.report("", sess))) == 1
+    assert engine_runs(lambda: (app.report("", sess), app._badges(sess), app.plan_view(sess))) == 0
