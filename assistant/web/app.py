@@ -50,6 +50,9 @@ CSS = """
 .ok-note{color:#1e8449}
 .side-panel{position:sticky;top:12px;align-self:flex-start}
 #report-details td:nth-child(1),#report-details td:nth-child(2),#report-details td:nth-child(4){white-space:nowrap}
+/* Earlier turns off screen are not laid out again at every streamed piece (a turn kept its time at turn 24:
+   benchmarks/bench_workspace.py); the newest rows, where the answer streams, always are. */
+#chatbot .message-row:not(:nth-last-child(-n+8)){content-visibility:auto;contain-intrinsic-size:auto 160px}
 """
 
 logger = logging.getLogger(__name__)
@@ -380,7 +383,6 @@ class WebApp:
         files: list[Any] = [None] * len(EXPORT_FORMATS)
         if plan is not None:
             from assistant.plans.calendar import plan_calendar
-            from assistant.plans.export import export
 
             try:
                 day = parse_day(certified_on, "获证日期") or plan.certified_on or plan.plan_date
@@ -388,16 +390,34 @@ class WebApp:
                 message = _err(exc)
                 day = plan.certified_on or plan.plan_date
             calendar = plan_calendar(plan, day, load_scheme(plan.scheme, self.settings.knowledge_dir))
-            d = self._dir(sess)
-            stem = f"整改计划-{plan.plan_date.isoformat()}"
-            # One download button per format of the registry, in its order (Excel, Word, Markdown).
-            files = [str(export(plan, name, d / f"{stem}.{name}")) for name in EXPORT_FORMATS]
+            files = self._exports(sess, plan)
             if calendar["warnings"]:
                 message = (message + "<br>" if message else "") + _notes(calendar["warnings"])
         versions = views.versions_frame(sess.plan_versions())
         return [views.plan_summary_markdown(plan, sess.state.plan_stale), views.plan_frame(plan), versions,
                 views.timeline_figure(plan, calendar), *[gr.update(value=f, interactive=f is not None) for f in files],
                 message]
+
+    def _exports(self, sess: WebSession, plan) -> list[str]:
+        """The plan's files, one per format of the registry in its order (Excel, Word, Markdown). Written once per
+        version of the plan: a visit to the plan page reuses them (kept in a folder named by the plan's content)."""
+        import hashlib
+
+        from assistant.plans.export import export
+
+        digest = hashlib.sha256(plan.model_dump_json().encode()).hexdigest()[:16]
+        d = self._dir(sess) / digest
+        stem = f"整改计划-{plan.plan_date.isoformat()}"
+        if not d.is_dir():
+            for old in self._dir(sess).iterdir():  # the files of earlier versions: no page offers them any more
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+            tmp = self._dir(sess) / f".{digest}.part"
+            tmp.mkdir(exist_ok=True)
+            for name in EXPORT_FORMATS:
+                export(plan, name, tmp / f"{stem}.{name}")
+            tmp.rename(d)
+        return [str(d / f"{stem}.{name}") for name in EXPORT_FORMATS]
 
     def on_draft(self, target: str, certified_on: str, sess: WebSession | None):
         if sess is None:
@@ -462,7 +482,7 @@ class WebApp:
                         with gr.Column(scale=3):
                             chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", show_label=False,
                                                  placeholder="您好！可以问我认证规则，或说说贵公司的售后服务情况。",
-                                                 buttons=["copy"], feedback_options=None)
+                                                 buttons=["copy"], feedback_options=None, latex_delimiters=[])
                             with gr.Row():
                                 msg = gr.Textbox(placeholder="输入问题或情况，回车发送", show_label=False, scale=5,
                                                  elem_id="chat-input", max_lines=4, submit_btn=False)

@@ -87,6 +87,11 @@ def launch(settings: Settings, host: str, port: int, *, block: bool = True):
         auth_message="售后服务成熟度助手：请输入用户名和密码", max_file_size=hard_upload_limit(settings),
         css=CSS, ssr_mode=False, show_error=False, quiet=True, prevent_thread_lock=not block, inbrowser=False,
         footer_links=[], mcp_server=False, pwa=False,
+        # gradio 6 keeps every event's inputs and outputs (the whole chat, the client's assessment) in the browser's
+        # local storage for a "run history" page: a client's case must not sit in a shared browser, and rewriting
+        # that log after every streamed piece made a turn's time grow with the conversation's length
+        # (benchmarks/bench_workspace.py). Off: nothing is recorded, and what earlier versions saved is deleted.
+        run_history=False,
     )
     return demo, url
 
