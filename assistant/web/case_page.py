@@ -99,6 +99,7 @@ class CasePage:
                 with gr.Row():
                     self.c_pick = gr.Dropdown([], label="对话", elem_id="conversation-pick", filterable=False)
                     self.c_open = gr.Button("打开此对话", elem_id="conversation-open")
+                    self.c_new = gr.Button("开始新对话", elem_id="conversation-new")
 
     def wire(self, sess: gr.State, chatbot: Any, badges: list[Any]) -> None:
         """The page's events. `badges`: the chat's and the form's badge and status line (updated after a restore,
@@ -118,6 +119,7 @@ class CasePage:
         self.p_compare_v.click(self.on_compare_plan_versions, [self.p_pick_v, self.p_other_v, sess], p_view, **HIDE)
         self.p_restore_v.click(self.on_restore_plan_version, [self.p_pick_v, sess], [*p_view, *lists], **HIDE)
         self.c_open.click(self.on_open_conversation, [self.c_pick, sess], [self.msg, chatbot, *lists, *badges], **HIDE)
+        self.c_new.click(self.on_new_conversation, sess, [sess, self.msg, chatbot, *lists, *badges], **HIDE)
 
     # --- lists --------------------------------------------------------------------------------------------------
 
@@ -343,3 +345,12 @@ class CasePage:
             note = _ok(f"已打开对话 #{cid}；回到“对话”页继续。")
             return [note, sess.history_messages(), *self.lists(sess), *self._badges(sess)]
 
+    def on_new_conversation(self, sess: Any):
+        """A new conversation in the same workspace, on the case's assessment; the earlier one stays in the list."""
+        if sess is None:
+            return [gr.skip()] * (3 + 8 + 4)
+        with sess.lock:
+            new = sess.new_conversation()
+        self.app.drop_session(sess)
+        note = _ok("已开始新对话；之前的对话可在上面的列表中重新打开。")
+        return [new, note, [], *self.lists(new), *self._badges(new)]

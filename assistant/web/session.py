@@ -501,6 +501,11 @@ class WebSession:
                            source=f"web:{self.state.id} import:{name}")
         return [f["id"] for f in added], len(rows) - len(added)
 
+    def new_conversation(self) -> WebSession:
+        """A new session of this browser in the same workspace (on the case's assessment; in 默认 empty): its
+        conversation is saved on its first change, this one stays listed."""
+        return WebSession(self.settings, self._store, owner_token=self.owner_token)
+
 
 def _put(data: dict[str, Any], key: str, value: Any) -> None:
     """Set `key`, or leave it out when the value is empty (None, '', {} or []): the file then says nothing."""
