@@ -294,3 +294,36 @@ def test_findings_import_adds_anonymised_findings_and_a_bad_file_keeps_the_asses
     open_tab(page, "自评")
     assert grid_rows(page, "#findings-table") == shown
     assert badge(page).inner_text() == before
+
+
+# --- (e) earlier conversations ------------------------------------------------------------------------------------
+
+
+def test_an_earlier_conversation_is_reopened_and_comes_back_after_a_reload(open_page):
+    page = open_page()
+    new_workspace(page, "版本己")
+    first, second = "监督审核多久一次？", "离优秀还差什么？"
+    say(page, first)
+    open_tab(page, "版本与记录")
+    page.locator("#conversation-new").click()
+    expect(page.locator("#case-message")).to_contain_text("已开始新对话")
+    open_tab(page, "对话")
+    expect(user_messages(page)).to_have_count(0)
+    say(page, second)
+
+    open_tab(page, "版本与记录")
+    page.locator("#conversation-pick input").click()
+    options = page.get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(options.nth(0)).to_contain_text(second)  # newest first, the open one marked
+    expect(options.nth(0)).to_contain_text("（当前）")
+    expect(options.nth(1)).to_contain_text(first)
+    options.nth(1).click()
+    page.locator("#conversation-open").click()
+    expect(page.locator("#case-message")).to_contain_text("已打开对话")
+    open_tab(page, "对话")
+    expect(user_messages(page)).to_have_text([first])
+
+    reload(page)  # the reopened conversation is this browser's latest now
+    expect(page.locator("#workspace-picker input")).to_have_value("版本己")
+    expect(user_messages(page)).to_have_text([first])
