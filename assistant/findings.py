@@ -90,6 +90,27 @@ def import_findings(path: Path, settings: Settings, anonymizer: Anonymizer | Non
     one placeholder across its rows; pass your own to read its counts afterwards.
     """
     path = Path(path)
+    records = _records(path)
+    anonymizer = anonymizer or Anonymizer(settings)
+    target = settings.imported_findings
+    writable_dir(target.parent)
+    with _locked(target):
+        existing = load_findings(target)
+        next_no = 1 + max((int(f.id.split("-")[1]) for f in existing if f.id.startswith(f"{ID_PREFIX}-")), default=0)
+        imported = [f for _, f in _checked(path, records, anonymizer, next_no)]
+        _append(target, imported)
+    return imported
+
+
+def read_findings(path: Path, anonymizer: Anonymizer) -> list[tuple[str, PastFinding]]:
+    """Every finding of `path` read, checked and anonymised exactly as `import_findings` does, without storing
+    them anywhere: (where the row is, e.g. "file.csv, row 3", the finding). All or nothing: BadInput names the
+    file, row and column of the first bad value. (The web app adds them to an assessment.)"""
+    path = Path(path)
+    return _checked(path, _records(path), anonymizer, 1)
+
+
+def _records(path: Path) -> list[Record]:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise BadInput(
@@ -99,19 +120,15 @@ def import_findings(path: Path, settings: Settings, anonymizer: Anonymizer | Non
     records = list(_records_jsonl(path, raw) if kind == "jsonl" else _records_table(path, raw, kind))
     if not records:
         raise BadInput("文件中没有审核发现 no findings in the file (empty, or only a header row)", where=str(path))
+    return records
 
-    anonymizer = anonymizer or Anonymizer(settings)
-    target = settings.imported_findings
-    writable_dir(target.parent)
-    with _locked(target):
-        existing = load_findings(target)
-        next_no = 1 + max((int(f.id.split("-")[1]) for f in existing if f.id.startswith(f"{ID_PREFIX}-")), default=0)
-        imported = []
-        for offset, (unit, number, values, columns) in enumerate(records):
-            where = f"{path}, {unit} {number}"
-            imported.append(_to_finding(where, values, columns, f"{ID_PREFIX}-{next_no + offset:03d}", anonymizer))
-        _append(target, imported)
-    return imported
+
+def _checked(path: Path, records: list[Record], anonymizer: Anonymizer, first_no: int) -> list[tuple[str, PastFinding]]:
+    out = []
+    for offset, (unit, number, values, columns) in enumerate(records):
+        where = f"{path}, {unit} {number}"
+        out.append((where, _to_finding(where, values, columns, f"{ID_PREFIX}-{first_no + offset:03d}", anonymizer)))
+    return out
 
 
 # -- reading ------------------------------------------------------------------

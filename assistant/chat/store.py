@@ -108,8 +108,19 @@ class ConversationStore:
             return s.execute(query.order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
                              .limit(1)).scalar_one_or_none()
 
-    def listing(self, limit: int = 20) -> list[tuple[int, str, int, datetime]]:
+    def listing(self, limit: int = 20, owner_token: str | None = None) -> list[tuple[int, str, int, datetime]]:
+        """(ID, title, turns, last changed) of the workspace's conversations, newest first (of one browser, with
+        `owner_token`)."""
         with self.store._errors(), self.store._sessions.begin() as s:
-            rows = s.execute(self._mine(select(ConversationRow.id, ConversationRow.title, ConversationRow.turns, ConversationRow.updated_at))
-                             .order_by(ConversationRow.id.desc()).limit(limit)).all()
+            query = self._mine(select(ConversationRow.id, ConversationRow.title, ConversationRow.turns, ConversationRow.updated_at))
+            if owner_token is not None:
+                query = query.where(ConversationRow.owner_token == owner_token)
+            rows = s.execute(query.order_by(ConversationRow.id.desc()).limit(limit)).all()
             return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def plan_ids(self, owner_token: str) -> set[int]:
+        """The plans drafted in one browser's conversations of this workspace."""
+        with self.store._errors(), self.store._sessions.begin() as s:
+            return set(s.execute(self._mine(select(ConversationRow.plan_id))
+                                 .where(ConversationRow.owner_token == owner_token, ConversationRow.plan_id.is_not(None)))
+                       .scalars().all())

@@ -387,6 +387,30 @@ class Store:
         return StoredAssessment(rid, count, validate_assessment(json.loads(content), source=f"database assessment {rid}"),
                                 author, source, at)
 
+    def assessment_listing(self, workspace_id: int) -> list[tuple[int, int, str | None, str | None, datetime]]:
+        """(number, ID, author, source, saved at) of every saved assessment of a workspace, oldest first, numbered as
+        `assessment_versions` numbers them; no content is read (a case saves a version at every form change)."""
+        with self._errors(), self._sessions.begin() as s:
+            rows = s.execute(select(AssessmentRow.id, AssessmentRow.author, AssessmentRow.source, AssessmentRow.created_at)
+                             .where(AssessmentRow.workspace_id == workspace_id).order_by(AssessmentRow.id)).all()
+        return [(n, rid, author, source, at) for n, (rid, author, source, at) in enumerate(rows, 1)]
+
+    def assessment_version(self, workspace_id: int, number: int) -> StoredAssessment:
+        """Version `number` (1…) of a workspace's assessment."""
+        from assistant.rules import validate_assessment
+
+        with self._errors(), self._sessions.begin() as s:
+            count = s.execute(select(func.count()).select_from(AssessmentRow)
+                              .where(AssessmentRow.workspace_id == workspace_id)).scalar_one()
+            if not 1 <= number <= count:
+                span = f"versions 1–{count}" if count else "no saved version yet"
+                raise BadInput(f"the assessment has {span}; there is no version {number}", where="assessment version")
+            row = s.execute(select(AssessmentRow).where(AssessmentRow.workspace_id == workspace_id)
+                            .order_by(AssessmentRow.id).offset(number - 1).limit(1)).scalar_one()
+            rid, content, author, source, at = row.id, row.content, row.author, row.source, row.created_at
+        return StoredAssessment(rid, number, validate_assessment(json.loads(content), source=f"database assessment {rid}"),
+                                author, source, at)
+
     # --- workspaces -------------------------------------------------------------------
 
     def _default_id(self, s: Session) -> int:

@@ -26,6 +26,7 @@ from assistant.plans.models import STATUS_ZH
 from assistant.rules import load_scheme
 from assistant.settings import Settings
 from assistant.web import views
+from assistant.web.case_page import CasePage
 from assistant.web.session import WebSession
 
 EXAMPLES = [
@@ -579,6 +580,9 @@ class WebApp:
                     versions = gr.Dataframe(views.versions_frame([]), label="已保存的版本", interactive=False,
                                             elem_id="plan-versions")
 
+                self.case_page = CasePage(self)  # 版本与记录 (assistant/web/case_page.py)
+                self.case_page.build()
+
             # --- wiring
             fields = [w for _, field, evidence in crit_inputs for w in (field, evidence)]
             self.form_outputs = [*fields, *[b for _, b in decl_boxes], assessed_on, next_audit, ent_name, ent_industry,
@@ -621,6 +625,7 @@ class WebApp:
             draft_btn.click(self.on_draft, [target_plan, certified_on, sess], [*plan_out, badge_chat], **HIDE)
             save_plan.click(self.on_save_plan, [plan_table, certified_on, sess], plan_out, **HIDE)
             certified_on.submit(lambda s, c: self.plan_view(s, c), [sess, certified_on], plan_out, **HIDE)
+            self.case_page.wire(sess, chatbot, [badge_chat, status_chat, badge_form, status_form])
         return demo
 
     def _badges(self, sess: WebSession | None):

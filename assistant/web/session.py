@@ -314,6 +314,198 @@ class WebSession:
         finally:
             store.close()
 
+    # --- versions and records (版本与记录) ---------------------------------------------------------------
+
+    def _case(self):
+        """(plans store, workspace) of this session; BadInput when the session keeps nothing (no database)."""
+        if self._store is None:
+            raise BadInput("这个会话没有保存到数据库，没有版本记录", where="版本与记录")
+        return self._store.store, self._store.workspace
+
+    def _sources(self) -> set[int] | None:
+        """What this browser may see of its workspace: in a client's workspace everything (None); in 默认, where
+        every visitor lands, only what its own conversations saved."""
+        from assistant.plans.store import DEFAULT_WORKSPACE
+
+        _, ws = self._case()
+        if ws.name != DEFAULT_WORKSPACE:
+            return None
+        mine = {cid for cid, *_ in self.conversations()}
+        return mine | ({self.state.id} if self.state.id is not None else set())
+
+    def assessment_versions(self) -> list[Any]:
+        """The workspace's assessment versions this browser may see, oldest first (workspace/versions.py)."""
+        from assistant.workspace import versions
+
+        store, ws = self._case()
+        return versions.listing(store, ws, self._sources())
+
+    def assessment_version(self, number: int) -> tuple[Any, dict[str, Any]]:
+        """Version `number` and its content as a draft (the assessment file's shape)."""
+        from assistant.workspace import versions
+        from assistant.workspace.case import draft_of
+
+        store, ws = self._case()
+        found, content = versions.version(store, ws, number, self._sources())
+        return found, draft_of(content)
+
+    def compare_assessments(self, a: int, b: int) -> Any:
+        from assistant.workspace import versions
+
+        store, ws = self._case()
+        return versions.compare(store, ws, a, b, self._sources(), self.settings.knowledge_dir)
+
+    def restore_assessment(self, number: int) -> Any:
+        """Version `number` saved again as the next version (author web): the form, grade and plan show it."""
+        from assistant.workspace import versions
+        from assistant.workspace.case import draft_of
+
+        store, ws = self._case()
+        if self.state.id is None:
+            self.save()  # the restore is recorded as this browser's (its conversation)
+        restored = versions.restore(store, ws, number, author="web",
+                                    conversation=self.state.id, sources=self._sources())
+        self.state.assessment = draft_of(store.assessment_version(ws.id, restored.number).assessment)
+        self.state.grade = None
+        if self.state.plan is not None:
+            self.state.plan_stale = True
+        self.save()
+        return restored
+
+    def conversations(self) -> list[tuple[int, str, int, Any]]:
+        """This browser's conversations in the workspace, newest first: (ID, title, turns, last changed)."""
+        if self._store is None or self.owner_token is None:
+            return []
+        return self._store.listing(limit=50, owner_token=self.owner_token)
+
+    def open_conversation(self, cid: int) -> None:
+        """Reopen one of this browser's earlier conversations of the workspace (its chat, its plan). In a client's
+        workspace the assessment stays the case's latest version; in 默认 it is the conversation's own."""
+        from assistant.plans.store import DEFAULT_WORKSPACE
+        from assistant.workspace.case import latest_draft
+
+        if cid not in {c for c, *_ in self.conversations()}:
+            raise BadInput(f"这个浏览器在本工作区没有对话 #{cid}", where="对话记录")
+        store, ws = self._case()
+        state = self._store.load(cid)
+        if ws.name != DEFAULT_WORKSPACE:
+            draft = latest_draft(store, ws)
+            if draft is not None and draft != state.assessment:
+                state.assessment = draft
+                state.grade = None
+                if state.plan is not None:
+                    state.plan_stale = True
+        self.conv.state = state
+        self.conv.store = self._store
+        self._store.save(state)  # the most recent of this browser now: a reload comes back to it
+        self.revision += 1
+
+    def workspace_plans(self) -> list[Any]:
+        """The workspace's plans this browser may see (in 默认 only those its conversations drafted)."""
+        store, ws = self._case()
+        plans = store.list_plans(workspace_id=ws.id)
+        if self._sources() is None:
+            return plans
+        mine = self._store.plan_ids(self.owner_token) if self.owner_token else set()
+        mine |= {self.state.plan_id} if self.state.plan_id is not None else set()
+        return [p for p in plans if p.id in mine]
+
+    def open_plan(self, plan_id: int) -> None:
+        """Make one of the workspace's plans this session's plan (its latest version): the plan page shows it."""
+        store, ws = self._case()
+        if plan_id not in {p.id for p in self.workspace_plans()}:
+            raise BadInput(f"本工作区没有整改计划 #{plan_id}", where="整改计划")
+        stored = store.get_plan(plan_id, workspace_id=ws.id)
+        latest = store.latest_assessment(ws.id)
+        self.state.plan = json.loads(stored.plan.model_dump_json())
+        self.state.plan_id = plan_id
+        self.state.redraft = None
+        self.state.plan_stale = latest is None or latest.id != stored.assessment_id
+        self.save()
+
+    def plan_history(self) -> list[tuple[int, str, Any, str | None]]:
+        """(version, note, saved at, author) of every version of this session's plan."""
+        if self.state.plan_id is None:
+            return []
+        store, ws = self._case()
+        return store.versions(self.state.plan_id, workspace_id=ws.id)
+
+    def plan_version(self, version: int) -> Plan:
+        if self.state.plan_id is None:
+            raise BadInput("还没有整改计划：请先起草或打开一个计划", where="整改计划版本")
+        store, ws = self._case()
+        return store.get_plan(self.state.plan_id, version, workspace_id=ws.id).plan
+
+    def compare_plan_versions(self, a: int, b: int) -> list[Any]:
+        from assistant.workspace.versions import plan_changes
+
+        if self.state.plan_id is None:
+            raise BadInput("还没有整改计划：请先起草或打开一个计划", where="整改计划版本")
+        store, ws = self._case()
+        return plan_changes(store, self.state.plan_id, a, b, workspace_id=ws.id)
+
+    def restore_plan_version(self, version: int) -> int:
+        """The plan's version `version` saved as its next version (note 恢复为第N版, author web); its number."""
+        if self.state.plan_id is None:
+            raise BadInput("还没有整改计划：请先起草或打开一个计划", where="整改计划版本")
+        store, ws = self._case()
+        if ws.archived:
+            raise BadInput(f"工作区“{ws.name}”已归档，不能再保存新版本", where="整改计划版本")
+        old = store.get_plan(self.state.plan_id, version, workspace_id=ws.id)
+        if version == old.latest:
+            raise BadInput(f"第{version}版就是最新版，无需恢复", where="整改计划版本")
+        stored = store.save_version(self.state.plan_id, old.plan, f"恢复为第{version}版", author="web", workspace_id=ws.id)
+        self.state.plan = json.loads(stored.plan.model_dump_json())
+        self.state.redraft = None
+        self.save()
+        return stored.version
+
+    def import_findings(self, path: str | Path, *, shown_name: str | None = None) -> tuple[list[str], int]:
+        """Audit findings from a consultant's file (CSV, JSON lines, XLSX: what `findings import` reads, with its
+        checks and anonymisation) added to the assessment as open findings, saved as its next version (author web).
+        All or nothing: a bad row changes nothing and BadInput names the file, row and column. Returns the new
+        findings' IDs and how many rows were already there (same criterion, severity and text: not added again)."""
+        from assistant.anonymize import Anonymizer
+        from assistant.findings import read_findings
+        from assistant.workspace.case import save_draft
+
+        p = Path(path)
+        name = shown_name or p.name
+        try:
+            rows = read_findings(p, Anonymizer(self.settings))
+        except BadInput as exc:
+            where = _import_where(exc.where or "", str(p), name)
+            raise BadInput(str(exc).removeprefix(f"{exc.where}: "), where=where) from None
+        current = self.findings()
+        seen = {(f.get("criterion"), f.get("severity"), f.get("text")) for f in current}
+        added: list[dict[str, Any]] = []
+        for where, f in rows:
+            if f.criterion not in self.scheme.criteria:
+                raise BadInput(f"准则编号 {f.criterion} 不在认证方案 {self.scheme.version} 中",
+                               where=_import_where(where, str(p), name))
+            key = (f.criterion, f.severity, f.finding)
+            if key in seen:
+                continue
+            seen.add(key)
+            added.append({"id": next_finding_id(current + added), "criterion": f.criterion, "severity": f.severity,
+                          "status": "open", "text": f.finding})
+        if added:
+            keep_if_valid(self.state, lambda: self.state.assessment.setdefault("findings", []).extend(added),
+                          f"导入审核发现 {name}", self.settings.knowledge_dir)
+            self.state.grade = None
+            if self.state.plan is not None:
+                self.state.plan_stale = True
+            self.save()
+            if self._store is not None:
+                save_draft(self._store.store, self._store.workspace, self.state.assessment, author="web",
+                           source=f"web:{self.state.id} import:{name}")
+        return [f["id"] for f in added], len(rows) - len(added)
+
+    def new_conversation(self) -> WebSession:
+        """A new session of this browser in the same workspace (on the case's assessment; in 默认 empty): its
+        conversation is saved on its first change, this one stays listed."""
+        return WebSession(self.settings, self._store, owner_token=self.owner_token)
+
 
 def _put(data: dict[str, Any], key: str, value: Any) -> None:
     """Set `key`, or leave it out when the value is empty (None, '', {} or []): the file then says nothing."""
@@ -333,3 +525,14 @@ def cell_text(value: Any) -> str:
 
 def _date(value: Any, field: str) -> date | None:
     return parse_day(value, f"自评表: {field}")
+
+
+def _import_where(where: str, path: str, name: str) -> str:
+    """Where a findings file is wrong, for the page: the file's own name (not the upload's temporary path), rows,
+    lines and columns in Chinese (`a.csv, row 3, column 'criterion'` → `a.csv 第3行 列“criterion”`)."""
+    import re
+
+    out = where.replace(path, name)
+    out = re.sub(r", (?:row|line) (\d+)", r" 第\1行", out)
+    out = re.sub(r", item (\d+)", r" 第\1项", out)
+    return re.sub(r", column '([^']*)'", r" 列“\1”", out)
