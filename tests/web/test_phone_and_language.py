@@ -8,7 +8,6 @@ browser. Expected messages come from the same code the pages call (the session's
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -21,10 +20,10 @@ except ImportError:  # pragma: no cover - the test extra installs it
 
 from assistant.errors import BadInput
 from tests.web.browser import (
-    PHONE, badge, choose_level, fill_number, grid_rows, kpi_input, last_answer, open_app, open_tab, say, settle,
+    PHONE, fill_number, grid_rows, kpi_input, last_answer, open_app, open_tab, say, settle,
     upload, upload_assessment,
 )
-from tests.web.test_browser import FIXTURES, WORKED_PASS, browser, grade_of, scheme, score_text  # noqa: F401 (fixtures)
+from tests.web.test_browser import FIXTURES, WORKED_PASS, grade_of, scheme, score_text  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -87,7 +86,7 @@ def box(page, selector: str) -> dict:
 
 
 @pytest.fixture
-def phone(browser, web_url):  # noqa: F811 (the browser fixture imported above)
+def phone(browser, web_url):
     page = open_app(browser, web_url, PHONE)
     yield page
     page.context.close()
