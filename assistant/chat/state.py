@@ -15,7 +15,7 @@ import copy
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from assistant.chat.extract import Extraction
 from assistant.workspace.case import gradeable, keep_if_valid, next_finding_id
@@ -223,6 +223,11 @@ class Reply(BaseModel):
     changes: list[dict[str, Any]] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)  # files the turn wrote (an export), for the UI to offer
 
+    @field_validator("answer")
+    @classmethod
+    def _tables_end(cls, answer: str) -> str:
+        return end_tables(answer)
+
     def contract(self, turn: int) -> dict[str, Any]:
         out: dict[str, Any] = {"turn": turn, "intent": self.intent, "answer": self.answer, "citations": self.citations}
         if self.grade is not None:
@@ -230,3 +235,21 @@ class Reply(BaseModel):
         if self.plan is not None:
             out["plan"] = self.plan
         return out
+
+
+def end_tables(markdown: str) -> str:
+    r"""Markdown with a blank line after every table: a line right after a table's last row would otherwise be
+    read as one more row of it (a note after the table shown inside its last row).
+
+    >>> end_tables("| a |\n|---|\n| 1 |\n说明")
+    '| a |\n|---|\n| 1 |\n\n说明'
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        out.append(line)
+        if line.lstrip().startswith("|") and n + 1 < len(lines):
+            following = lines[n + 1].strip()
+            if following and not following.startswith("|"):
+                out.append("")
+    return "\n".join(out)

@@ -27,6 +27,7 @@ from assistant.rules import load_scheme
 from assistant.settings import Settings
 from assistant.web import views
 from assistant.web.case_page import CasePage
+from assistant.web.messages import zh
 from assistant.web.session import WebSession
 
 EXAMPLES = [
@@ -36,8 +37,7 @@ EXAMPLES = [
     "离优秀还差什么？",
     "帮我起草整改计划",
     "有没有类似的案例？",
-    "What happens if a major nonconformity is not closed?",
-]
+]  # Chinese only: the page speaks the user's language (the chat still answers a question asked in English)
 
 CSS = """
 .grade-badge{border:3px solid #999;border-radius:12px;padding:12px 16px;text-align:center;background:#fff}
@@ -54,9 +54,48 @@ CSS = """
 /* Earlier turns off screen are not laid out again at every streamed piece (a turn kept its time at turn 24:
    benchmarks/bench_workspace.py); the newest rows, where the answer streams, always are. */
 #chatbot .message-row:not(:nth-last-child(-n+8)){content-visibility:auto;contain-intrinsic-size:auto 160px}
+#report-criteria td:nth-child(-n+6){white-space:nowrap}
+/* Tables in Markdown (chat answers, the report): wrapped by words, never one character a line; a table wider than
+   its column scrolls inside itself, not the page. Dates and headers stay on one line. */
+#chatbot table,.prose table{display:block;max-width:100%;overflow-x:auto}
+#chatbot th,#chatbot td,.prose th,.prose td{word-break:normal;overflow-wrap:normal;min-width:2.5em}
+#chatbot th,.prose th{white-space:nowrap}
+/* dates in gradio tables (plan deadlines, finding dates, version times) on one line */
+#plan-table [data-col="6"] .text,#plan-table [data-col="7"] .text,#findings-table [data-col="4"] .text,
+#plan-versions [data-col="1"] .text{white-space:nowrap}
+@media (max-width: 600px){
+  /* a phone: one column; the grade badge above the chat and the form, the report's text above its chart */
+  .with-side{flex-direction:column-reverse !important;flex-wrap:nowrap !important}
+  .with-side>*{min-width:100% !important;width:100%}
+  .side-panel{position:static}
+  #report-row{flex-direction:column !important;flex-wrap:nowrap !important}
+  #report-row>*{min-width:100% !important;width:100%}
+  #report-text{order:-1}
+  #workspace-bar>*{min-width:100% !important}
+  #chatbot td,.prose td{min-width:6.5em}
+  /* gradio tables: laid out at a readable width (gradio shares the table's width out by column_widths) and
+     scrolled sideways inside their own box, never the page */
+  :is(#plan-table,#findings-table,#plan-versions) .table-container{overflow-x:auto !important}
+  #plan-table .table-wrap{min-width:1300px}
+  #findings-table .table-wrap{min-width:620px}
+  #plan-versions .table-wrap{min-width:440px}
+}
 """
 
 logger = logging.getLogger(__name__)
+
+# gradio's own texts (the upload box, the tables' drop hint, the progress announcement), in Chinese whatever
+# language the browser is set to: the page is Chinese, and an English browser would otherwise get "Drop File Here
+# – or – Click to Upload" in it. Keys are gradio 6's (its frontend dictionaries); "common.complete" has no Chinese
+# entry there and would be announced as the key itself.
+GRADIO_TEXTS = {
+    "upload_text.drop_file": "将文件拖放到此处", "upload_text.click_to_upload": "点击上传", "common.or": "或",
+    "dataframe.drop_to_upload": "将 CSV 或 TSV 文件拖放到此处以将数据导入表格", "common.complete": "完成",
+    "common.error": "错误", "common.clear": "清除", "common.download": "下载", "common.loading": "加载中",
+    "common.remove": "删除", "common.edit": "编辑", "common.empty": "空", "common.undo": "撤销",
+    "common.submit": "提交", "common.settings": "设置", "status.queue_position": "排队中：第 {position} 位，共 {size} 位",
+}
+I18N = gr.I18n(**{"en": GRADIO_TEXTS, "zh-CN": GRADIO_TEXTS, "zh": GRADIO_TEXTS})
 
 LEVEL_UNSET = "（未填）"
 PLAN_OUTPUTS = 5 + len(EXPORT_FORMATS)  # summary, table, versions, timeline, one button per export format, message
@@ -64,10 +103,12 @@ STREAM_PIECES = 4  # the answer is complete before it is shown: each extra strea
 HIDE: dict[str, Any] = {"api_visibility": "undocumented"}  # page events: callable, but not listed as the app's API
 
 
-def _err(exc: BadInput) -> str:
-    """A bad-input message shown on the page: the CLI's wording (`错误 error: WHERE: WHAT`), escaped: the
-    message may quote a file's content or a typed value, and must never become markup."""
-    return f'<div class="bad-input">错误 error: {html.escape(str(exc))}</div>'
+def _err(exc: BadInput | str) -> str:
+    """A bad-input message shown on the page, in Chinese (`错误：WHERE：WHAT`, see messages.zh; never the CLI's
+    English or a command line), escaped: the message may quote a file's content or a typed value, and must never
+    become markup. A str is a message already worded for the page."""
+    text = exc if isinstance(exc, str) else zh(exc)
+    return f'<div class="bad-input">错误：{html.escape(text)}</div>'
 
 
 def _ok(text: str) -> str:
@@ -247,7 +288,7 @@ class WebApp:
             with sess.lock:
                 out = sess.chat(message)
         except BadInput as exc:
-            history.append({"role": "assistant", "content": f"⚠️ 错误 error: {exc}"})
+            history.append({"role": "assistant", "content": f"⚠️ 错误：{zh(exc)}"})
             yield history, "", *shown, sess
             return
         answer = out["answer"]
@@ -289,10 +330,17 @@ class WebApp:
                                                                   kpi=sess.assessment.get("criteria", {}).get(cid, {}).get("kpi")))
 
     def on_kpi(self, cid: str, value: float | None, sess: WebSession):
+        """A KPI value typed: re-graded at once. A value the scheme refuses (150 %) leaves the assessment as it was,
+        says why in Chinese, and puts the field back to the value kept, so field and grade never disagree.
+
+        Outputs: badge, status line, message, assessment file, the field itself."""
         def change():
             entry = sess.assessment.get("criteria", {}).get(cid, {})
             sess.set_criterion(cid, level=entry.get("level"), kpi=None if value is None else float(value))
-        return self._form_change(sess, change)
+        out = self._form_change(sess, change)
+        if sess is None or not out[2]:
+            return (*out, gr.skip())
+        return (*out, sess.assessment.get("criteria", {}).get(cid, {}).get("kpi"))
 
     def on_evidence(self, cid: str, text: str, sess: WebSession):
         def change():
@@ -316,7 +364,13 @@ class WebApp:
                 gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
 
     def on_add_finding(self, criterion: str, severity: str, text: str, raised_on: str, sess: WebSession | None):
-        out = self._form_change(sess, lambda: sess.add_finding(criterion, severity, text, raised_on))
+        """A finding from the form's fields; none has a default, and one without its criterion, severity or
+        description is refused (an empty click would otherwise record a nonconformity no one described)."""
+        def change():
+            if criterion and severity and not (text or "").strip():
+                raise BadInput("describe the finding", where="审核发现")
+            sess.add_finding(criterion, severity, text, raised_on)
+        out = self._form_change(sess, change)
         return (*out, *self._findings_views(sess))
 
     def on_edit_findings(self, table, sess: WebSession | None):
@@ -362,17 +416,23 @@ class WebApp:
     # --- handlers: report ------------------------------------------------------------------------------
 
     def report(self, target: str | None, sess: WebSession | None):
-        """(summary, details, radar, gap chart) of the session's assessment against `target`."""
+        """(summary, details, radar, gap chart, per-criterion table, the report to download) of the session's
+        assessment against `target`."""
         if sess is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return (gr.skip(),) * 6
         with sess.lock:
             if not sess.assessment.get("criteria") and not sess.assessment.get("findings"):
                 empty = "还没有自评数据。在“对话”中说出贵公司的情况，或在“自评”页填写、上传自评文件。"
-                return empty, "", None, None
+                return empty, "", None, None, "", gr.update(value=None, interactive=False)
             result = sess.grade(target or None)
             scheme = result.scheme_model
+            a = sess.assessment
+            path = self._dir(sess) / "评级报告.md"
+            path.write_text(views.report_document(result, scheme, a.get("enterprise"), a.get("assessed_on")),
+                            encoding="utf-8")
             return (views.report_summary(result, scheme), views.report_details(result, scheme),
-                    views.radar_figure(result, scheme), views.gap_figure(result, scheme))
+                    views.radar_figure(result, scheme), views.gap_figure(result, scheme),
+                    views.criteria_table(result, scheme), gr.update(value=str(path), interactive=True))
 
     # --- handlers: plan ----------------------------------------------------------------------------------
 
@@ -441,9 +501,9 @@ class WebApp:
             done, problems = [], []
             for ch in views.plan_changes(plan, table):
                 try:
-                    deadline = parse_day(ch.get("deadline"), f"第{ch['no']}项 截止日期")
+                    deadline = parse_day(ch.get("deadline"), f"第{ch['no']}项 完成期限")
                 except BadInput as exc:
-                    problems.append(str(exc))
+                    problems.append(zh(exc))
                     continue
                 if ch.get("status") and ch["status"] not in STATUS_ZH:
                     problems.append(f"第{ch['no']}项：状态只能是 {'、'.join(STATUS_ZH.values())}")
@@ -452,12 +512,12 @@ class WebApp:
                     sess.update_plan_item(ch["no"], owner=ch.get("owner"), deadline=deadline, status=ch.get("status"))
                     done.append(ch["no"])
                 except BadInput as exc:
-                    problems.append(f"第{ch['no']}项：{exc}")
+                    problems.append(zh(exc))
             parts = []
             if done:
                 parts.append(_ok(f"已保存第{'、'.join(map(str, done))}项的修改（新版本）"))
             if problems:
-                parts.append(_err(BadInput("；".join(problems), where="整改计划")))
+                parts.append(_err("；".join(problems)))
             if not done and not problems:
                 parts.append("没有改动。")
             return self.plan_view(sess, certified_on, "".join(parts))
@@ -477,15 +537,15 @@ class WebApp:
                 ws_new_name = gr.Textbox(label="新建工作区", placeholder="例如：美澜电器-2026", elem_id="workspace-new-name", scale=2)
                 ws_new = gr.Button("新建", elem_id="workspace-new", scale=1)
                 ws_msg = gr.HTML("", elem_id="workspace-message")
-            with gr.Tabs() as tabs:
+            with gr.Tabs(overflow_behavior="wrap") as tabs:  # on a phone the tabs wrap to a second line, none hidden in a menu
                 with gr.Tab("对话", id="chat", elem_id="tab-chat"):
-                    with gr.Row():
+                    with gr.Row(elem_classes=["with-side"]):
                         with gr.Column(scale=3):
                             chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", show_label=False,
                                                  placeholder="您好！可以问我认证规则，或说说贵公司的售后服务情况。",
                                                  buttons=["copy"], feedback_options=None, latex_delimiters=[])
                             with gr.Row():
-                                msg = gr.Textbox(placeholder="输入问题或情况，回车发送", show_label=False, scale=5,
+                                msg = gr.Textbox(placeholder="输入问题或情况，回车发送", label="输入问题", show_label=False, scale=5,
                                                  elem_id="chat-input", max_lines=4, submit_btn=False)
                                 send = gr.Button("发送", variant="primary", scale=1, elem_id="chat-send")
                             gr.Examples(EXAMPLES, inputs=[msg], label="示例问题")
@@ -495,7 +555,7 @@ class WebApp:
                             gr.Markdown("对话中说的情况会记录到“自评”页，自评页的修改也会用于对话中的评级和整改计划。")
 
                 with gr.Tab("自评", id="form", elem_id="tab-form") as form_tab:
-                    with gr.Row():
+                    with gr.Row(elem_classes=["with-side"]):
                         with gr.Column(scale=3):
                             form_msg = gr.HTML("", elem_id="form-message")
                             with gr.Row():
@@ -517,9 +577,10 @@ class WebApp:
                                                 better = "越高越好" if c.direction == "higher" else "越低越好"
                                                 gr.Markdown(f"**{c.id} {c.name}**<br>KPI，单位{c.unit_symbol}，{better}",
                                                             elem_classes=["crit-name"])
-                                                field = gr.Number(label=f"{c.id} KPI值（{c.unit_symbol}）", elem_id=f"kpi-{c.id}",
-                                                                  minimum=float(c.range_min) if c.range_min is not None else None,
-                                                                  maximum=float(c.range_max) if c.range_max is not None else None)
+                                                # No minimum/maximum: gradio would refuse a value outside them with its own English
+                                                # toast before the handler runs; the session refuses it in Chinese and on_kpi puts
+                                                # the field back to the value kept.
+                                                field = gr.Number(label=f"{c.id} KPI值（{c.unit_symbol}）", elem_id=f"kpi-{c.id}")
                                             else:
                                                 gr.Markdown(f"**{c.id} {c.name}**<br>申报等级", elem_classes=["crit-name"])
                                                 field = gr.Dropdown(self.level_choices, value=LEVEL_UNSET,
@@ -536,8 +597,11 @@ class WebApp:
                                     label="审核发现（可直接编辑后点“保存表格修改”；状态为 未关闭 或 已关闭）", elem_id="findings-table",
                                     wrap=True)
                                 with gr.Row():
-                                    f_crit = gr.Dropdown(list(self.scheme.criteria), label="准则", elem_id="finding-criterion")
-                                    f_sev = gr.Dropdown(self.severity_choices, label="严重程度", elem_id="finding-severity")
+                                    # value=None: gradio would preselect the first choices (D1.1, 严重不符合)
+                                    f_crit = gr.Dropdown(list(self.scheme.criteria), value=None, label="准则",
+                                                         elem_id="finding-criterion")
+                                    f_sev = gr.Dropdown(self.severity_choices, value=None, label="严重程度",
+                                                        elem_id="finding-severity")
                                     f_date = gr.Textbox(label="提出日期", placeholder="2026-11-20", elem_id="finding-date")
                                 f_text = gr.Textbox(label="发现描述", elem_id="finding-text")
                                 with gr.Row():
@@ -552,11 +616,13 @@ class WebApp:
                 with gr.Tab("评级报告", id="report", elem_id="tab-report") as report_tab:
                     target_report = gr.Radio([("下一等级", ""), ("合格", "合格"), ("优秀", "优秀")], value="",
                                              label="差距目标", elem_id="report-target")
-                    with gr.Row():
+                    with gr.Row(elem_id="report-row"):
                         radar = gr.Plot(label="维度得分", elem_id="radar", scale=1)
                         report_md = gr.Markdown(elem_id="report-text")
                     gap_plot = gr.Plot(label="差距", elem_id="gap-chart")
+                    report_criteria = gr.Markdown(elem_id="report-criteria")
                     report_details = gr.Markdown(elem_id="report-details")
+                    report_export = gr.DownloadButton("导出评级报告（Markdown）", interactive=False, elem_id="report-export")
 
                 with gr.Tab("整改计划", id="plan", elem_id="tab-plan") as plan_tab:
                     with gr.Row():
@@ -598,8 +664,12 @@ class WebApp:
             msg.submit(self.respond, [msg, chatbot, sess], chat_out, **HIDE)
 
             for cid, field, evidence in crit_inputs:
-                handler = self.on_kpi if isinstance(field, gr.Number) else self.on_level
-                field.input(functools.partial(handler, cid), [field, sess], changed, show_progress="hidden", **HIDE)
+                if isinstance(field, gr.Number):  # a refused value puts the field back: the field is an output too
+                    field.input(functools.partial(self.on_kpi, cid), [field, sess], [*changed, field],
+                                show_progress="hidden", **HIDE)
+                else:
+                    field.input(functools.partial(self.on_level, cid), [field, sess], changed, show_progress="hidden",
+                                **HIDE)
                 evidence.blur(functools.partial(self.on_evidence, cid), [evidence, sess], changed, show_progress="hidden", **HIDE)
             for key, box in decl_boxes:
                 box.input(functools.partial(self.on_declaration, key), [box, sess], changed, show_progress="hidden", **HIDE)
@@ -616,7 +686,7 @@ class WebApp:
                 self._badges, sess, [badge_form, status_form], **HIDE)
             tabs.select(self._badges, sess, [badge_chat, status_chat], **HIDE)
 
-            report_out = [report_md, report_details, radar, gap_plot]
+            report_out = [report_md, report_details, radar, gap_plot, report_criteria, report_export]
             report_tab.select(self.report, [target_report, sess], report_out, **HIDE)
             target_report.change(self.report, [target_report, sess], report_out, **HIDE)
 

@@ -74,7 +74,7 @@ class CasePage:
                 self.a_changes = gr.Dataframe(pd.DataFrame(columns=CHANGE_COLUMNS), interactive=False, wrap=True,
                                               label="变化", elem_id="assessment-changes", visible=False)
             with gr.Accordion("导入审核发现", open=True):
-                gr.Markdown("上传顾问的审核发现文件（CSV、JSON Lines 或 XLSX，与命令 `findings import` 相同的格式和检查）。"
+                gr.Markdown("上传顾问的审核发现文件（CSV、JSONL 或 Excel 表格，格式和检查与命令行的审核发现导入相同）。"
                             "人名、企业名、电话、证件号等会先匿名化；导入的发现作为“未关闭”加入自评，保存为新版本。")
                 self.f_upload = gr.File(label="审核发现文件", file_types=FINDINGS_SUFFIXES, type="filepath",
                                         elem_id="findings-import", height=120)

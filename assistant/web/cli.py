@@ -66,7 +66,7 @@ def hard_upload_limit(settings: Settings) -> int:
 
 def launch(settings: Settings, host: str, port: int, *, block: bool = True):
     """Build and start the app; returns (demo, url). `block=False` returns at once (tests, load script)."""
-    from assistant.web.app import CSS, WebApp
+    from assistant.web.app import CSS, I18N, WebApp
 
     from starlette.middleware import Middleware
 
@@ -85,7 +85,7 @@ def launch(settings: Settings, host: str, port: int, *, block: bool = True):
         # FastAPI's own schema route lists every endpoint; the guard throttles logins and hides metadata routes.
         app_kwargs={"openapi_url": None, "middleware": [Middleware(LoginGuard, enabled=auth is not None, throttle=throttle)]},
         auth_message="售后服务成熟度助手：请输入用户名和密码", max_file_size=hard_upload_limit(settings),
-        css=CSS, ssr_mode=False, show_error=False, quiet=True, prevent_thread_lock=not block, inbrowser=False,
+        css=CSS, i18n=I18N, ssr_mode=False, show_error=False, quiet=True, prevent_thread_lock=not block, inbrowser=False,
         footer_links=[], mcp_server=False, pwa=False,
         # gradio 6 keeps every event's inputs and outputs (the whole chat, the client's assessment) in the browser's
         # local storage for a "run history" page: a client's case must not sit in a shared browser, and rewriting

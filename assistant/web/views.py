@@ -92,6 +92,45 @@ def report_details(result: GradeResult, scheme: Scheme) -> str:
     return "\n".join(lines)
 
 
+def criteria_table(result: GradeResult, scheme: Scheme) -> str:
+    """Per criterion: the level claimed (declared, or measured by its KPI), the level that counts after the
+    evidence cap, and what the gap target asks of it — all read off the engine's result, nothing recomputed."""
+    gap = result.gap
+    needed = {ch.criterion: ch.to_level for ch in gap.changes} if gap is not None else {}
+    target = gap.target_name if gap is not None else "最高等级"
+    lines = [f"#### 各准则等级（差距目标：{target}）", "",
+             "| 准则 | 名称 | 申报等级 | 有效等级 | 目标所需 | 差距 | 说明 |", "|---|---|---|---|---|---|---|"]
+    for c in result.criteria.values():
+        unit = scheme.criteria[c.id].unit_symbol
+        notes = []
+        if c.kpi is not None:
+            notes.append(f"KPI {_num(c.kpi)}{unit}")
+        if c.missing:
+            notes.append("未评估，按L0计")
+        if c.capped:
+            notes.append(f"证据{c.evidence}项，封顶L{c.cap}")
+        if c.kpi_level is not None and c.declared is not None and c.declared > c.kpi_level:
+            notes.append(f"申报L{c.declared}高于KPI")
+        claimed = "—" if c.missing else f"L{c.claimed}"
+        to = needed.get(c.id)
+        need = f"L{to}" if to is not None else "—"
+        step = f"+{to - c.effective}" if to is not None and to > c.effective else "—"
+        lines.append(f"| {c.id} | {c.name} | {claimed} | L{c.effective} | {need} | {step} | {'；'.join(notes) or '—'} |")
+    return "\n".join(lines)
+
+
+def report_document(result: GradeResult, scheme: Scheme, enterprise: dict[str, Any] | None = None,
+                    assessed_on: str | None = None) -> str:
+    """The whole report as one Markdown file to download: what the report page shows, in its order."""
+    ent = enterprise or {}
+    head = ["# 售后服务成熟度评级报告", ""]
+    facts = [f"企业：{ent['name']}" if ent.get("name") else "", f"行业：{ent['industry']}" if ent.get("industry") else "",
+             f"自评日期：{assessed_on}" if assessed_on else "", f"认证方案：{result.scheme}"]
+    head += [" · ".join(f for f in facts if f), ""]
+    return "\n".join(head) + report_summary(result, scheme) + "\n\n" + criteria_table(result, scheme) + "\n\n" + \
+        report_details(result, scheme) + "\n"
+
+
 def dimension_thresholds(scheme: Scheme, target: str) -> dict[str, float]:
     """Per dimension, the lowest score the grade rules allow for `target` (read off the scheme's rules)."""
     lower, rule = scheme.rules_to_reach(scheme.grade_id(target))

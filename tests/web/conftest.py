@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import free_port
@@ -15,3 +17,23 @@ def web_url(index_settings):
     demo, url = launch(index_settings, "127.0.0.1", free_port(), block=False)
     yield url.rstrip("/") + "/"
     demo.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session, shared by every browser test module (Playwright's sync API allows one
+    at a time). Missing browser: skipped locally, a failure in CI (never a silent skip)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.browser import chromium_path, launch
+
+    if chromium_path() is None:
+        reason = ("Chromium is not installed (/usr/bin/chromium); install it with "
+                  "`apt-get install chromium fonts-noto-cjk` (.ci/run does this)")
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()

@@ -1,11 +1,12 @@
 """Full-page screenshots of the web app's four pages in a realistic state, for looking at the layout.
 
-    .venv/bin/python tests/web/screenshots.py OUT_DIR [URL]
+    .venv/bin/python tests/web/screenshots.py OUT_DIR [URL] [--width 390]
 
 With URL it drives a running app (e.g. `python -m assistant web --port 7870`, then http://127.0.0.1:7870/);
 without, it starts the app itself on a free loopback port over the configured data dir (building the index on
 first use), as `python -m assistant web` does. It uploads the worked example (tests/rules/fixtures/worked_pass.yaml),
 edits the form, has a few chat turns, drafts a plan, then writes 1-chat.png, 2-form.png, 3-report.png, 4-plan.png.
+`--width 390` shoots a phone held upright (390×844, touch, a mobile browser's layout) instead of a desktop window.
 Uses Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
 """
 
@@ -23,7 +24,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from tests.conftest import free_port  # noqa: E402
 from tests.web.browser import (  # noqa: E402
-    choose_level, citation_titles, fill_number, launch, open_app, open_tab, say, settle, upload_assessment,
+    PHONE, choose_level, citation_titles, fill_number, launch, open_app, open_tab, say, settle, upload_assessment,
 )
 
 WORKED_PASS = REPO / "tests" / "rules" / "fixtures" / "worked_pass.yaml"
@@ -101,12 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path, help="directory for the PNG files")
     parser.add_argument("url", nargs="?", help="URL of a running app (default: start one)")
+    parser.add_argument("--width", type=int, default=None,
+                        help="viewport width in CSS pixels, e.g. 390 for a phone (default: a desktop window)")
     args = parser.parse_args(argv)
     url = args.url or start_app()
     with sync_playwright() as pw:
         browser = launch(pw)
         try:
-            page = open_app(browser, url)
+            viewport = None
+            if args.width:
+                viewport = PHONE if args.width == PHONE["width"] else {"width": args.width, "height": PHONE["height"]}
+            page = open_app(browser, url, viewport)
             prepare(page)
             paths = shoot(page, args.out_dir)
         finally:

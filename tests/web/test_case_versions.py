@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.web.test_browser import WORKED_PASS, browser, grade_of, norm, open_page, scheme  # noqa: F401 (fixtures)
+from tests.web.test_browser import WORKED_PASS, grade_of, norm, open_page, scheme  # noqa: F401 (fixtures; `browser` is in conftest)
 
 try:
     from playwright.sync_api import expect
@@ -319,6 +319,8 @@ def test_an_earlier_conversation_is_reopened_and_comes_back_after_a_reload(open_
     expect(options.nth(0)).to_contain_text("（当前）")
     expect(options.nth(1)).to_contain_text(first)
     options.nth(1).click()
+    expect(page.locator("#conversation-pick input")).to_have_value(re.compile(re.escape(first)))  # chosen, then opened
+    settle(page)
     page.locator("#conversation-open").click()
     expect(page.locator("#case-message")).to_contain_text("已打开对话")
     open_tab(page, "对话")
