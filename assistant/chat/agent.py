@@ -288,9 +288,9 @@ class _Turn:
 
     def draft_plan(self, target: str | None = None) -> str:
         """Draft the improvement plan for the current assessment (target 合格 or 优秀; default the next grade up)."""
-        plan = tools.current_plan(self.state)
+        plan = self.state.current_plan()
         if plan is None or self.state.plan_stale or (target and target not in (plan.target, plan.target_en)):
-            plan = tools.draft(self.state, self.settings, target if target in ("合格", "优秀", "pass", "excellent") else None)
+            plan = self.state.draft_plan(self.settings, target if target in ("合格", "优秀", "pass", "excellent") else None)
         self.planned = True
         items = [{k: i[k] for k in ("criterion", "finding", "owner", "deadline")} for i in plan.to_contract()["items"]]
         text = json.dumps({"target": plan.target, "plan_date": plan.plan_date.isoformat(), "item_count": len(items),
@@ -383,7 +383,7 @@ class AgentWriter:
         result = tools.grade_now(_copy(st))
         pending = f"（另有{len(st.pending())}项只有证据）" if st.pending() and lang == "zh" else (
             f" ({len(st.pending())} with evidence only)" if st.pending() else "")
-        plan = tools.current_plan(st)
+        plan = st.current_plan()
         summary = t["agent_state"].format(
             assessed=len(st.graded_assessment().criteria), total=len(result.criteria), pending=pending,
             grade=f"{result.grade}{t['provisional'] if result.provisional else ''}",
@@ -450,7 +450,7 @@ class AgentWriter:
         grade = st.grade if (offline.grade is not None or turn.graded) else None
         if grade is not None and grade["grade"] != engine.grade:
             return "the grade differs from the engine's"
-        plan = tools.current_plan(st) if (offline.plan is not None or turn.planned) else None
+        plan = st.current_plan() if (offline.plan is not None or turn.planned) else None
         if INTENTS[offline.intent].llm == "facts":
             # The engine's grade, gap table, plan table or case list stay in view under the model's words.
             answer = f"{answer}\n\n{offline.answer}"

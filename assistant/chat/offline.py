@@ -292,7 +292,7 @@ class OfflineWriter:
 
     @answers("plan")
     def _plan(self, route, state, message, t, lines, changes) -> Reply:
-        plan = tools.draft(state, self.settings, route.target)
+        plan = state.draft_plan(self.settings, route.target)
         tools.persist_plan(state, self.settings)
         lines += self.plan_lines(plan, state, t, route.language)
         if state.redraft and (state.redraft["kept"] or state.redraft["added"] or state.redraft["dropped"]):
@@ -319,7 +319,7 @@ class OfflineWriter:
     def _plan_edit(self, route, state, message, t, lines, changes) -> Reply:
         if state.plan is None:
             return Reply(intent="plan_edit", answer=t["no_plan"])
-        plan = tools.current_plan(state)
+        plan = state.current_plan()
         assert plan is not None and route.edit is not None
         if route.edit.item == 0:  # no item named
             if len(plan.items) != 1:
@@ -330,19 +330,21 @@ class OfflineWriter:
         if result is None:
             return Reply(intent="plan_edit", answer=t["no_item"].format(n=len(plan.items), no=route.edit.item))
         sep = "; " if route.language == "en" else "；"
+        closed = None
         if result.done:
             said = sep.join(t[f"edit_{f}"].format(before=b, after=a) for f, b, a in result.done)
-            tools.persist_plan(state, self.settings, result)
+            closed = tools.persist_plan(state, self.settings, result)
             version = t["plan_version"].format(id=state.plan_id) if state.plan_id else ""
             lines.append(t["edit_done"].format(no=result.no, subject=result.subject, changes=said) + version)
         for r in result.refused:
             key = {"late": "edit_refused", "early": "edit_too_early", "role": "edit_owner_refused"}[r.kind]
             lines.append(t[key].format(no=result.no, wanted=r.wanted, latest=r.bound, rule=r.rule))
-        plan = tools.current_plan(state)
+        plan = state.current_plan()
         assert plan is not None
         if not result.done and not result.refused:
             lines.append(t["edit_nothing"].format(no=result.no))
-        closed = tools.close_finding_of(state, plan.item(result.no)) if result.done and any(f == "status" for f, _, _ in result.done) else None
+        if closed is None and any(f == "status" for f, _, _ in result.done):
+            closed = state.close_finding_of(plan.item(result.no))  # a plan not in the store: closed here
         grade = None
         if closed is not None:
             # Closing a finding's item closes the finding in the assessment and grades again.
@@ -443,9 +445,9 @@ class OfflineWriter:
         """The plan as files (drafted first when there is none yet): their paths, which the UI offers to download."""
         from assistant.plans import export
 
-        plan = tools.current_plan(state)
+        plan = state.current_plan()
         if plan is None or state.plan_stale:
-            plan = tools.draft(state, self.settings, route.target)
+            plan = state.draft_plan(self.settings, route.target)
             tools.persist_plan(state, self.settings)
             lines.append(t["export_drafted"].format(n=len(plan.items), target=plan.target, target_en=plan.target_en))
         folder = self.settings.data_dir / "exports"

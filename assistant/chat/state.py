@@ -12,21 +12,13 @@ level or KPI value yet is kept too, and left out of what is graded until it has 
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from assistant.chat.extract import Extraction
-from assistant.workspace.case import gradeable, keep_if_valid, next_finding_id
 from assistant.errors import BadInput
-from assistant.rules import (
-    Assessment,
-    GradeResult,
-    grade,
-    load_scheme,
-    validate_assessment,
-)
+from assistant.workspace.case import Case, gradeable, keep_if_valid, next_finding_id  # noqa: F401 (gradeable: doctest)
 
 
 UNDO_DEPTH = 20
@@ -43,54 +35,18 @@ class Turn(BaseModel):
     note: str | None = None
 
 
-class ConversationState(BaseModel):
-    """Everything a conversation remembers; saved as JSON after every turn."""
+class ConversationState(Case):
+    """Everything a conversation remembers: its client's case (`Case`: assessment, grade, plan) and what is the
+    chat's (turns, language, the criteria talked about, the question asked, undo); saved as JSON after every turn."""
 
     id: int | None = None
-    workspace: str = "默认"  # the client case (workspace) the conversation belongs to
     language: Literal["zh", "en"] = "zh"
-    assessment: dict[str, Any] = Field(default_factory=lambda: {"criteria": {}})
-    grade: dict[str, Any] | None = None
-    plan: dict[str, Any] | None = None  # Plan.model_dump(mode="json")
-    plan_id: int | None = None
-    plan_stale: bool = False
-    # The last re-draft over an edited plan: what it kept, added, dropped (said back; the plan's version note).
-    redraft: dict[str, list[str]] | None = None
     turns: int = 0
     history: list[Turn] = Field(default_factory=list)
     focus: list[str] = Field(default_factory=list)  # criteria talked about, most recent last
     asked: str | None = None  # the criterion the assistant last asked about
     # The assessment before each turn that changed it, most recent last: "撤销" restores the last one.
     undo: list[dict[str, Any]] = Field(default_factory=list)
-
-    # --- the assessment
-
-    # The engine's results for the assessment as it stands, by target: a change of the assessment (from any page)
-    # makes the next request grade again, and every view of the same assessment reuses the one result.
-    _graded: tuple[str, dict[str | None, GradeResult]] | None = PrivateAttr(None)
-
-    def graded_assessment(self) -> Assessment:
-        """The assessment as the rule layer sees it (entries without a level or KPI left out)."""
-        return validate_assessment(gradeable(self.assessment), source="conversation")
-
-    def grade_result(self, target: str | None = None) -> GradeResult:
-        """The engine's grade of the assessment (its gap to `target`), computed once per change of the assessment."""
-        data = gradeable(self.assessment)
-        key = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-        if self._graded is None or self._graded[0] != key:
-            self._graded = (key, {})
-        results = self._graded[1]
-        scheme = load_scheme(data.get("scheme"))
-        tid = scheme.grade_id(target) if target else None
-        if tid not in results:
-            results[tid] = grade(validate_assessment(data, source="conversation"), scheme, target=tid)
-            if tid is None and results[tid].gap_target is not None:
-                results.setdefault(results[tid].gap_target, results[tid])  # the same gap: the next grade up
-        return results[tid]
-
-    def pending(self) -> list[str]:
-        """Criteria with evidence but no level or KPI value yet."""
-        return [cid for cid, e in self.assessment.get("criteria", {}).items() if e.get("level") is None and e.get("kpi") is None]
 
     def remember(self, criteria: list[str]) -> None:
         for cid in criteria:

@@ -6,19 +6,18 @@ gap, plan drafting and editing, similar past findings, and the next question wor
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from assistant.chat.extract import PlanEdit, shifted
 from assistant.chat.state import ConversationState
-from assistant.plans.models import ItemChange, Plan
+from assistant.plans.models import ItemChange
 from assistant.retrieval.hybrid import Hit, search
 from assistant.rules import GradeResult, Scheme, load_scheme
 from assistant.rules.engine import compiled
 from assistant.settings import Settings
+from assistant.workspace.case import guidance as case_guidance
 
 CASES_K = 3
 
@@ -93,102 +92,46 @@ def next_question(result: GradeResult, state: ConversationState, catalogue: dict
 
 
 # --- plans ------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=2)
-def _guidance(knowledge_dir: str, data_dir: str):
-    from assistant.plans.draft import Guidance
-
-    return Guidance.load(Settings(knowledge_dir=knowledge_dir, data_dir=data_dir))
+# Drafting, item changes and saving are the case's (assistant/workspace/case.py `Case`); what is the chat's here is
+# how a conversation's plan is saved: with the conversation's number.
 
 
 def guidance(settings: Settings):
-    return _guidance(str(settings.knowledge_dir), str(settings.data_dir))
-
-
-def draft(state: ConversationState, settings: Settings, target: str | None = None) -> Plan:
-    """The plan `plan FILE --json [--target]` drafts for the same assessment (same drafter, same retrieval)."""
-    from assistant.plans.draft import draft_plan, index_similar
-
-    from assistant.plans.revise import keep_edits
-
-    a = state.graded_assessment()
-    plan = draft_plan(a, scheme=load_scheme(a.scheme), target=target, guidance=guidance(settings),
-                      similar=index_similar(settings), warn=lambda _m: None, graded=state.grade_result)
-    # Drafted again over a plan already edited: the edits of items still in it stay (plans/revise.py).
-    redraft = keep_edits(current_plan(state), plan)
-    plan = redraft.plan
-    state.redraft = ({"kept": redraft.kept, "added": redraft.added, "dropped": redraft.dropped,
-                      "deadlines_reset": redraft.deadlines_reset, "note": [redraft.note()]}
-                     if state.plan is not None else None)
-    state.plan = json.loads(plan.model_dump_json())
-    state.plan_stale = False
-    return plan
-
-
-def current_plan(state: ConversationState) -> Plan | None:
-    return Plan.model_validate_json(json.dumps(state.plan)) if state.plan is not None else None
+    return case_guidance(settings)
 
 
 def edit_plan(state: ConversationState, edit: PlanEdit, today: date | None = None) -> ItemChange | None:
-    """Apply an owner, deadline or status change to one item by the plan's one rule (`Plan.with_item_changed`):
-    the allowed parts are made, the others come back in `refused` (a deadline past the scheme's latest, an owner
-    that names no role). None when the plan has no such item."""
-    plan = current_plan(state)
+    """An owner, deadline or status change asked for in the chat, made in memory by the plan's one rule: the allowed
+    parts are made, the others come back in `refused`. None when the plan has no such item."""
+    plan = state.current_plan()
     assert plan is not None
     item = plan.item(edit.item)
     if item is None:
         return None
     wanted = edit.deadline or (shifted(item.deadline, edit.shift_days) if edit.shift_days else None)
-    change = plan.with_item_changed(edit.item, status=edit.status, owner=edit.owner, deadline=wanted, today=today)
-    if change.plan is not None:
-        state.plan = json.loads(change.plan.model_dump_json())
-    return change
+    return state.change_item(edit.item, status=edit.status, owner=edit.owner, deadline=wanted, today=today)
 
 
-def close_finding_of(state: ConversationState, item) -> str | None:
-    """A finding's plan item closed: its finding closed in the assessment too (the grade is then stale). The
-    finding's ID, or None when the item is no finding's or the finding is closed already."""
-    if item is None or item.kind != "finding" or item.status != "closed" or not item.finding:
-        return None
-    for f in state.assessment.get("findings") or []:
-        if f.get("id") == item.finding and f.get("status") != "closed":
-            f["status"] = "closed"
-            state.grade = None
-            return item.finding
-    return None
-
-
-def persist_plan(state: ConversationState, settings: Settings, edit: ItemChange | None = None) -> None:
-    """Save the drafted plan (with its assessment) in the plans store, or record an edit as a new version."""
+def persist_plan(state: ConversationState, settings: Settings, edit: ItemChange | None = None) -> str | None:
+    """Save the conversation's drafted plan (with its assessment) in the plans store, or store an item change made
+    in the chat as the plan's next version (the same rule, on the store's current version). Returns the finding
+    closed with its item, if any."""
     from assistant.plans.store import Store
 
     store = Store.open(settings, create=True)
     try:
         if edit is None or state.plan_id is None:
-            plan = current_plan(state)
-            if plan is None:
-                return
-            wid = store.workspace(state.workspace).id
-            aid = store.save_assessment(state.graded_assessment(), f"chat:{state.id}", workspace_id=wid, author="chat")
-            if state.plan_id is not None and state.redraft is not None:
-                # A re-draft is the plan's next version, not another plan.
-                store.save_version(state.plan_id, plan, state.redraft["note"][0], author="chat", workspace_id=wid,
-                                   assessment_id=aid)
-                return
-            state.plan_id = store.save_plan(plan, aid, note=f"对话 #{state.id} 起草", author="chat").id
-            return
+            state.save_plan(store, author="chat", source=f"chat:{state.id}", note=f"对话 #{state.id} 起草")
+            return None
         if edit.plan is None:
-            return
-        # The store makes the same change (the same rule) on its current version, which is then the chat's too.
+            return None
         item = edit.plan.item(edit.no)
         assert item is not None
         fields = {f for f, _, _ in edit.done}
-        stored = store.update_item(state.plan_id, edit.no, owner=item.owner if "owner" in fields else None,
-                                   deadline=item.deadline if "deadline" in fields else None,
-                                   status=item.status if "status" in fields else None,
-                                   workspace_id=store.workspace(state.workspace).id, author="chat")
-        state.plan = json.loads(stored.plan.model_dump_json())
+        _, closed = state.update_plan_item(store, edit.no, author="chat", owner=item.owner if "owner" in fields else None,
+                               deadline=item.deadline if "deadline" in fields else None,
+                               status=item.status if "status" in fields else None)
+        return closed
     finally:
         store.close()
 

@@ -26,7 +26,7 @@ import yaml
 
 from assistant.chat.conversation import Conversation
 from assistant.chat.state import ConversationState
-from assistant.workspace.case import keep_if_valid, next_finding_id
+from assistant.workspace.case import draft_of, next_finding_id
 from assistant.dates import parse_day
 from assistant.errors import BadInput
 from assistant.plans.models import Plan
@@ -105,23 +105,22 @@ class WebSession:
             out += [{"role": "user", "content": t.user}, {"role": "assistant", "content": t.answer}]
         return out
 
-    def _change(self, mutate, where: str) -> None:
-        """Apply `mutate` to the assessment; keep it only when the result is a valid assessment of its scheme."""
-        keep_if_valid(self.state, lambda: mutate(self.state.assessment), where, self.settings.knowledge_dir)
-        if self.state.plan is not None:
-            self.state.plan_stale = True
-        self.state.grade = None
-        self.save()
-        self._version("web")
+    def _change(self, mutate, where: str, source: str | None = None) -> None:
+        """Apply `mutate` to the assessment (the case's one validate-or-rollback), save the conversation and the
+        workspace's next assessment version (author web)."""
+        self.state.change(mutate, where, self.settings.knowledge_dir)
+        self._saved(source)
 
-    def _version(self, author: str) -> None:
-        """The case's assessment as its workspace's next version (every stored change is a version, by its author)."""
+    def _saved(self, source: str | None = None) -> None:
+        """The conversation saved, and the case's assessment as its workspace's next version (every stored change
+        is a version, by its author)."""
+        self.save()
         if self._store is None:
             return
         from assistant.workspace.case import save_draft
 
-        save_draft(self._store.store, self._store.workspace, self.state.assessment, author=author,
-                   source=f"web:{self.state.id}")
+        save_draft(self._store.store, self._store.workspace, self.state.assessment, author="web",
+                   source=source or f"web:{self.state.id}")
 
     # --- chat ----------------------------------------------------------------------------------
 
@@ -243,16 +242,9 @@ class WebSession:
             a = load_assessment(p, knowledge_dir=self.settings.knowledge_dir, max_bytes=limit)
         except BadInput as exc:
             raise BadInput(str(exc).removeprefix(f"{p}: "), where=name) from None
-        data = json.loads(a.model_dump_json(exclude_none=True))
-        data["criteria"] = {cid: {k: v for k, v in e.items() if v not in (None, [])} for cid, e in data["criteria"].items()}
-        if not data.get("findings"):
-            data.pop("findings", None)
-        self.state.assessment = data
-        self.state.grade = None
-        if self.state.plan is not None:
-            self.state.plan_stale = True
-        self.save()
-        self._version("web")
+        self.state.assessment = draft_of(a)
+        self.state.assessment_replaced()
+        self._saved(f"web:{self.state.id} upload:{name}")
 
     def dump(self, fmt: str = "yaml") -> str:
         """The assessment as a file `grade FILE` reads."""
@@ -270,37 +262,36 @@ class WebSession:
         return result
 
     def plan(self) -> Plan | None:
-        from assistant.chat.tools import current_plan
+        return self.state.current_plan()
 
-        return current_plan(self.state)
+    def _plans(self):
+        from assistant.plans.store import Store
+
+        return Store.open(self.settings, create=True)
 
     def draft_plan(self, target: str | None = None) -> Plan:
-        from assistant.chat.tools import draft, persist_plan
-
+        """The case's plan drafted (or re-drafted, keeping the edits of items still in it) and saved (author web)."""
         self.grade(target)
-        plan = draft(self.state, self.settings, target)
-        persist_plan(self.state, self.settings)
+        plan = self.state.draft_plan(self.settings, target)
+        store = self._plans()
+        try:
+            self.state.save_plan(store, author="web", source=f"web:{self.state.id}", note=f"网页起草（对话 #{self.state.id}）")
+        finally:
+            store.close()
         self.save()
         return plan
 
     def update_plan_item(self, no: int, *, owner: str | None = None, deadline: date | None = None,
                          status: str | None = None) -> None:
-        """Change one item as a new saved version (a deadline later than the scheme allows is refused)."""
-        from assistant.plans.store import Store
-
+        """Change one item as a new saved version by the plan's one rule (a deadline later than the scheme allows is
+        refused); closing a finding's item closes the finding."""
         if self.state.plan_id is None:
             raise BadInput("draft a plan first", where="整改计划")
-        store = Store.open(self.settings, create=True)
+        store = self._plans()
         try:
-            stored = store.update_item(self.state.plan_id, no, owner=owner, deadline=deadline, status=status,  # type: ignore[arg-type]
-                                       workspace_id=store.workspace(self.state.workspace).id, author="web")
+            self.state.update_plan_item(store, no, author="web", owner=owner, deadline=deadline, status=status)
         finally:
             store.close()
-        self.state.plan = json.loads(stored.plan.model_dump_json())
-        from assistant.chat.tools import close_finding_of
-
-        if close_finding_of(self.state, stored.plan.item(no)) is not None:
-            self.state.grade = None  # closing a finding's item closes the finding: the next view grades again
         self.save()
 
     def plan_versions(self) -> list[tuple[int, str, str]]:
@@ -343,7 +334,6 @@ class WebSession:
     def assessment_version(self, number: int) -> tuple[Any, dict[str, Any]]:
         """Version `number` and its content as a draft (the assessment file's shape)."""
         from assistant.workspace import versions
-        from assistant.workspace.case import draft_of
 
         store, ws = self._case()
         found, content = versions.version(store, ws, number, self._sources())
@@ -358,7 +348,6 @@ class WebSession:
     def restore_assessment(self, number: int) -> Any:
         """Version `number` saved again as the next version (author web): the form, grade and plan show it."""
         from assistant.workspace import versions
-        from assistant.workspace.case import draft_of
 
         store, ws = self._case()
         if self.state.id is None:
@@ -366,9 +355,7 @@ class WebSession:
         restored = versions.restore(store, ws, number, author="web",
                                     conversation=self.state.id, sources=self._sources())
         self.state.assessment = draft_of(store.assessment_version(ws.id, restored.number).assessment)
-        self.state.grade = None
-        if self.state.plan is not None:
-            self.state.plan_stale = True
+        self.state.assessment_replaced()
         self.save()
         return restored
 
@@ -392,9 +379,7 @@ class WebSession:
             draft = latest_draft(store, ws)
             if draft is not None and draft != state.assessment:
                 state.assessment = draft
-                state.grade = None
-                if state.plan is not None:
-                    state.plan_stale = True
+                state.assessment_replaced()
         self.conv.state = state
         self.conv.store = self._store
         self._store.save(state)  # the most recent of this browser now: a reload comes back to it
@@ -467,7 +452,6 @@ class WebSession:
         findings' IDs and how many rows were already there (same criterion, severity and text: not added again)."""
         from assistant.anonymize import Anonymizer
         from assistant.findings import read_findings
-        from assistant.workspace.case import save_draft
 
         p = Path(path)
         name = shown_name or p.name
@@ -490,15 +474,8 @@ class WebSession:
             added.append({"id": next_finding_id(current + added), "criterion": f.criterion, "severity": f.severity,
                           "status": "open", "text": f.finding})
         if added:
-            keep_if_valid(self.state, lambda: self.state.assessment.setdefault("findings", []).extend(added),
-                          f"导入审核发现 {name}", self.settings.knowledge_dir)
-            self.state.grade = None
-            if self.state.plan is not None:
-                self.state.plan_stale = True
-            self.save()
-            if self._store is not None:
-                save_draft(self._store.store, self._store.workspace, self.state.assessment, author="web",
-                           source=f"web:{self.state.id} import:{name}")
+            self._change(lambda a: a.setdefault("findings", []).extend(added), f"导入审核发现 {name}",
+                         source=f"web:{self.state.id} import:{name}")
         return [f["id"] for f in added], len(rows) - len(added)
 
     def new_conversation(self) -> WebSession:

@@ -59,6 +59,9 @@ class Version:
         m = re.search(r"\bimport:(.+)$", src)
         if m:
             return f"导入审核发现（{m.group(1)}）"
+        m = re.search(r"\bupload:(.+)$", src)
+        if m:
+            return f"上传自评文件（{m.group(1)}）"
         if src.startswith("web:"):
             return f"网页修改（对话 #{self.conversation}）"
         if src.startswith("chat:"):

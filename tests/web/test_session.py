@@ -486,7 +486,7 @@ def test_the_grade_is_computed_once_per_change(indexed, monkeypatch):
     """Every page shows the one grade of the assessment as it stands: a form change, a chat turn, a draft (with
     the badge, status line, report and plan page they refresh) each run the engine once, and a view without a
     change not at all. (Before, one web draft graded three times.)"""
-    import assistant.chat.state as state_module
+    import assistant.workspace.case as state_module
     import assistant.plans.draft as draft_module
     from assistant.web.app import WebApp
 
