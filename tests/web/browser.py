@@ -182,3 +182,13 @@ def grid_rows(page: Page, selector: str) -> list[list[str]]:
             break  # at the end and nothing new: the table holds fewer rows than it says
     viewport.evaluate("v => v.scrollTo(0, 0)")
     return [rows[i] for i in sorted(rows)]
+
+
+def type_into_cell(page: Page, table: str, row: int, col: int, text: str) -> None:
+    """Type `text` into a cell of an editable table (double-click, replace, Enter), as a user edits it."""
+    cell = page.locator(f'{table} [data-testid="cell-{row}-{col}"]')
+    cell.dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    expect(cell).to_contain_text(text)

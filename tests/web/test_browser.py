@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - the test extra installs it
 
 from tests.conftest import REPO, run_cli
 from tests.web.browser import (
+    type_into_cell,
     badge, citation_titles, fill_number, grid_rows, kpi_input, last_answer, open_app, open_tab,
     say, send, settle, upload, upload_assessment, user_messages, wait_turn,
 )
@@ -367,13 +368,8 @@ def test_plan_is_drafted_exported_to_excel_and_edited_as_a_new_version(page, tmp
 
     # edit one owner in the table and save: a second version is listed
     owner_col = PLAN_COLUMNS.index("责任人")
-    cell = page.locator(f'#plan-table [data-testid="cell-0-{owner_col}"]')
     assert rows[0][owner_col] != "王经理"
-    cell.dblclick()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("王经理")
-    page.keyboard.press("Enter")
-    expect(cell).to_contain_text("王经理")
+    type_into_cell(page, "#plan-table", 0, owner_col, "王经理")
     page.locator("#plan-save").click()
     expect(page.locator("#plan-message")).to_contain_text("已保存第1项的修改（新版本）")
     versions = grid_rows(page, "#plan-versions")

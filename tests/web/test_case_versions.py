@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - test_browser skips the module first
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 from tests.web.browser import (
+    type_into_cell,
     badge, fill_number, grid_rows, kpi_input, open_tab, say, settle, upload_assessment, user_messages,
 )
 
@@ -203,12 +204,7 @@ def test_a_plan_restored_to_an_earlier_version_shows_that_version(open_page):
     drafted = grid_rows(page, "#plan-table")
     owner_col = PLAN_COLUMNS.index("责任人")
     assert drafted[0][owner_col] != "王经理"
-    cell = page.locator(f'#plan-table [data-testid="cell-0-{owner_col}"]')
-    cell.dblclick()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("王经理")
-    page.keyboard.press("Enter")
-    expect(cell).to_contain_text("王经理")
+    type_into_cell(page, "#plan-table", 0, owner_col, "王经理")
     page.locator("#plan-save").click()
     expect(page.locator("#plan-message")).to_contain_text("已保存第1项的修改（新版本）")
 
