@@ -1,11 +1,11 @@
-"""Full-page screenshots of the web app's four pages in a realistic state, for looking at the layout.
+"""Full-page screenshots of the web app's five pages in a realistic state, for looking at the layout.
 
     .venv/bin/python tests/web/screenshots.py OUT_DIR [URL] [--width 390]
 
 With URL it drives a running app (e.g. `python -m assistant web --port 7870`, then http://127.0.0.1:7870/);
 without, it starts the app itself on a free loopback port over the configured data dir (building the index on
 first use), as `python -m assistant web` does. It uploads the worked example (tests/rules/fixtures/worked_pass.yaml),
-edits the form, has a few chat turns, drafts a plan, then writes 1-chat.png, 2-form.png, 3-report.png, 4-plan.png.
+edits the form, has a few chat turns, drafts a plan, then writes 1-chat.png, 2-form.png, 3-report.png, 4-plan.png, 5-versions.png.
 `--width 390` shoots a phone held upright (390×844, touch, a mobile browser's layout) instead of a desktop window.
 Uses Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
 """
@@ -33,7 +33,7 @@ CHAT = [
     "能过吗？",
     "监督审核多久一次？",
 ]
-SHOTS = ["1-chat.png", "2-form.png", "3-report.png", "4-plan.png"]
+SHOTS = ["1-chat.png", "2-form.png", "3-report.png", "4-plan.png", "5-versions.png"]
 
 
 def prepare(page: Page) -> None:
@@ -84,6 +84,10 @@ def shoot(page: Page, out: Path) -> list[Path]:
     expect(page.locator("#timeline svg.main-svg").first).to_be_visible()
     settle(page)
     page.screenshot(path=paths[3], full_page=True)
+
+    open_tab(page, "版本与记录")
+    settle(page)
+    page.screenshot(path=paths[4], full_page=True)
     return paths
 
 

@@ -451,13 +451,13 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-def test_screenshot_script_shoots_the_four_pages(browser, web_url, tmp_path):
+def test_screenshot_script_shoots_the_five_pages(browser, web_url, tmp_path):
     out = tmp_path / "shots"
     run = subprocess.run([sys.executable, str(REPO / "tests" / "web" / "screenshots.py"), str(out), web_url],
                          check=False, capture_output=True, text=True, timeout=600, cwd=REPO)
     assert run.returncode == 0, run.stderr[-3000:]
     shots = sorted(out.glob("*.png"))
-    assert [p.name for p in shots] == ["1-chat.png", "2-form.png", "3-report.png", "4-plan.png"]
+    assert [p.name for p in shots] == ["1-chat.png", "2-form.png", "3-report.png", "4-plan.png", "5-versions.png"]
     for p in shots:
         width, height = png_size(p)
         assert width >= 1200 and height >= 900, (p.name, width, height)
