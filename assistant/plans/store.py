@@ -47,7 +47,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLA
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assistant.errors import BadInput
-from assistant.plans.models import STATUS_ZH, Plan, Status
+from assistant.plans.models import Plan, Status
 from assistant.rules import Assessment
 from assistant.settings import Settings, get_settings, writable_dir
 

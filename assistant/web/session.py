@@ -289,10 +289,14 @@ class WebSession:
             raise BadInput("draft a plan first", where="整改计划")
         store = self._plans()
         try:
-            self.state.update_plan_item(store, no, author="web", owner=owner, deadline=deadline, status=status)
+            _, closed = self.state.update_plan_item(store, no, author="web", owner=owner, deadline=deadline,
+                                                    status=status)
         finally:
             store.close()
-        self.save()
+        if closed is not None:  # the finding closed with its item: the assessment's next version
+            self._saved(f"plan:{self.state.plan_id} web:{self.state.id}")
+        else:
+            self.save()
 
     def plan_versions(self) -> list[tuple[int, str, str]]:
         from assistant.plans.store import Store

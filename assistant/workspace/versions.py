@@ -66,8 +66,9 @@ class Version:
             return f"网页修改（对话 #{self.conversation}）"
         if src.startswith("chat:"):
             return f"对话记录（对话 #{self.conversation}）"
-        if src.startswith("plan:"):
-            return f"整改计划 #{src.removeprefix('plan:')} 关闭审核发现"
+        m = re.match(r"plan:(\d+)", src)
+        if m:
+            return f"整改计划 #{m.group(1)} 关闭审核发现"
         if src:
             return f"读入文件 {Path(src).name}"
         return "—"

@@ -514,3 +514,20 @@ def test_the_grade_is_computed_once_per_change(indexed, monkeypatch):
     assert engine_runs(lambda: (app.report("优秀", sess), app.report("优秀", sess))) <= 1  # another target: its own gap
     assert engine_runs(lambda: (sess.chat("我们客户满意度88%"), app._badges(sess), app.report("", sess))) == 1
     assert engine_runs(lambda: (app.report("", sess), app._badges(sess), app.plan_view(sess))) == 0
+
+
+def test_closing_a_findings_plan_item_in_the_web_closes_the_finding_as_a_new_version(chat_session):
+    """The plan page's status 已关闭 on a finding's item closes the finding in the assessment too, re-grades, and
+    the case keeps it as its next assessment version, saying why."""
+    chat_session.load_file(PLAN_FIXTURES / "partial.yaml")
+    plan = chat_session.draft_plan()
+    item = next(i for i in plan.items if i.finding == "P1")
+    before = len(chat_session.assessment_versions())
+    chat_session.update_plan_item(item.no, status="closed")
+    assert next(f for f in chat_session.findings() if f["id"] == "P1")["status"] == "closed"
+    assert chat_session.state.grade is None  # graded again at the next view
+    versions = chat_session.assessment_versions()
+    assert len(versions) == before + 1
+    assert versions[-1].note == f"整改计划 #{chat_session.state.plan_id} 关闭审核发现"
+    _, latest = chat_session.assessment_version(versions[-1].number)
+    assert next(f for f in latest["findings"] if f["id"] == "P1")["status"] == "closed"
