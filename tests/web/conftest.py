@@ -37,3 +37,32 @@ def browser():
         b = launch(pw)
         yield b
         b.close()
+
+
+@pytest.fixture
+def open_page(browser, web_url):
+    """Opens the app in a new browser context (a new app session) each call; closes them all afterwards."""
+    from tests.web.browser import open_app
+
+    pages = []
+
+    def opener():
+        page = open_app(browser, web_url)
+        pages.append(page)
+        return page
+
+    yield opener
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+@pytest.fixture(scope="module")
+def scheme(index_settings):
+    from assistant.rules import load_scheme
+
+    return load_scheme(None, index_settings.knowledge_dir)

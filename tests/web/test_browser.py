@@ -27,9 +27,8 @@ except ImportError:  # pragma: no cover - the test extra installs it
 
 from tests.conftest import REPO, run_cli
 from tests.web.browser import (
-    type_into_cell,
-    badge, citation_titles, fill_number, grid_rows, kpi_input, last_answer, open_app, open_tab,
-    say, send, settle, upload, upload_assessment, user_messages, wait_turn,
+    badge, citation_titles, fill_number, grid_rows, kpi_input, last_answer, open_tab, say, send, settle,
+    type_into_cell, upload, upload_assessment, user_messages, wait_turn,
 )
 
 pytestmark = pytest.mark.slow
@@ -37,33 +36,6 @@ pytestmark = pytest.mark.slow
 FIXTURES = REPO / "tests" / "rules" / "fixtures"
 WORKED_PASS = FIXTURES / "worked_pass.yaml"  # grade 合格 (R4), all 22 criteria, findings F1 (minor, open) and F2
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def open_page(browser, web_url):
-    """Opens the app in a new browser context (a new app session) each call; closes them all afterwards."""
-    pages = []
-
-    def opener():
-        page = open_app(browser, web_url)
-        pages.append(page)
-        return page
-
-    yield opener
-    for page in pages:
-        page.context.close()
-
-
-@pytest.fixture
-def page(open_page):
-    return open_page()
-
-
-@pytest.fixture(scope="module")
-def scheme(index_settings):
-    from assistant.rules import load_scheme
-
-    return load_scheme(None, index_settings.knowledge_dir)
 
 
 def grade_of(data: dict, scheme):

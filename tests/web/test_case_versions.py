@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.web.test_browser import WORKED_PASS, grade_of, norm, open_page, scheme  # noqa: F401 (fixtures; `browser` is in conftest)
+from tests.web.test_browser import WORKED_PASS, grade_of, norm
 
 try:
     from playwright.sync_api import expect
@@ -22,8 +22,8 @@ except ImportError:  # pragma: no cover - test_browser skips the module first
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 from tests.web.browser import (
-    type_into_cell,
-    badge, fill_number, grid_rows, kpi_input, open_tab, say, settle, upload_assessment, user_messages,
+    badge, fill_number, grid_rows, kpi_input, open_tab, say, settle, type_into_cell, upload_assessment,
+    user_messages,
 )
 
 pytestmark = pytest.mark.slow

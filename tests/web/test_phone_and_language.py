@@ -23,7 +23,7 @@ from tests.web.browser import (
     PHONE, fill_number, grid_rows, kpi_input, last_answer, open_app, open_tab, say, settle,
     upload, upload_assessment,
 )
-from tests.web.test_browser import FIXTURES, WORKED_PASS, grade_of, scheme, score_text  # noqa: F401 (fixture)
+from tests.web.test_browser import FIXTURES, WORKED_PASS, grade_of, score_text
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +109,7 @@ def messages_of(tmp_path):
     return message
 
 
-def test_every_page_fits_a_phone(phone, scheme):  # noqa: F811
+def test_every_page_fits_a_phone(phone, scheme):
     from assistant.prompts import load_prompt
 
     page = phone
@@ -149,7 +149,7 @@ def test_every_page_fits_a_phone(phone, scheme):  # noqa: F811
     assert radar["x"] >= 0 and radar["x"] + radar["width"] <= PHONE["width"] + 1
 
 
-def test_report_has_the_criteria_table_and_exports(phone, scheme, tmp_path):  # noqa: F811
+def test_report_has_the_criteria_table_and_exports(phone, scheme, tmp_path):
     from assistant.web import views
 
     data = yaml.safe_load(WORKED_PASS.read_text(encoding="utf-8"))
@@ -176,7 +176,7 @@ def test_report_has_the_criteria_table_and_exports(phone, scheme, tmp_path):  # 
                                                                        str(data["assessed_on"]))
 
 
-def test_no_page_shows_english_or_command_lines(phone, scheme, tmp_path, messages_of):  # noqa: F811
+def test_no_page_shows_english_or_command_lines(phone, scheme, tmp_path, messages_of):
     page = phone
     data = yaml.safe_load(WORKED_PASS.read_text(encoding="utf-8"))
     score = f"总分 {score_text(grade_of(data, scheme).overall)}"
