@@ -1,12 +1,14 @@
 """Saved assessments and plans (SQLAlchemy 2): every save a new version, every write one transaction.
 
 SQLite by default (`<data_dir>/assistant.db`, WAL journal, busy timeout, `BEGIN IMMEDIATE` so a read-modify-write
-holds the write lock from its first read); any SQLAlchemy URL in `database_url` (PostgreSQL for a team), where
-the plan row is locked with `SELECT … FOR UPDATE`. On top of both, a plan's `current_version` is compared and
+holds the write lock from its first read); any SQLAlchemy URL in `database_url` (PostgreSQL for a team, tested on
+a real server), where the plan row (a plan's next version) or the workspace row (an assessment's next version) is
+locked with `SELECT … FOR UPDATE`. On top of both, a plan's `current_version` is compared and
 set in the same statement, and `(plan_id, version)` is unique: a concurrent update that lost a race is retried
 on the new version, never written over it.
 
-Other modules add their tables by subclassing `Base`; `Store` creates missing tables when it opens.
+Other modules add their tables by subclassing `Base`; the migrations (assistant/migrations/) create them when `Store`
+opens a database.
 
 >>> store = Store("sqlite://")                      # in memory
 >>> store.list_plans()
