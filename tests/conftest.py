@@ -40,3 +40,44 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One real PostgreSQL server for the session (tests/pg.py). Without server binaries the PostgreSQL variants
+    are skipped, unless CI is set: there they fail (.ci/run installs Debian's postgresql package)."""
+    from tests import pg
+
+    bindir = pg.server_bindir()
+    if bindir is None:
+        reason = ("no PostgreSQL server binaries (initdb, pg_ctl, postgres) found; "
+                  "install Debian's postgresql package (apt-get install postgresql)")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        reason = "the PostgreSQL driver psycopg is not installed (pip install -e '.[postgres]')"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = pg.start(bindir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a new, empty database on the session's PostgreSQL server, dropped after the test."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The storage tests run on both: a new SQLite file, and a new database on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'assistant.db'}"
+    return request.getfixturevalue("pg_url")

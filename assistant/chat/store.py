@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.chat.state import ConversationState
 from assistant.errors import BadInput
-from assistant.plans.store import Base, Store, _now
+from assistant.plans.store import Base, Store, UtcDateTime, _now
 from assistant.settings import Settings, get_settings
 
 
@@ -32,8 +32,8 @@ class ConversationRow(Base):
     turns: Mapped[int] = mapped_column(Integer, default=0)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), nullable=True)
     state: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
     workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     owner_token: Mapped[str | None] = mapped_column(String(64), index=True)  # the browser that holds it (web app)
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 HERE = Path(__file__).resolve().parent
 HEAD = "0003"
+ADVISORY_LOCK = 0x5348_4F55  # "SHOU": PostgreSQL's lock of the assistant's migrations
 
 
 def current(engine: Engine) -> str | None:
@@ -35,6 +36,10 @@ def upgrade(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # One migrator at a time (two processes opening a new database at once): the other waits here, then
+            # finds the schema at HEAD. The lock ends with the transaction. SQLite's BEGIN IMMEDIATE does the same.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
         cfg.attributes["connection"] = conn
         # A database made before migrations has no alembic_version: the baseline keeps the tables it has and
         # creates those it lacks, then every later revision runs.

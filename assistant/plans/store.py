@@ -1,12 +1,14 @@
 """Saved assessments and plans (SQLAlchemy 2): every save a new version, every write one transaction.
 
 SQLite by default (`<data_dir>/assistant.db`, WAL journal, busy timeout, `BEGIN IMMEDIATE` so a read-modify-write
-holds the write lock from its first read); any SQLAlchemy URL in `database_url` (PostgreSQL for a team), where
-the plan row is locked with `SELECT … FOR UPDATE`. On top of both, a plan's `current_version` is compared and
+holds the write lock from its first read); any SQLAlchemy URL in `database_url` (PostgreSQL for a team, tested on
+a real server), where the plan row (a plan's next version) or the workspace row (an assessment's next version) is
+locked with `SELECT … FOR UPDATE`. On top of both, a plan's `current_version` is compared and
 set in the same statement, and `(plan_id, version)` is unique: a concurrent update that lost a race is retried
 on the new version, never written over it.
 
-Other modules add their tables by subclassing `Base`; `Store` creates missing tables when it opens.
+Other modules add their tables by subclassing `Base`; the migrations (assistant/migrations/) create them when `Store`
+opens a database.
 
 >>> store = Store("sqlite://")                      # in memory
 >>> store.list_plans()
@@ -35,6 +37,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -63,6 +66,26 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+class UtcDateTime(TypeDecorator):
+    """A moment, read back as an aware UTC datetime on every backend: SQLite keeps no zone (what it holds is UTC),
+    PostgreSQL answers in its session's time zone (the server's, e.g. Asia/Shanghai)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
 DEFAULT_WORKSPACE = "默认"
 
 
@@ -80,8 +103,8 @@ class WorkspaceRow(Base):
     certified_on: Mapped[date | None] = mapped_column(Date)
     next_audit: Mapped[date | None] = mapped_column(Date)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
 
 
 class AssessmentRow(Base):
@@ -99,7 +122,7 @@ class AssessmentRow(Base):
     source: Mapped[str | None] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
     workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     author: Mapped[str | None] = mapped_column(String(100))
 
@@ -115,8 +138,8 @@ class PlanRow(Base):
     target: Mapped[str] = mapped_column(String(20))
     plan_date: Mapped[date] = mapped_column(Date)
     current_version: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
     workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
 
 
@@ -131,7 +154,7 @@ class PlanVersionRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
     author: Mapped[str | None] = mapped_column(String(100))
 
 
@@ -338,6 +361,9 @@ class Store:
         name = assessment.enterprise.name if assessment.enterprise else None
         with self._errors(), self._sessions.begin() as s:
             wid = workspace_id if workspace_id is not None else self._default_id(s)
+            # The workspace's row is held until commit, so concurrent saves of one workspace number their versions
+            # one after the other (PostgreSQL; SQLite's BEGIN IMMEDIATE holds the whole database already).
+            s.execute(select(WorkspaceRow.id).where(WorkspaceRow.id == wid).with_for_update())
             key = f"workspace:{wid}"
             latest = s.execute(
                 select(AssessmentRow).where(AssessmentRow.workspace_id == wid).order_by(AssessmentRow.id.desc()).limit(1)

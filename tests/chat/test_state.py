@@ -43,8 +43,8 @@ def test_changes_mark_the_plan_stale():
     assert s.plan_stale
 
 
-def test_store_saves_and_resumes(tmp_path):
-    store = ConversationStore(f"sqlite:///{tmp_path / 'a.db'}")
+def test_store_saves_and_resumes(database_url):
+    store = ConversationStore(database_url)
     s = ConversationState()
     cid = store.create(s)
     s.apply(extract("客户满意度90%"))
@@ -54,6 +54,10 @@ def test_store_saves_and_resumes(tmp_path):
     assert again.assessment["criteria"]["D3.1"]["kpi"] == 90
     assert store.latest() == cid
     store.close()
+    again = ConversationStore(database_url)  # after a restart
+    assert again.load(cid).assessment["criteria"]["D3.1"]["kpi"] == 90
+    assert [(i, turns) for i, _, turns, _ in again.listing()] == [(cid, 1)]
+    again.close()
 
 
 def test_a_rejected_change_does_not_lose_the_changes_after_it():

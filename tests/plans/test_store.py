@@ -30,14 +30,13 @@ def url_of(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def test_saved_plan_survives_a_restart(tmp_path, guidance):
-    db = tmp_path / "assistant.db"
-    store, pid = saved(url_of(db), guidance)
+def test_saved_plan_survives_a_restart(database_url, guidance):
+    store, pid = saved(database_url, guidance)
     store.update_item(pid, 1, status="in_progress")
     original = store.get_plan(pid, 1).plan
     store.close()
 
-    again = Store(url_of(db), create=False)  # a new engine on the same file
+    again = Store(database_url, create=False)  # a new engine on the same database
     stored = again.get_plan(pid)
     assert (stored.version, stored.latest) == (2, 2)
     assert stored.plan.items[0].status == "in_progress"
@@ -49,8 +48,8 @@ def test_saved_plan_survives_a_restart(tmp_path, guidance):
     again.close()
 
 
-def test_each_update_is_a_new_version_and_old_versions_stay(tmp_path, guidance):
-    store, pid = saved(url_of(tmp_path / "a.db"), guidance)
+def test_each_update_is_a_new_version_and_old_versions_stay(database_url, guidance):
+    store, pid = saved(database_url, guidance)
     store.update_item(pid, 2, status="closed", today=date(2026, 11, 5))
     store.update_item(pid, 2, owner="质量部经理")
     store.update_item(pid, 6, deadline=date(2026, 12, 15))
@@ -64,8 +63,8 @@ def test_each_update_is_a_new_version_and_old_versions_stay(tmp_path, guidance):
     assert notes[1] == "第2项：状态 待整改→已关闭" and "责任人" in notes[2] and "期限" in notes[3]
 
 
-def test_same_assessment_saved_twice_is_one_row_a_changed_one_a_new_version(tmp_path, guidance):
-    store = Store(url_of(tmp_path / "a.db"))
+def test_same_assessment_saved_twice_is_one_row_a_changed_one_a_new_version(database_url, guidance):
+    store = Store(database_url)
     assessment, _ = draft("passing", guidance)
     first = store.save_assessment(assessment)
     assert store.save_assessment(assessment) == first
@@ -75,8 +74,8 @@ def test_same_assessment_saved_twice_is_one_row_a_changed_one_a_new_version(tmp_
     assert store.get_assessment(second).next_audit == date(2027, 4, 1)
 
 
-def test_updates_are_validated(tmp_path, guidance):
-    store, pid = saved(url_of(tmp_path / "a.db"), guidance)
+def test_updates_are_validated(database_url, guidance):
+    store, pid = saved(database_url, guidance)
     plan = store.get_plan(pid).plan
     gap = next(i for i in plan.items if i.kind == "gap")
     with pytest.raises(BadInput, match="later than the scheme allows"):
@@ -105,9 +104,9 @@ def test_updates_are_validated(tmp_path, guidance):
     assert store.update_item(pid, gap.no, deadline=plan.plan_date).plan.item(gap.no).deadline == plan.plan_date
 
 
-def test_a_deadline_before_the_findings_audit_is_refused(tmp_path, guidance):
+def test_a_deadline_before_the_findings_audit_is_refused(database_url, guidance):
     """A plan dated before the audit that raised a finding: its item cannot be due before that audit."""
-    store = Store(url_of(tmp_path / "a.db"))
+    store = Store(database_url)
     assessment, plan = draft("passing", guidance, plan_date=date(2026, 10, 1))
     pid = store.save_plan(plan, store.save_assessment(assessment, "passing")).id
     item = next(i for i in plan.items if i.finding == "F1")
@@ -117,8 +116,8 @@ def test_a_deadline_before_the_findings_audit_is_refused(tmp_path, guidance):
     assert store.update_item(pid, item.no, deadline=date(2026, 10, 20)).plan.item(item.no).deadline == date(2026, 10, 20)
 
 
-def test_concurrent_updates_from_threads_are_all_kept(tmp_path, guidance):
-    store, pid = saved(url_of(tmp_path / "a.db"), guidance)
+def test_concurrent_updates_from_threads_are_all_kept(database_url, guidance):
+    store, pid = saved(database_url, guidance)
     n_items = len(store.get_plan(pid).plan.items)
     errors = []
     start = threading.Barrier(n_items * 2)
@@ -162,8 +161,8 @@ for no in range(1, n + 1):
 """
 
 
-def test_concurrent_updates_from_two_processes_are_all_kept(tmp_path, guidance):
-    url = url_of(tmp_path / "a.db")
+def test_concurrent_updates_from_two_processes_are_all_kept(database_url, tmp_path, guidance):
+    url = database_url
     store, pid = saved(url, guidance)
     n = len(store.get_plan(pid).plan.items)
     go = tmp_path / "go"
@@ -198,25 +197,26 @@ store.update_item(1, 1, status="closed")
 """
 
 
-def test_a_crash_mid_write_loses_nothing(tmp_path, guidance):
-    db = tmp_path / "a.db"
-    store, pid = saved(url_of(db), guidance)
+def test_a_crash_mid_write_loses_nothing(database_url, guidance):
+    store, pid = saved(database_url, guidance)
     store.update_item(pid, 2, owner="质量部经理")
     store.close()
-    proc = subprocess.run([sys.executable, "-c", CRASH, url_of(db)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", CRASH, database_url], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stderr
-    store = Store(url_of(db), create=False)
+    store = Store(database_url, create=False)
     latest = store.get_plan(pid)
     assert latest.version == 2 and latest.plan.item(1).status == "open" and latest.plan.item(2).owner == "质量部经理"
     assert store.update_item(pid, 1, status="closed").version == 3  # the interrupted write left no lock or gap behind
-    with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as con:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_a_failed_write_rolls_back(tmp_path, guidance, monkeypatch):
+def test_a_failed_write_rolls_back(database_url, guidance, monkeypatch):
     import assistant.plans.store as store_module
 
-    store, pid = saved(url_of(tmp_path / "a.db"), guidance)
+    store, pid = saved(database_url, guidance)
 
     def boom() -> None:
         raise RuntimeError("disk gone")
@@ -269,8 +269,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, guidance):
         assert con.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_an_update_that_changes_nothing_writes_no_version(tmp_path, guidance):
-    store, pid = saved(url_of(tmp_path / "a.db"), guidance)
+def test_an_update_that_changes_nothing_writes_no_version(database_url, guidance):
+    store, pid = saved(database_url, guidance)
     first = store.get_plan(pid).plan.item(1)
     same = store.update_item(pid, 1, status=first.status, owner=first.owner, deadline=first.deadline)
     assert not same.changed and same.version == 1
@@ -283,3 +283,108 @@ def test_a_bad_database_url_is_reported(tmp_path):
     with pytest.raises(BadInput) as info:
         Store("postgresql+nosuchdriver://user:secret@localhost/db")
     assert "secret" not in str(info.value) and "***" in str(info.value)
+
+
+def test_two_concurrent_updates_of_one_item_both_land_as_versions(database_url, guidance):
+    """Two people change the same item at the same moment: both changes are versions, the later on top of the
+    earlier (on PostgreSQL the plan's row is locked; no update is lost)."""
+    store, pid = saved(database_url, guidance)
+    other = Store(database_url, create=False)  # a second connection pool, as a second process would have
+    start = threading.Barrier(2)
+    errors = []
+
+    def work(s: Store, **change) -> None:
+        try:
+            start.wait()
+            s.update_item(pid, 1, **change)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(store,), kwargs={"status": "in_progress"}),
+               threading.Thread(target=work, args=(other,), kwargs={"owner": "售后经理"})]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    latest = store.get_plan(pid)
+    assert latest.version == 3
+    assert (latest.plan.item(1).status, latest.plan.item(1).owner) == ("in_progress", "售后经理")
+    assert len({n for _, n, _, _ in store.versions(pid)}) == 3
+    other.close()
+    store.close()
+
+
+def test_concurrent_assessment_saves_of_one_workspace_are_all_kept(database_url, guidance):
+    """Browsers of one client's workspace save the form at once: every save is a version, numbered in turn."""
+    store = Store(database_url)
+    ws = store.create_workspace("甲公司")
+    assessment, _ = draft("passing", guidance)
+    n = 8
+    start = threading.Barrier(n)
+    ids, errors = [], []
+
+    def work(k: int) -> None:
+        try:
+            changed = assessment.model_copy(update={"next_audit": date(2027, 1, 1 + k)})
+            start.wait()
+            ids.append(store.save_assessment(changed, f"浏览器{k}", workspace_id=ws.id))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    versions = store.assessment_versions(ws.id)
+    assert len(set(ids)) == n and sorted(v.id for v in versions) == sorted(ids)
+    assert sorted(v.assessment.next_audit.day for v in versions) == list(range(1, n + 1))
+    store.close()
+
+
+def test_a_new_database_opened_by_several_at_once_is_made_once(database_url):
+    """The web app's workers and a CLI command start together on a new database: each opens it, none fails."""
+    stores, errors = [], []
+    start = threading.Barrier(4)
+
+    def work() -> None:
+        try:
+            start.wait()
+            stores.append(Store(database_url))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [w.name for w in stores[0].list_workspaces()] == ["默认"]
+    for s in stores:
+        s.close()
+
+
+def test_saved_times_are_utc_on_every_backend(database_url, guidance):
+    """`plans versions --json` says when in UTC, whatever the database server's zone (the test server's is
+    Asia/Shanghai)."""
+    from datetime import datetime, timedelta, timezone
+
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    store, pid = saved(database_url, guidance)
+    store.update_item(pid, 1, status="in_progress")
+    after = datetime.now(timezone.utc)
+    for _, _, at, _ in store.versions(pid):
+        assert at.utcoffset() == timedelta(0) and before <= at <= after
+    assert store.list_plans()[0].updated_at.utcoffset() == timedelta(0)
+    assert store.workspace(None).to_json()["created_at"].endswith("+00:00")
+    store.close()
+
+
+def test_a_postgresql_database_that_is_not_there_is_reported(pg_server):
+    url = pg_server.url("no_such_database").replace("postgres@", "postgres:secret@")
+    with pytest.raises(BadInput, match="no_such_database") as info:
+        Store(url)
+    assert info.value.where == "database" and "secret" not in str(info.value)

@@ -13,8 +13,8 @@ from assistant.web.session import WebSession
 
 
 @pytest.fixture
-def plain(tmp_path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path}/web.db")
+def plain(tmp_path, database_url) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url)
 
 
 @pytest.fixture

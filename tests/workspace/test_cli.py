@@ -20,31 +20,38 @@ def data_dir(index_settings, tmp_path):
     return target
 
 
-def ok(*args, data_dir, stdin=None):
-    done = run_cli(*args, data_dir=data_dir, stdin=stdin)
+@pytest.fixture
+def db(database_url):
+    """The environment that points the CLI at the test's database: a SQLite file, or one on a real PostgreSQL."""
+    return {"ASSISTANT_DATABASE_URL": database_url}
+
+
+def ok(*args, data_dir, stdin=None, env=None):
+    done = run_cli(*args, data_dir=data_dir, stdin=stdin, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     return done
 
 
-def test_create_list_show_archive_as_the_contract_gives_them(data_dir):
+def test_create_list_show_archive_as_the_contract_gives_them(data_dir, db):
     ok("workspace", "create", "美澜电器", "--company", "美澜电器有限公司", "--industry", "家电", "--next-audit", "2027-03-01",
-       data_dir=data_dir)
-    again = run_cli("workspace", "create", "美澜电器", data_dir=data_dir)
+       data_dir=data_dir, env=db)
+    again = run_cli("workspace", "create", "美澜电器", data_dir=data_dir, env=db)
     assert again.returncode == 2 and "exists" in again.stderr and "Traceback" not in again.stderr
-    listed = json.loads(ok("workspace", "list", "--json", data_dir=data_dir).stdout)
+    listed = json.loads(ok("workspace", "list", "--json", data_dir=data_dir, env=db).stdout)
     assert [w["name"] for w in listed] == ["默认", "美澜电器"]
     mine = listed[1]
     assert {k: mine[k] for k in ("name", "company", "industry", "archived", "next_audit")} == {
         "name": "美澜电器", "company": "美澜电器有限公司", "industry": "家电", "archived": False, "next_audit": "2027-03-01"}
-    shown = json.loads(ok("workspace", "show", "美澜电器", "--json", data_dir=data_dir).stdout)
+    shown = json.loads(ok("workspace", "show", "美澜电器", "--json", data_dir=data_dir, env=db).stdout)
     assert shown["name"] == "美澜电器" and shown["assessment"] is None and shown["grade"] is None
     assert shown["plans"] == [] and shown["conversations"] == []
-    ok("workspace", "archive", "美澜电器", data_dir=data_dir)
-    assert json.loads(ok("workspace", "list", "--json", data_dir=data_dir).stdout)[1]["archived"] is True
-    refused = run_cli("plan", FAILING, "--save", "--workspace", "美澜电器", data_dir=data_dir)
+    ok("workspace", "archive", "美澜电器", data_dir=data_dir, env=db)
+    assert json.loads(ok("workspace", "list", "--json", data_dir=data_dir, env=db).stdout)[1]["archived"] is True
+    refused = run_cli("plan", FAILING, "--save", "--workspace", "美澜电器", data_dir=data_dir, env=db)
     assert refused.returncode == 2 and "archived" in refused.stderr
-    missing = run_cli("workspace", "show", "没有这个", data_dir=data_dir)
+    missing = run_cli("workspace", "show", "没有这个", data_dir=data_dir, env=db)
     assert missing.returncode == 2 and "美澜电器" in missing.stderr  # names the workspaces there are
+    assert not (data_dir / "assistant.db").exists()  # all of it went to the database the URL names
 
 
 def test_nothing_of_one_workspace_is_read_or_shown_in_another(data_dir):
@@ -86,13 +93,13 @@ def test_a_new_conversation_opens_the_workspaces_assessment(data_dir):
     assert shown["assessment_version"] == 2 and len(shown["conversations"]) == 2
 
 
-def test_closing_a_findings_item_closes_the_finding_and_grades_again(data_dir):
-    ok("workspace", "create", "丁公司", data_dir=data_dir)
-    plan = json.loads(ok("plan", FAILING, "--save", "--workspace", "丁公司", "--json", "--no-retrieval", data_dir=data_dir).stdout)
+def test_closing_a_findings_item_closes_the_finding_and_grades_again(data_dir, db):
+    ok("workspace", "create", "丁公司", data_dir=data_dir, env=db)
+    plan = json.loads(ok("plan", FAILING, "--save", "--workspace", "丁公司", "--json", "--no-retrieval", data_dir=data_dir, env=db).stdout)
     no = next(i for i, item in enumerate(plan["items"], 1) if item["finding"] == "NC-01")
-    done = ok("plans", "update", "1", str(no), "--status", "closed", "--workspace", "丁公司", data_dir=data_dir)
+    done = ok("plans", "update", "1", str(no), "--status", "closed", "--workspace", "丁公司", data_dir=data_dir, env=db)
     assert "NC-01已随之关闭" in done.stdout
-    shown = json.loads(ok("workspace", "show", "丁公司", "--json", data_dir=data_dir).stdout)
+    shown = json.loads(ok("workspace", "show", "丁公司", "--json", data_dir=data_dir, env=db).stdout)
     assert shown["assessment_version"] == 2
     assert next(f for f in shown["assessment"]["findings"] if f["id"] == "NC-01")["status"] == "closed"
     assert "NC-01" not in shown["grade"]["gap"]["close_findings"]

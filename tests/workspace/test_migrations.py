@@ -1,4 +1,5 @@
-"""Schema migrations (assistant/migrations/): a database made by the code before workspaces upgrades in place."""
+"""Schema migrations (assistant/migrations/): a new database (SQLite and PostgreSQL) is made at HEAD with the schema
+the code uses; a SQLite database made by the code before workspaces upgrades in place."""
 
 from __future__ import annotations
 
@@ -25,6 +26,28 @@ def test_head_is_the_newest_revision():
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations.HERE))
     assert ScriptDirectory.from_config(cfg).get_current_head() == migrations.HEAD
+
+
+def test_a_new_database_is_made_at_head_with_the_schema_the_code_uses(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from assistant.plans.store import Base
+
+    store = Store(database_url)  # opening it runs every migration
+    try:
+        assert migrations.current(store.engine) == migrations.HEAD
+        with store.engine.connect() as conn:
+            # Every table, column, type, index and foreign key the models declare, and nothing else.
+            assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
+        assert [w.name for w in store.list_workspaces()] == [DEFAULT_WORKSPACE]
+    finally:
+        store.close()
+    conversations = ConversationStore(database_url)
+    try:
+        assert conversations.latest() is None
+    finally:
+        conversations.close()
 
 
 def test_a_database_made_before_workspaces_upgrades_in_place(tmp_path):

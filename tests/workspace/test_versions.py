@@ -21,8 +21,8 @@ SCHEME = load_scheme("2026.1")
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path}/a.db")
+def store(database_url):
+    s = Store(database_url)
     yield s
     s.close()
 
