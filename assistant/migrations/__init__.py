@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 HERE = Path(__file__).resolve().parent
-HEAD = "0003"
+HEAD = "0004"
 
 
 def current(engine: Engine) -> str | None:
