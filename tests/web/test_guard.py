@@ -99,6 +99,7 @@ def test_repeated_wrong_passwords_are_slowed_down_even_for_the_right_one(served)
 
 def test_a_login_expires_after_its_hours_and_ends_with_a_disabled_account():
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
     from types import SimpleNamespace
 
     from assistant.web.guard import LoginGuard
@@ -131,7 +132,9 @@ def test_a_login_expires_after_its_hours_and_ends_with_a_disabled_account():
         async def send(message):
             pass
 
-        asyncio.run(guard(scope, receive, send))
+        # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, guard(scope, receive, send)).result()
 
     request("/login", "POST")
     clock.now += 3500
