@@ -130,6 +130,24 @@ def _parser() -> argparse.ArgumentParser:
     w = wsub.add_parser("archive", help="archive a workspace (its data is kept; nothing new is written to it)")
     w.add_argument("name", help="the workspace's name")
 
+    sp = cmd("user", "assistant.workspace.cli:run_user",
+             "账号: personal accounts of the web app (admin, consultant, client) and their workspaces")
+    usub = sp.add_subparsers(dest="user_command", required=True, metavar="SUBCOMMAND")
+    u = usub.add_parser("add", help="a new account; its password is read from standard input or asked (never an argument)")
+    u.add_argument("name", help="the user name, e.g. 王顾问")
+    u.add_argument("--role", required=True, choices=["admin", "consultant", "client"],
+                   help="admin: all workspaces; consultant: its workspaces; client: its own workspace only")
+    u.add_argument("--workspace", action="append", metavar="NAME", help="a workspace it may open (repeatable)")
+    u = usub.add_parser("list", help="the accounts, their roles and workspaces")
+    u.add_argument("--json", action="store_true", help="print JSON")
+    u = usub.add_parser("disable", help="disable an account (it can no longer log in; its sessions end)")
+    u.add_argument("name", help="the user name")
+    u = usub.add_parser("passwd", help="set an account's password (read from standard input or asked); enables it again")
+    u.add_argument("name", help="the user name")
+    u = usub.add_parser("grant", help="let an account open a workspace")
+    u.add_argument("name", help="the user name")
+    u.add_argument("workspace", help="the workspace's name")
+
     sp = cmd("web", "assistant.web.cli:run_web", "网页: the web app (chat, self-assessment, grade report, plan) on 127.0.0.1")
     sp.add_argument("--host", help="address to listen on (default: setting web_host, 127.0.0.1); others need a password")
     sp.add_argument("--port", type=int, help="port (default: setting web_port, 7860)")

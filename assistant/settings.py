@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     # address) for twice as long as the last, from 1 s up to web_login_max_wait_s; a successful login clears them.
     web_login_free_failures: int = Field(5, ge=0, description="Failed logins allowed before waits begin.")
     web_login_max_wait_s: float = Field(300.0, gt=0, description="Longest wait after repeated failed logins.")
+    web_session_hours: float = Field(12.0, gt=0, description="A web login expires this many hours after it was made.")
 
     @field_validator("web_user")
     @classmethod

@@ -117,7 +117,7 @@ class Conversation:
                 from assistant.workspace.case import save_draft
 
                 # The chat's assessment is the workspace's: every change is its next version, by the chat.
-                save_draft(self.store.store, self.store.workspace, self.state.assessment, author="chat",
+                save_draft(self.store.store, self.store.workspace, self.state.assessment, author=self.state.author("chat"),
                            source=f"chat:{self.state.id}")
         out = reply.contract(self.state.turns)
         out["writer"] = reply.writer

@@ -121,14 +121,14 @@ def persist_plan(state: ConversationState, settings: Settings, edit: ItemChange 
     store = Store.open(settings, create=True)
     try:
         if edit is None or state.plan_id is None:
-            state.save_plan(store, author="chat", source=f"chat:{state.id}", note=f"对话 #{state.id} 起草")
+            state.save_plan(store, author=state.author("chat"), source=f"chat:{state.id}", note=f"对话 #{state.id} 起草")
             return None
         if edit.plan is None:
             return None
         item = edit.plan.item(edit.no)
         assert item is not None
         fields = {f for f, _, _ in edit.done}
-        _, closed = state.update_plan_item(store, edit.no, author="chat", owner=item.owner if "owner" in fields else None,
+        _, closed = state.update_plan_item(store, edit.no, author=state.author("chat"), owner=item.owner if "owner" in fields else None,
                                deadline=item.deadline if "deadline" in fields else None,
                                status=item.status if "status" in fields else None)
         return closed

@@ -149,6 +149,10 @@ class WebApp:
         self.scheme = load_scheme(None, settings.knowledge_dir)
         self.store = ConversationStore.open(settings)  # the default workspace's
         self._stores: dict[str, Any] = {self.store.workspace.name: self.store}
+        from assistant.workspace.accounts import Accounts
+
+        self.accounts = Accounts(self.store.store)
+        self._may: dict[str, tuple[float, bool]] = {}
         self.secret = _browser_secret(settings)
         self.files = _files_dir()
         atexit.register(shutil.rmtree, self.files, True)  # exports and downloads of this run
@@ -169,52 +173,113 @@ class WebApp:
             self._stores[name] = ConversationStore(self.store.store.url, name)
         return self._stores[name]
 
-    def workspaces(self) -> list[str]:
-        return [w.name for w in self.store.store.list_workspaces() if not w.archived]
+    # --- who is there: accounts and what they may open ----------------------------------------------
 
-    def open_case(self, browser: dict | None, workspace: str | None = None):
-        """The session of this browser in a workspace: its last conversation reopened (after a reload), else a new
-        one on the workspace's assessment. Returns the session, the browser's stored value, and the chat page."""
+    @staticmethod
+    def user_of(request: gr.Request | None) -> str | None:
+        """The logged-in user of an event (gradio's login), None when the app asks no one to log in."""
+        name = getattr(request, "username", None) if request is not None else None
+        return str(name) if name else None
+
+    def _bootstrap(self, user: str) -> bool:
+        return self.settings.web_password is not None and user == self.settings.web_user
+
+    def role(self, user: str | None) -> str | None:
+        """admin, consultant or client; admin without a login (loopback without password) and for the bootstrap
+        admin (the settings' shared user); None for a disabled or unknown user."""
+        if user is None:
+            return "admin"
+        account = self.accounts.get(user)
+        if account is None:
+            return "admin" if self._bootstrap(user) else None
+        return None if account.disabled else account.role
+
+    def may_log_in(self, user: str) -> bool:
+        """Whether a logged-in user still may use the app (the login gate asks at every request; cached 5 s)."""
+        import time
+
+        now = time.monotonic()
+        hit = self._may.get(user)
+        if hit is not None and now - hit[0] < 5:
+            return hit[1]
+        ok = self.role(user) is not None
+        self._may[user] = (now, ok)
+        return ok
+
+    def workspaces(self, user: str | None = None) -> list[str]:
+        """The workspaces `user` may open and that take changes (not archived): an admin's all, a consultant's its
+        memberships, a client's its own one."""
+        names = [w.name for w in self.store.store.list_workspaces() if not w.archived]
+        role = self.role(user)
+        if role == "admin":
+            return names
+        if role is None or user is None:
+            return []
+        allowed = {w.name for w in self.accounts.allowed_workspaces(user)}
+        return [n for n in names if n in allowed]
+
+    def open_case(self, browser: dict | None, workspace: str | None = None, user: str | None = None):
+        """The session of this browser in a workspace `user` may open: its last conversation reopened (after a
+        reload), else a new one on the workspace's assessment. A workspace the user may not open is never opened:
+        the browser's remembered one or the default takes its place. Returns the session (None when the user may
+        open no workspace) and the browser's stored value."""
         import secrets
+
+        from assistant.plans.store import DEFAULT_WORKSPACE
 
         browser = dict(browser or {})
         token = browser.get("token") or secrets.token_urlsafe(16)
-        name = workspace or browser.get("workspace")
-        try:
-            store = self.store_for(name)
-            if store.workspace.archived:
-                raise BadInput("archived", where="workspace")
-        except BadInput:
-            store = self.store
-        sess = WebSession(self.settings, store, owner_token=token)
+        allowed = self.workspaces(user)
+        name = next((n for n in (workspace, browser.get("workspace")) if n and n in allowed), None)
+        if name is None:
+            name = DEFAULT_WORKSPACE if DEFAULT_WORKSPACE in allowed else (allowed[0] if allowed else None)
+        if name is None:
+            return None, {"token": token, "workspace": None}
+        sess = WebSession(self.settings, self.store_for(name), owner_token=token, user=user)
         sess.reopen()
-        value = {"token": token, "workspace": store.workspace.name}
-        return sess, value
+        return sess, {"token": token, "workspace": name}
 
-    def on_load(self, browser: dict | None):
-        sess, value = self.open_case(browser)
-        return (sess, value, gr.update(choices=self.workspaces(), value=value["workspace"]), sess.history_messages(),
-                self.badge(sess), self.status_line(sess))
+    def on_load(self, browser: dict | None, request: gr.Request):
+        """The page opened: this browser's case in a workspace the user may open; the picker lists only those, and
+        a client gets no 新建."""
+        user = self.user_of(request)
+        sess, value = self.open_case(browser, None, user)
+        may_create = gr.update(visible=self.role(user) in ("admin", "consultant"))
+        if sess is None:
+            return (None, value, gr.update(choices=[], value=None), [], views.badge_html(None),
+                    "您的账号还没有可以打开的工作区，请联系管理员授予。", may_create, may_create)
+        return (sess, value, gr.update(choices=self.workspaces(user), value=value["workspace"]), sess.history_messages(),
+                self.badge(sess), self.status_line(sess), may_create, may_create)
 
-    def on_workspace(self, name: str, browser: dict | None, sess: WebSession | None):
-        """Another workspace picked: this browser's last conversation there, or a new one on its assessment."""
+    def on_workspace(self, name: str, browser: dict | None, sess: WebSession | None, request: gr.Request):
+        """Another workspace picked: this browser's last conversation there, or a new one on its assessment. A
+        workspace the user may not open (a crafted event) changes nothing and returns nothing of it."""
         if not name or (sess is not None and sess.state.workspace == name):
             return [gr.skip()] * 6
-        new, value = self.open_case(browser, name)
+        user = self.user_of(request)
+        if name not in self.workspaces(user):
+            return [gr.skip()] * 6
+        new, value = self.open_case(browser, name, user)
         if sess is not None:
             self.drop_session(sess)
         return new, value, gr.skip(), new.history_messages(), self.badge(new), self.status_line(new)
 
-    def on_new_workspace(self, name: str, browser: dict | None, sess: WebSession | None):
+    def on_new_workspace(self, name: str, browser: dict | None, sess: WebSession | None, request: gr.Request):
+        user = self.user_of(request)
+        role = self.role(user)
+        if role not in ("admin", "consultant"):
+            return [gr.skip()] * 6 + [_err("新建工作区：客户账号不能新建工作区")]
         try:
             ws = self.store.store.create_workspace(name)
+            if user is not None and role == "consultant":  # its creator may open it
+                self.accounts.grant(user, ws.name, author=f"web:{user}")
         except BadInput as exc:
             return [gr.skip()] * 6 + [_err(exc)]
-        new, value = self.open_case(browser, ws.name)
+        new, value = self.open_case(browser, ws.name, user)
         if sess is not None:
             self.drop_session(sess)
-        return (new, value, gr.update(choices=self.workspaces(), value=ws.name), new.history_messages(), self.badge(new),
-                self.status_line(new), _ok(f"已新建工作区“{ws.name}”"))
+        return (new, value, gr.update(choices=self.workspaces(user), value=ws.name), new.history_messages(),
+                self.badge(new), self.status_line(new), _ok(f"已新建工作区“{ws.name}”"))
 
     def _dir(self, sess: WebSession) -> Path:
         d = self.files / str(id(sess))
@@ -270,10 +335,19 @@ class WebApp:
 
     # --- handlers: chat ----------------------------------------------------------------------------
 
-    def respond(self, message: str, history: list[dict[str, Any]], sess: WebSession | None):
-        """Stream one chat turn: the user's message at once, then the answer piece by piece, then its citations."""
+    def respond(self, message: str, history: list[dict[str, Any]], sess: WebSession | None,
+                request: gr.Request = None):  # type: ignore[assignment]
+        """Stream one chat turn: the user's message at once, then the answer piece by piece, then its citations.
+        Only in a workspace the user may open."""
+        user = self.user_of(request)
         if sess is None:  # an API client (gradio_client) does not run the page's load event
-            sess = self.new_session()
+            sess, _ = self.open_case(None, None, user)
+        elif sess.state.workspace not in self.workspaces(user):
+            sess = None
+        if sess is None:
+            refused = list(history or []) + [{"role": "assistant", "content": "⚠️ 错误：您的账号不能打开这个工作区。"}]
+            yield refused, "", gr.skip(), gr.skip(), None
+            return
         message = (message or "").strip()
         if not message:
             yield history, "", gr.skip(), gr.skip(), sess
@@ -655,7 +729,7 @@ class WebApp:
                                  findings_table, f_close_id, download]
             changed = [badge_form, status_form, form_msg, download]
             case_out = [sess, browser, ws_picker, chatbot, badge_chat, status_chat]
-            demo.load(self.on_load, [browser], case_out, **HIDE)
+            demo.load(self.on_load, [browser], [*case_out, ws_new_name, ws_new], **HIDE)
             ws_picker.input(self.on_workspace, [ws_picker, browser, sess], case_out, **HIDE)
             ws_new.click(self.on_new_workspace, [ws_new_name, browser, sess], [*case_out, ws_msg], **HIDE)
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from assistant.errors import BadInput
 from assistant.web import views
-from assistant.workspace.versions import AUTHOR_ZH, Change, local_time
+from assistant.workspace.versions import Change, author_zh, local_time
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class CasePage:
         a_frame = pd.DataFrame([[f"第{v.number}版", v.author_zh, v.when, v.note] for v in reversed(versions)],
                                columns=VERSION_COLUMNS)
         a_choices = [(v.label(), v.number) for v in reversed(versions)]
-        p_frame = pd.DataFrame([[f"第{v}版", AUTHOR_ZH.get(author or "", author or "—"), local_time(at), note]
+        p_frame = pd.DataFrame([[f"第{v}版", author_zh(author), local_time(at), note]
                                 for v, note, at, author in reversed(history)], columns=VERSION_COLUMNS)
         p_choices = [(f"第{v}版（{local_time(at)}）{note}", v) for v, note, at, _ in reversed(history)]
         plan_choices = [(f"计划 #{p.id}：{p.grade}→{p.target}，{p.items}项（第{p.version}版，{p.plan_date.isoformat()}）"
@@ -294,7 +294,7 @@ class CasePage:
             except BadInput as exc:
                 return gr.skip(), gr.skip(), _err(exc)
             row = next((r for r in sess.plan_history() if r[0] == int(version)), None)
-        who = f"{AUTHOR_ZH.get(row[3] or '', row[3] or '—')}保存于 {local_time(row[2])}（{_md(row[1])}）" if row else ""
+        who = f"{author_zh(row[3])}保存于 {local_time(row[2])}（{_md(row[1])}）" if row else ""
         text = f"### 整改计划 #{sess.state.plan_id} 第{version}版\n{who}"
         return text, gr.update(value=views.plan_frame(plan), visible=True, label="整改项"), ""
 

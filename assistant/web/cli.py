@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hmac
 import ipaddress
 import os
@@ -23,12 +24,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_serving(settings: Settings, host: str, port: int) -> None:
-    """Refuse to serve other machines without a password, and a port another program holds."""
-    if not is_loopback(host) and settings.web_password is None:
+def check_serving(settings: Settings, host: str, port: int, *, accounts: bool = False) -> None:
+    """Refuse to serve other machines without a login (the shared password or personal accounts), and a port
+    another program holds."""
+    if not is_loopback(host) and settings.web_password is None and not accounts:
         raise BadInput(
             f"serving on {host} lets other machines reach the app; set a password first "
-            "(ASSISTANT_WEB_PASSWORD=…, user name ASSISTANT_WEB_USER, default admin), or serve on 127.0.0.1",
+            "(ASSISTANT_WEB_PASSWORD=…, user name ASSISTANT_WEB_USER, default admin) or add accounts "
+            "(`python -m assistant user add NAME --role admin`), or serve on 127.0.0.1",
             where="web --host")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -40,14 +43,33 @@ def check_serving(settings: Settings, host: str, port: int) -> None:
                            where="web") from None
 
 
-def authenticator(settings: Settings):
-    """gradio's auth callable, or None on loopback without a password."""
+def bootstrap_admin(settings: Settings, user: str, password: str) -> bool:
+    """Whether this is the settings' shared user and password (web_user/web_password): the bootstrap admin."""
     if settings.web_password is None:
-        return None
-    user, password = settings.web_user, settings.web_password.get_secret_value()
+        return False
+    return bool(hmac.compare_digest(user.encode(), settings.web_user.encode())
+                & hmac.compare_digest(password.encode(), settings.web_password.get_secret_value().encode()))
 
-    def check(u: str, p: str) -> bool:
-        return hmac.compare_digest(u.encode(), user.encode()) & hmac.compare_digest(p.encode(), password.encode())
+
+def authenticator(settings: Settings, accounts=None):
+    """gradio's auth callable, or None (no login) on loopback without a password and without accounts.
+
+    A personal account (assistant/workspace/accounts.py) logs in with its own password while it is not disabled;
+    the shared web_user/web_password logs in as the bootstrap admin unless an account of that name exists. The
+    Argon2 check takes a tenth of a second on purpose: it runs in a worker thread, not in the server's event loop."""
+    if settings.web_password is None and (accounts is None or not accounts.any_active()):
+        return None
+
+    def check_sync(user: str, password: str) -> bool:
+        if accounts is not None and accounts.get(user) is not None:
+            return accounts.verify(user, password) is not None
+        if accounts is not None and settings.web_password is None:
+            accounts.verify(user, password)  # an unknown name takes as long as a known one
+            return False
+        return bootstrap_admin(settings, user, password)
+
+    async def check(user: str, password: str) -> bool:
+        return await asyncio.to_thread(check_sync, user, password)
 
     return check
 
@@ -74,7 +96,11 @@ def launch(settings: Settings, host: str, port: int, *, block: bool = True):
 
     app = WebApp(settings, max_upload_bytes=settings.web_max_upload_kb * 1024)
     demo = app.build()
-    auth = authenticator(settings)
+    from assistant.workspace.accounts import Accounts
+
+    accounts = Accounts(app.store.store)
+    auth = authenticator(settings, accounts)
+    app.logins = auth is not None
     throttle = LoginThrottle(free=settings.web_login_free_failures, max_delay=settings.web_login_max_wait_s)
     # gradio re-summarises its whole request log with pandas after every event (6–15 ms each, ~8 % of a chat turn's
     # CPU; benchmarks/bench_web.py) for a monitoring page this app does not show: once per 1000 events is enough.
@@ -83,7 +109,9 @@ def launch(settings: Settings, host: str, port: int, *, block: bool = True):
     _, url, _ = demo.launch(
         server_name=host, server_port=port, share=False, auth=auth,
         # FastAPI's own schema route lists every endpoint; the guard throttles logins and hides metadata routes.
-        app_kwargs={"openapi_url": None, "middleware": [Middleware(LoginGuard, enabled=auth is not None, throttle=throttle)]},
+        app_kwargs={"openapi_url": None, "middleware": [Middleware(
+            LoginGuard, enabled=auth is not None, throttle=throttle, session_seconds=settings.web_session_hours * 3600,
+            still_allowed=app.may_log_in)]},
         auth_message="售后服务成熟度助手：请输入用户名和密码", max_file_size=hard_upload_limit(settings),
         css=CSS, i18n=I18N, ssr_mode=False, show_error=False, quiet=True, prevent_thread_lock=not block, inbrowser=False,
         footer_links=[], mcp_server=False, pwa=False,
@@ -102,9 +130,20 @@ def run_web(args: argparse.Namespace) -> int:
     settings = get_settings()
     host = args.host or settings.web_host
     port = args.port or settings.web_port
-    check_serving(settings, host, port)
+    check_serving(settings, host, port, accounts=_has_accounts(settings))
     ensure_index(settings)
     shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"售后服务成熟度助手 web: {shown}  (Ctrl-C 停止)", file=sys.stderr, flush=True)
     launch(settings, host, port, block=True)
     return 0
+
+
+def _has_accounts(settings: Settings) -> bool:
+    from assistant.plans.store import Store
+    from assistant.workspace.accounts import Accounts
+
+    store = Store.open(settings, create=True)
+    try:
+        return Accounts(store).any_active()
+    finally:
+        store.close()

@@ -1,9 +1,14 @@
-"""The gate in front of the gradio app: exact user names, slowed-down failed logins, metadata routes behind login.
+"""The gate in front of the gradio app: exact user names, slowed-down failed logins, metadata routes behind login,
+logins that expire and end with their account.
 
 gradio checks a password but strips the user name it was given, answers any number of wrong passwords at once,
-and serves some metadata routes (its app id, token and run-history pages) without a login. This ASGI middleware
-sits in front of it (passed to gradio's FastAPI app through `app_kwargs`) and closes those three gaps; gradio's own
-checks stay in force behind it.
+and serves some metadata routes (its app id, token and run-history pages) without a login. Its login is a random
+token in a cookie mapped to the user name in a table (`app.tokens`) that never forgets it: no expiry, no hook, and
+the cookie has no lifetime of its own. This ASGI middleware sits in front of it (passed to gradio's FastAPI app
+through `app_kwargs`) and closes those gaps: it notes when each token was issued (from the login's Set-Cookie), and
+a request carrying a token older than `session_seconds`, or of a user `still_allowed` refuses (a disabled
+account), first removes that token from gradio's table, so gradio itself answers "not logged in" and the page
+shows the login form again. gradio's own checks stay in force behind it.
 """
 
 from __future__ import annotations
@@ -92,13 +97,23 @@ class LoginGuard:
     """ASGI middleware: with `enabled` (a password is set), logins are throttled per user name and per address,
     a user name must match exactly (gradio strips blanks), and PRIVATE_PREFIXES need a logged-in session."""
 
-    def __init__(self, app: Callable, *, enabled: bool, throttle: LoginThrottle | None = None) -> None:
+    def __init__(self, app: Callable, *, enabled: bool, throttle: LoginThrottle | None = None,
+                 session_seconds: float = 12 * 3600, still_allowed: Callable[[str], bool] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
         self.enabled = enabled
         self.throttle = throttle or LoginThrottle()
+        self.session_seconds = session_seconds
+        self.still_allowed = still_allowed
+        self.clock = clock
+        self._issued: dict[str, float] = {}  # gradio's token -> when its login succeeded
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.enabled or scope["type"] != "http":
+        if not self.enabled or scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        self._expire(scope)
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
@@ -148,11 +163,72 @@ class LoginGuard:
                 status.append(message["status"])
             await send(message)
 
-        await self.app(scope, replay, watch)
+        issued: list[str] = []
+
+        async def watch_token(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                issued.extend(_tokens_set(message.get("headers") or []))
+            await watch(message)
+
+        await self.app(scope, replay, watch_token)
         if status and status[0] == 200:
+            now = self.clock()
+            for token in issued:
+                self._issued[token] = now
             self.throttle.succeed(*keys)
         elif status and status[0] in (400, 401):
             self.throttle.fail(*keys)
+
+
+    def _expire(self, scope: Scope) -> None:
+        """Forget (in gradio's token table) the login this request carries when it is older than session_seconds or
+        its user may no longer log in; gradio then treats the request as not logged in."""
+        tokens = getattr(scope.get("app"), "tokens", None)
+        token = _token(scope)
+        if tokens is None or token is None or token not in tokens:
+            return
+        now = self.clock()
+        issued = self._issued.setdefault(token, now)  # a login made before this guard knew it: counted from now
+        user = tokens.get(token)
+        if now - issued > self.session_seconds or (self.still_allowed is not None and not self.still_allowed(str(user))):
+            tokens.pop(token, None)
+            self._issued.pop(token, None)
+        if len(self._issued) > 4 * max(len(tokens), 256):  # tokens gradio forgot (logouts)
+            for t in [t for t in self._issued if t not in tokens]:
+                del self._issued[t]
+
+
+def _tokens_set(headers: list[tuple[bytes, bytes]]) -> list[str]:
+    """The access tokens a response sets as cookies (gradio's login sets one token under two cookie names)."""
+    out = []
+    for key, value in headers:
+        if key.lower() == b"set-cookie":
+            name, _, rest = value.decode("latin-1").partition("=")
+            if name.startswith("access-token-"):
+                out.append(rest.split(";", 1)[0].strip('"'))
+    return out
+
+
+def _token(scope: Scope) -> str | None:
+    app = scope.get("app")
+    cookie_id = getattr(app, "cookie_id", None)
+    if cookie_id is None:
+        return None
+    cookies = Request(scope).cookies if scope["type"] == "http" else _ws_cookies(scope)
+    return cookies.get(f"access-token-{cookie_id}") or cookies.get(f"access-token-unsecure-{cookie_id}")
+
+
+def _ws_cookies(scope: Scope) -> dict[str, str]:
+    from http.cookies import SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    for key, value in scope.get("headers") or []:
+        if key == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                pass
+    return {k: m.value for k, m in jar.items()}
 
 
 def _logged_in(scope: Scope) -> bool:

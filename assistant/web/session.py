@@ -44,8 +44,10 @@ class WebSession:
     looks around leaves nothing behind.
     """
 
-    def __init__(self, settings: Settings, store: Any | None = None, owner_token: str | None = None) -> None:
+    def __init__(self, settings: Settings, store: Any | None = None, owner_token: str | None = None,
+                 user: str | None = None) -> None:
         self.settings = settings
+        self.user = user  # the logged-in account: every change it saves is recorded as its (web:NAME, chat:NAME)
         self.conv = Conversation(settings, save=False)
         self._store = store
         self.owner_token = owner_token  # the browser holding this session (web app: its local storage)
@@ -67,7 +69,15 @@ class WebSession:
 
     @property
     def state(self) -> ConversationState:
-        return self.conv.state
+        state = self.conv.state
+        if state._actor != self.user:  # a conversation loaded from the store: saved as this account's from now on
+            state._actor = self.user
+        return state
+
+    @property
+    def author(self) -> str:
+        """The author of this session's changes: web, or web:NAME for a logged-in account."""
+        return self.state.author("web")
 
     @property
     def assessment(self) -> dict[str, Any]:
@@ -119,7 +129,7 @@ class WebSession:
             return
         from assistant.workspace.case import save_draft
 
-        save_draft(self._store.store, self._store.workspace, self.state.assessment, author="web",
+        save_draft(self._store.store, self._store.workspace, self.state.assessment, author=self.author,
                    source=source or f"web:{self.state.id}")
 
     # --- chat ----------------------------------------------------------------------------------
@@ -275,7 +285,7 @@ class WebSession:
         plan = self.state.draft_plan(self.settings, target)
         store = self._plans()
         try:
-            self.state.save_plan(store, author="web", source=f"web:{self.state.id}", note=f"网页起草（对话 #{self.state.id}）")
+            self.state.save_plan(store, author=self.author, source=f"web:{self.state.id}", note=f"网页起草（对话 #{self.state.id}）")
         finally:
             store.close()
         self.save()
@@ -289,7 +299,7 @@ class WebSession:
             raise BadInput("draft a plan first", where="整改计划")
         store = self._plans()
         try:
-            _, closed = self.state.update_plan_item(store, no, author="web", owner=owner, deadline=deadline,
+            _, closed = self.state.update_plan_item(store, no, author=self.author, owner=owner, deadline=deadline,
                                                     status=status)
         finally:
             store.close()
@@ -356,7 +366,7 @@ class WebSession:
         store, ws = self._case()
         if self.state.id is None:
             self.save()  # the restore is recorded as this browser's (its conversation)
-        restored = versions.restore(store, ws, number, author="web",
+        restored = versions.restore(store, ws, number, author=self.author,
                                     conversation=self.state.id, sources=self._sources())
         self.state.assessment = draft_of(store.assessment_version(ws.id, restored.number).assessment)
         self.state.assessment_replaced()
@@ -443,7 +453,7 @@ class WebSession:
         old = store.get_plan(self.state.plan_id, version, workspace_id=ws.id)
         if version == old.latest:
             raise BadInput(f"第{version}版就是最新版，无需恢复", where="整改计划版本")
-        stored = store.save_version(self.state.plan_id, old.plan, f"恢复为第{version}版", author="web", workspace_id=ws.id)
+        stored = store.save_version(self.state.plan_id, old.plan, f"恢复为第{version}版", author=self.author, workspace_id=ws.id)
         self.state.plan = json.loads(stored.plan.model_dump_json())
         self.state.redraft = None
         self.save()
@@ -485,7 +495,7 @@ class WebSession:
     def new_conversation(self) -> WebSession:
         """A new session of this browser in the same workspace (on the case's assessment; in 默认 empty): its
         conversation is saved on its first change, this one stays listed."""
-        return WebSession(self.settings, self._store, owner_token=self.owner_token)
+        return WebSession(self.settings, self._store, owner_token=self.owner_token, user=self.user)
 
 
 def _put(data: dict[str, Any], key: str, value: Any) -> None:

@@ -127,6 +127,13 @@ class Case(BaseModel):
     # The engine's results for the assessment as it stands, by target: a change of the assessment (from any page)
     # makes the next request grade again, and every view of the same assessment reuses the one result.
     _graded: tuple[str, dict[str | None, GradeResult]] | None = PrivateAttr(None)
+    # The account working on the case (web app with logins), not saved with it: its changes are stored as
+    # "<kind>:<account>" (web:王顾问, chat:王顾问), without one as the kind alone (web, chat, cli).
+    _actor: str | None = PrivateAttr(None)
+
+    def author(self, kind: str) -> str:
+        """The author recorded for a change made through `kind` (web, chat) by this case's account, if any."""
+        return f"{kind}:{self._actor}" if self._actor else kind
 
     # --- the assessment
 

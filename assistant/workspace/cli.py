@@ -106,3 +106,92 @@ def _archive(args: argparse.Namespace, store) -> int:
     ws = store.update_workspace(args.name, archived=True)
     print(f"工作区“{ws.name}”已归档（数据保留，可用 workspace show 查看）。")
     return 0
+
+
+# --- accounts: `python -m assistant user add|list|disable|passwd|grant` -------------------------------------------
+
+def run_user(args: argparse.Namespace) -> int:
+    from assistant.plans.store import Store
+    from assistant.workspace.accounts import Accounts
+
+    store = Store.open(get_settings(), create=True)
+    try:
+        accounts = Accounts(store)
+        return {"add": _user_add, "list": _user_list, "disable": _user_disable, "passwd": _user_passwd,
+                "grant": _user_grant}[args.user_command](args, accounts)
+    finally:
+        store.close()
+
+
+def read_password(where: str) -> str:
+    """The password: the first line of standard input when it is not a terminal (scripts), else asked twice
+    without echo. Never a command-line argument (it would show in the shell's history and the process list)."""
+    from assistant.workspace.accounts import check_password
+
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise BadInput("no password on standard input (one line)", where=where)
+        return check_password(line.rstrip("\r\n"), where)
+    import getpass
+
+    first = getpass.getpass("密码 password: ")
+    check_password(first, where)
+    if getpass.getpass("再输入一次 again: ") != first:
+        raise BadInput("the two passwords differ", where=where)
+    return first
+
+
+def _user_add(args: argparse.Namespace, accounts) -> int:
+    from assistant.workspace.accounts import ROLE_ZH, _role, user_name
+
+    user_name(args.name, "user add")  # a bad name or role is refused before the password is asked
+    _role(args.role, "user add --role")
+    for w in args.workspace or []:
+        accounts.store.workspace(w)
+    account = accounts.add(args.name, read_password("user add password"), args.role, args.workspace or [], author="cli")
+    spaces = "、".join(account.workspaces) or "（无，用 user grant 授予）"
+    print(f"已添加账号“{account.name}”（{ROLE_ZH[account.role]}），工作区：{spaces}")
+    return 0
+
+
+def _user_list(args: argparse.Namespace, accounts) -> int:
+    from assistant.workspace.accounts import ROLE_ZH
+
+    users = accounts.list()
+    if args.json:
+        _print_json([u.to_json() for u in users])
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="账号 accounts")
+    for head in ("用户名", "角色", "工作区", "状态", "最近登录"):
+        table.add_column(head, overflow="fold")
+    for u in users:
+        table.add_row(u.name, ROLE_ZH.get(u.role, u.role),
+                      "（全部）" if u.role == "admin" else ("、".join(u.workspaces) or "—"),
+                      "已停用" if u.disabled else "可用",
+                      u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "—")
+    Console().print(table)
+    return 0
+
+
+def _user_disable(args: argparse.Namespace, accounts) -> int:
+    account = accounts.disable(args.name, author="cli")
+    print(f"账号“{account.name}”已停用：不能再登录，已登录的会话在下一次请求时失效。")
+    return 0
+
+
+def _user_passwd(args: argparse.Namespace, accounts) -> int:
+    if accounts.get(args.name) is None:
+        accounts.disable(args.name)  # the "no account named …" message, before a password is asked
+    account = accounts.passwd(args.name, read_password("user passwd password"), author="cli")
+    print(f"已更改账号“{account.name}”的密码。")
+    return 0
+
+
+def _user_grant(args: argparse.Namespace, accounts) -> int:
+    account = accounts.grant(args.name, args.workspace, author="cli")
+    print(f"账号“{account.name}”可以打开的工作区：{'、'.join(account.workspaces)}")
+    return 0

@@ -22,6 +22,15 @@ from assistant.plans.store import Store, StoredAssessment, Workspace
 from assistant.rules import Assessment, Scheme, grade, load_scheme
 
 AUTHOR_ZH = {"web": "网页", "chat": "对话", "cli": "命令行"}
+
+
+def author_zh(author: str | None) -> str:
+    """An author as a page shows it: 网页, 对话, 命令行, or 网页（王顾问） for a change by an account."""
+    kind, _, name = (author or "").partition(":")
+    if not kind:
+        return "—"
+    shown = AUTHOR_ZH.get(kind, kind)
+    return f"{shown}（{name}）" if name else shown
 WHERE = "评估版本"
 
 
@@ -48,7 +57,7 @@ class Version:
 
     @property
     def author_zh(self) -> str:
-        return AUTHOR_ZH.get(self.author or "", self.author or "—")
+        return author_zh(self.author)
 
     @property
     def note(self) -> str:

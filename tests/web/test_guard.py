@@ -95,3 +95,57 @@ def test_repeated_wrong_passwords_are_slowed_down_even_for_the_right_one(served)
         assert locked.status_code == 429
         assert "秒后再试" in locked.json()["detail"] and int(locked.headers["retry-after"]) >= 1
         assert c.get("/config").status_code == 401
+
+
+def test_a_login_expires_after_its_hours_and_ends_with_a_disabled_account():
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from assistant.web.guard import LoginGuard
+
+    seen: list[str | None] = []
+    app = SimpleNamespace(tokens={}, cookie_id="c1")
+
+    async def inner(scope, receive, send):  # gradio: the login sets the token; any other request looks it up
+        if scope["path"] == "/login":
+            app.tokens["tok"] = scope["user"]
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"set-cookie", b"access-token-c1=tok; HttpOnly; Path=/")]})
+            await send({"type": "http.response.body", "body": b"{}"})
+        else:
+            seen.append(app.tokens.get("tok"))
+
+    clock = Clock()
+    allowed = {"王顾问"}
+    guard = LoginGuard(inner, enabled=True, session_seconds=3600, still_allowed=lambda u: u in allowed, clock=clock)
+
+    def request(path: str, method: str = "GET") -> None:
+        body = b"username=%E7%8E%8B%E9%A1%BE%E9%97%AE&password=x"
+        scope = {"type": "http", "path": path, "method": method, "app": app, "user": "王顾问", "client": ("1.2.3.4", 1),
+                 "headers": [(b"cookie", b"access-token-c1=tok"),
+                             (b"content-type", b"application/x-www-form-urlencoded")]}
+
+        async def receive():
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message):
+            pass
+
+        # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, guard(scope, receive, send)).result()
+
+    request("/login", "POST")
+    clock.now += 3500
+    request("/config")
+    assert seen == ["王顾问"]  # within its hours
+    clock.now += 200
+    request("/config")
+    assert seen == ["王顾问", None] and "tok" not in app.tokens  # expired: gradio no longer knows the token
+
+    request("/login", "POST")
+    request("/config")
+    allowed.clear()  # the account is disabled
+    request("/config")
+    assert seen[-2:] == ["王顾问", None]
