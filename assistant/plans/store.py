@@ -471,14 +471,18 @@ class Store:
                          target: str | None = None, certified_on: date | None = None,
                          next_audit: date | None = None) -> Workspace:
         name = workspace_name(name, "workspace create")
-        with self._errors(), self._sessions.begin() as s:
-            if s.execute(select(WorkspaceRow.id).where(WorkspaceRow.name == name)).scalar_one_or_none() is not None:
-                raise BadInput(f"a workspace named {name!r} exists already; choose another name", where="workspace create")
-            row = WorkspaceRow(name=name, company=(company or "").strip() or None, industry=(industry or "").strip() or None,
-                               target=target, certified_on=certified_on, next_audit=next_audit, archived=False)
-            s.add(row)
-            s.flush()
-            return _workspace(row)
+        exists = BadInput(f"a workspace named {name!r} exists already; choose another name", where="workspace create")
+        try:
+            with self._errors(), self._sessions.begin() as s:
+                if s.execute(select(WorkspaceRow.id).where(WorkspaceRow.name == name)).scalar_one_or_none() is not None:
+                    raise exists
+                row = WorkspaceRow(name=name, company=(company or "").strip() or None, industry=(industry or "").strip() or None,
+                                   target=target, certified_on=certified_on, next_audit=next_audit, archived=False)
+                s.add(row)
+                s.flush()
+                return _workspace(row)
+        except IntegrityError:  # made by another process between the check and the insert (the name is unique)
+            raise exists from None
 
     def ensure_workspace(self, name: str, **fields: Any) -> Workspace:
         """The workspace `name`, made first when there is none (for scripted runs that give each case its own)."""

@@ -388,3 +388,31 @@ def test_a_postgresql_database_that_is_not_there_is_reported(pg_server):
     with pytest.raises(BadInput, match="no_such_database") as info:
         Store(url)
     assert info.value.where == "database" and "secret" not in str(info.value)
+
+
+def test_one_workspace_name_created_at_once_twice_is_made_once_and_the_other_told(database_url):
+    """Two consultants create the same client's workspace at the same moment: one gets it, the other the usual
+    "exists already" (on PostgreSQL the second insert meets the unique name, not the check before it)."""
+    stores = [Store(database_url), Store(database_url, create=False)]
+    start = threading.Barrier(len(stores))
+    made, refused, errors = [], [], []
+
+    def work(s: Store) -> None:
+        try:
+            start.wait()
+            made.append(s.create_workspace("丙公司-2027"))
+        except BadInput as exc:
+            refused.append(str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(made) == 1 and len(refused) == 1 and "exists already" in refused[0]
+    assert [w.name for w in stores[0].list_workspaces()].count("丙公司-2027") == 1
+    for s in stores:
+        s.close()
