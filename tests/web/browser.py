@@ -53,7 +53,14 @@ def open_app(browser: Browser, url: str, viewport: dict[str, int] | None = None,
     with page.expect_response(lambda r: "/gradio_api/queue/join" in r.url):
         page.goto(url)
     page.locator("#chat-input textarea").wait_for()
+    loaded(page)
     return page
+
+
+def loaded(page: Page) -> None:
+    """Wait until the page's load event has answered (the workspace picker shows the case opened): an event sent
+    before that could be answered first and then overwritten by the load's outputs."""
+    expect(page.locator("#workspace-picker input")).to_have_value(re.compile(r"\S"))
 
 
 def open_tab(page: Page, name: str) -> None:
