@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - the test extra installs it
 
 from assistant.errors import BadInput
 from tests.web.browser import (
-    PHONE, fill_number, grid_rows, kpi_input, last_answer, open_app, open_tab, say, settle,
+    PHONE, fill_number, grid_rows, kpi_input, last_answer, open_app, open_tab, say, settle, type_into_cell,
     upload, upload_assessment,
 )
 from tests.web.test_browser import FIXTURES, WORKED_PASS, grade_of, score_text
@@ -246,12 +246,7 @@ def test_no_page_shows_english_or_command_lines(phone, scheme, tmp_path, message
     col, latest_col = PLAN_COLUMNS.index("完成期限"), PLAN_COLUMNS.index("最迟期限")
     latest = date.fromisoformat(rows[0][latest_col])
     too_late = (latest + timedelta(days=30)).isoformat()
-    cell = page.locator(f'#plan-table [data-testid="cell-0-{col}"]')
-    cell.dblclick()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(too_late)
-    page.keyboard.press("Enter")
-    expect(cell).to_contain_text(too_late)
+    type_into_cell(page, "#plan-table", 0, col, too_late)
     page.locator("#plan-save").click()
     plan_msg = page.locator("#plan-message")
     expect(plan_msg).to_contain_text(f"整改计划第1项的完成期限：完成期限 {too_late} 晚于认证方案允许的最迟期限 {latest}")
