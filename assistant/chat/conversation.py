@@ -20,6 +20,11 @@ from assistant.settings import Settings
 MAX_MESSAGE = 4000
 
 
+# Said after a client account's turn that recorded facts: they are its conversation's, the case stays as it was.
+READ_ONLY_NOTE = ("这些情况只用于本次对话中的评估，不会改动顾问维护的自评和整改计划。",
+                  "These facts are used in this conversation only; the case your consultant keeps is not changed.")
+
+
 class Writer(Protocol):
     """Writes the reply to a routed message, changing the state as the turn requires."""
 
@@ -113,7 +118,7 @@ class Conversation:
                                        writer=reply.writer, note=reply.note))
         if self.store is not None:
             self.store.save(self.state)
-            if reply.changes:
+            if reply.changes and not self.state.read_only:  # a client's facts stay in its own conversation
                 from assistant.workspace.case import save_draft
 
                 # The chat's assessment is the workspace's: every change is its next version, by the chat.
@@ -121,8 +126,11 @@ class Conversation:
                            source=f"chat:{self.state.id}")
         out = reply.contract(self.state.turns)
         out["writer"] = reply.writer
-        if reply.note:
-            out["note"] = reply.note
+        note = reply.note
+        if reply.changes and self.state.read_only:
+            note = " ".join(filter(None, [note, READ_ONLY_NOTE[r.language == "en"]]))
+        if note:
+            out["note"] = note
         if reply.files:
             out["files"] = reply.files
         out["assessment"] = self.state.assessment

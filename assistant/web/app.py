@@ -16,8 +16,10 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import gradio as gr
+from gradio.data_classes import FileData
 
 from assistant.dates import parse_day
 from assistant.errors import BadInput
@@ -26,9 +28,10 @@ from assistant.plans.models import STATUS_ZH
 from assistant.rules import load_scheme
 from assistant.settings import Settings
 from assistant.web import views
+from assistant.web.access import Downloads, discard_upload, downloads_root
 from assistant.web.case_page import CasePage
 from assistant.web.messages import zh
-from assistant.web.session import WebSession
+from assistant.web.session import WebSession, permitted
 
 EXAMPLES = [
     "监督审核多久一次？",
@@ -133,6 +136,37 @@ def _browser_secret(settings: Settings) -> str:
         return secrets.token_urlsafe(32)  # a read-only data directory: browsers reopen nothing after a restart
 
 
+class OfferedDownload(gr.DownloadButton):
+    """gradio's download button, for a file offered at the app's own address (`WebApp.offer`). Given an http
+    address as a path, gradio would fetch it into its cache (and refuses the app's own host); given as the file's
+    URL, the browser fetches it from the app, with its login, and the app checks whose it is."""
+
+    is_template = True  # the frontend's download button
+
+    def postprocess(self, value: str | Path | None) -> FileData | None:
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return FileData(path=value, url=value, orig_name=unquote(value.rsplit("/", 1)[-1]))
+        return super().postprocess(value)
+
+
+def _event_request() -> Any:
+    """The gradio request of the page event being handled (None outside one: tests calling handlers directly)."""
+    from gradio.context import LocalContext
+
+    return LocalContext.request.get(None)
+
+
+def _origin(request: Any) -> str | None:
+    """The address the browser used to reach the app (behind a proxy: the proxy's), e.g. http://host:7860."""
+    req = getattr(request, "request", None)
+    if req is None:
+        return None
+    headers = req.headers
+    host = (headers.get("x-forwarded-host") or headers.get("host") or req.url.netloc).split(",")[0].strip()
+    proto = (headers.get("x-forwarded-proto") or req.url.scheme).split(",")[0].strip()
+    return f"{proto}://{host}" if host else None
+
+
 def _notes(lines: list[str]) -> str:
     """Plain-text notes (calendar warnings) as escaped lines."""
     return "<br>".join(html.escape(line) for line in lines)
@@ -154,6 +188,7 @@ class WebApp:
         self.accounts = Accounts(self.store.store)
         self._may: dict[str, tuple[float, bool]] = {}
         self.secret = _browser_secret(settings)
+        self.downloads = Downloads(downloads_root(settings.data_dir), max_age_s=settings.web_session_hours * 3600)
         self.files = _files_dir()
         atexit.register(shutil.rmtree, self.files, True)  # exports and downloads of this run
         self.level_choices = [LEVEL_UNSET] + [f"L{lv.level} {lv.name}" for lv in self.scheme.levels]
@@ -235,7 +270,8 @@ class WebApp:
             name = DEFAULT_WORKSPACE if DEFAULT_WORKSPACE in allowed else (allowed[0] if allowed else None)
         if name is None:
             return None, {"token": token, "workspace": None}
-        sess = WebSession(self.settings, self.store_for(name), owner_token=token, user=user)
+        sess = WebSession(self.settings, self.store_for(name), owner_token=token, user=user,
+                          read_only=self.role(user) == "client")
         sess.reopen()
         return sess, {"token": token, "workspace": name}
 
@@ -280,6 +316,32 @@ class WebApp:
             self.drop_session(sess)
         return (new, value, gr.update(choices=self.workspaces(user), value=ws.name), new.history_messages(),
                 self.badge(new), self.status_line(new), _ok(f"已新建工作区“{ws.name}”"))
+
+    def live(self, sess: WebSession) -> WebSession | None:
+        """`sess` while the account of the event may open its workspace, else None (see `permitted`)."""
+        request = _event_request()
+        user = self.user_of(request) if request is not None else sess.user
+        if user != sess.user or sess.state.workspace not in self.workspaces(user):
+            return None
+        return sess
+
+    def may_open(self, user: str | None, workspace: str | None) -> bool:
+        """Whether `user` may open `workspace` now (asked by the download route at every download)."""
+        return workspace is not None and workspace in self.workspaces(user)
+
+    def offer(self, sess: WebSession, path: str | Path, name: str | None = None) -> str:
+        """A file of this session's case as the address it is downloaded from: only its account gets it, while it
+        may open the workspace (assistant/web/access.py). Outside a page event (tests of the handlers), the path."""
+        origin = _origin(_event_request())
+        if origin is None:
+            return str(path)
+        return origin + self.downloads.offer(path, user=sess.user, workspace=sess.state.workspace, name=name)
+
+    def read_only_controls(self, sess: WebSession | None) -> list[Any]:
+        """After the page loads: a client's page shows the case without the controls that would change it."""
+        if sess is None or not sess.read_only:
+            return [gr.skip()] * len(self.edit_controls)
+        return [gr.update(interactive=False) for _ in self.edit_controls]
 
     def _dir(self, sess: WebSession) -> Path:
         d = self.files / str(id(sess))
@@ -331,10 +393,11 @@ class WebApp:
     def assessment_file(self, sess: WebSession) -> str:
         path = self._dir(sess) / "assessment.yaml"
         path.write_text(sess.dump("yaml"), encoding="utf-8")
-        return str(path)
+        return self.offer(sess, path)
 
     # --- handlers: chat ----------------------------------------------------------------------------
 
+    @permitted
     def respond(self, message: str, history: list[dict[str, Any]], sess: WebSession | None,
                 request: gr.Request = None):  # type: ignore[assignment]
         """Stream one chat turn: the user's message at once, then the answer piece by piece, then its citations.
@@ -376,9 +439,10 @@ class WebApp:
         history[-1] = {"role": "assistant", "content": history[-1]["content"] + pieces[-1]}  # sent with the citations
         history += views.citation_messages(out["citations"])
         for path in out.get("files", []):  # an export asked for in the chat: offered as a download in the chat
-            copied = self._dir(sess) / Path(path).name
-            shutil.copyfile(path, copied)
-            history.append({"role": "assistant", "content": {"path": str(copied)}})
+            url = self.offer(sess, path)
+            name = Path(path).name.replace("[", "（").replace("]", "）")
+            link = f"📎 [{name}]({url})" if "://" in url else {"path": url}
+            history.append({"role": "assistant", "content": link})
         with sess.lock:
             badge, status = self.badge(sess), self.status_line(sess)
         yield history, "", badge, status, sess
@@ -398,11 +462,13 @@ class WebApp:
             sess.form_revision = sess.revision  # the form shows what it just changed
             return self.badge(sess), self.status_line(sess), msg, self.assessment_file(sess)
 
+    @permitted
     def on_level(self, cid: str, value: str | None, sess: WebSession):
         level = None if not value or value == LEVEL_UNSET else self.level_choices.index(value) - 1
         return self._form_change(sess, lambda: sess.set_criterion(cid, level=level,
                                                                   kpi=sess.assessment.get("criteria", {}).get(cid, {}).get("kpi")))
 
+    @permitted
     def on_kpi(self, cid: str, value: float | None, sess: WebSession):
         """A KPI value typed: re-graded at once. A value the scheme refuses (150 %) leaves the assessment as it was,
         says why in Chinese, and puts the field back to the value kept, so field and grade never disagree.
@@ -416,15 +482,18 @@ class WebApp:
             return (*out, gr.skip())
         return (*out, sess.assessment.get("criteria", {}).get(cid, {}).get("kpi"))
 
+    @permitted
     def on_evidence(self, cid: str, text: str, sess: WebSession):
         def change():
             entry = sess.assessment.get("criteria", {}).get(cid, {})
             sess.set_criterion(cid, level=entry.get("level"), kpi=entry.get("kpi"), evidence=(text or "").splitlines())
         return self._form_change(sess, change)
 
+    @permitted
     def on_declaration(self, key: str, value: bool, sess: WebSession):
         return self._form_change(sess, lambda: sess.set_declaration(key, value))
 
+    @permitted
     def on_meta(self, assessed_on: str, next_audit: str, name: str, industry: str, sess: WebSession):
         def change():
             sess.set_dates(assessed_on, next_audit)
@@ -437,6 +506,7 @@ class WebApp:
         return (views.findings_frame(sess.findings(), self.scheme),
                 gr.update(choices=[f["id"] for f in sess.findings() if f.get("status") == "open"], value=None))
 
+    @permitted
     def on_add_finding(self, criterion: str, severity: str, text: str, raised_on: str, sess: WebSession | None):
         """A finding from the form's fields; none has a default, and one without its criterion, severity or
         description is refused (an empty click would otherwise record a nonconformity no one described)."""
@@ -447,10 +517,12 @@ class WebApp:
         out = self._form_change(sess, change)
         return (*out, *self._findings_views(sess))
 
+    @permitted
     def on_edit_findings(self, table, sess: WebSession | None):
         out = self._form_change(sess, lambda: sess.replace_findings(views.findings_rows(table, self.scheme)))
         return (*out, *self._findings_views(sess))
 
+    @permitted
     def on_close_finding(self, fid: str | None, sess: WebSession | None):
         if not fid:
             return (gr.skip(), gr.skip(), _err(BadInput("choose a finding to close", where="审核发现")), gr.skip(),
@@ -458,11 +530,18 @@ class WebApp:
         badge, status, msg, file = self._form_change(sess, lambda: sess.close_finding(fid))
         return (badge, status, msg or _ok(f"已关闭 {fid}"), file, *self._findings_views(sess))
 
+    @permitted
     def on_upload(self, path: str | None, sess: WebSession | None):
         """Replace the assessment with an uploaded file; a bad file changes nothing and says why, like `grade FILE`.
 
         Outputs: the form's fields, badge, status line, message, and the upload box (emptied again)."""
         keep = [gr.skip()] * len(self.form_outputs)
+        try:
+            return self._upload(path, sess, keep)
+        finally:
+            discard_upload(path)
+
+    def _upload(self, path: str | None, sess: WebSession | None, keep: list[Any]) -> list[Any]:
         if not path or sess is None:
             return [*keep, gr.skip(), gr.skip(), gr.skip(), None]
         name = Path(path).name
@@ -477,6 +556,7 @@ class WebApp:
                 return [*keep, self.badge(sess), self.status_line(sess), _err(problem), None]
             return [*self.form_values(sess), self.badge(sess), self.status_line(sess), _ok(f"已读入 {name}"), None]
 
+    @permitted
     def refresh_form(self, sess: WebSession | None):
         """On opening 自评: the form again, but only when the chat changed the assessment since the form last did
         (re-sending every field would overwrite what the user starts typing while it arrives)."""
@@ -489,6 +569,7 @@ class WebApp:
 
     # --- handlers: report ------------------------------------------------------------------------------
 
+    @permitted
     def report(self, target: str | None, sess: WebSession | None):
         """(summary, details, radar, gap chart, per-criterion table, the report to download) of the session's
         assessment against `target`."""
@@ -506,10 +587,11 @@ class WebApp:
                             encoding="utf-8")
             return (views.report_summary(result, scheme), views.report_details(result, scheme),
                     views.radar_figure(result, scheme), views.gap_figure(result, scheme),
-                    views.criteria_table(result, scheme), gr.update(value=str(path), interactive=True))
+                    views.criteria_table(result, scheme), gr.update(value=self.offer(sess, path), interactive=True))
 
     # --- handlers: plan ----------------------------------------------------------------------------------
 
+    @permitted
     def plan_view(self, sess: WebSession | None, certified_on: str | None = None, message: str = ""):
         if sess is None:  # an event sent before the page's load event created the session
             return [gr.skip()] * PLAN_OUTPUTS
@@ -525,7 +607,7 @@ class WebApp:
                 message = _err(exc)
                 day = plan.certified_on or plan.plan_date
             calendar = plan_calendar(plan, day, load_scheme(plan.scheme, self.settings.knowledge_dir))
-            files = self._exports(sess, plan)
+            files = [self.offer(sess, f) for f in self._exports(sess, plan)]
             if calendar["warnings"]:
                 message = (message + "<br>" if message else "") + _notes(calendar["warnings"])
         versions = views.versions_frame(sess.plan_versions())
@@ -554,6 +636,7 @@ class WebApp:
             tmp.rename(d)
         return [str(d / f"{stem}.{name}") for name in EXPORT_FORMATS]
 
+    @permitted
     def on_draft(self, target: str, certified_on: str, sess: WebSession | None):
         if sess is None:
             return [gr.skip()] * (PLAN_OUTPUTS + 1)
@@ -565,6 +648,7 @@ class WebApp:
                 msg = _err(exc)
             return self.plan_view(sess, certified_on, msg) + [self.badge(sess)]
 
+    @permitted
     def on_save_plan(self, table, certified_on: str, sess: WebSession | None):
         if sess is None:
             return [gr.skip()] * PLAN_OUTPUTS
@@ -635,7 +719,7 @@ class WebApp:
                             with gr.Row():
                                 upload = gr.File(label="上传自评文件（YAML/JSON）",
                                                  type="filepath", elem_id="upload", height=140)
-                                download = gr.DownloadButton("下载自评文件（YAML）", elem_id="download-assessment")
+                                download = OfferedDownload("下载自评文件（YAML）", elem_id="download-assessment")
                             with gr.Row():
                                 ent_name = gr.Textbox(label="企业名称", elem_id="ent-name")
                                 ent_industry = gr.Textbox(label="行业", elem_id="ent-industry")
@@ -696,7 +780,7 @@ class WebApp:
                     gap_plot = gr.Plot(label="差距", elem_id="gap-chart")
                     report_criteria = gr.Markdown(elem_id="report-criteria")
                     report_details = gr.Markdown(elem_id="report-details")
-                    report_export = gr.DownloadButton("导出评级报告（Markdown）", interactive=False, elem_id="report-export")
+                    report_export = OfferedDownload("导出评级报告（Markdown）", interactive=False, elem_id="report-export")
 
                 with gr.Tab("整改计划", id="plan", elem_id="tab-plan") as plan_tab:
                     with gr.Row():
@@ -714,7 +798,7 @@ class WebApp:
                         column_widths=["5%", "8%", "12%", "20%", "25%", "9%", "8%", "8%", "5%"], max_height=900)
                     with gr.Row():
                         save_plan = gr.Button("保存修改（新版本）", elem_id="plan-save")
-                        downloads = [gr.DownloadButton(f"导出 {f.label}", interactive=False, elem_id=f"export-{f.name}")
+                        downloads = [OfferedDownload(f"导出 {f.label}", interactive=False, elem_id=f"export-{f.name}")
                                      for f in EXPORT_FORMATS.values()]
                     timeline = gr.Plot(label="时间线", elem_id="timeline")
                     versions = gr.Dataframe(views.versions_frame([]), label="已保存的版本", interactive=False,
@@ -729,7 +813,12 @@ class WebApp:
                                  findings_table, f_close_id, download]
             changed = [badge_form, status_form, form_msg, download]
             case_out = [sess, browser, ws_picker, chatbot, badge_chat, status_chat]
-            demo.load(self.on_load, [browser], [*case_out, ws_new_name, ws_new], **HIDE)
+            # What a client account may not use (it reads and chats): shown, not usable (the session refuses anyway).
+            self.edit_controls = [*fields, *[b for _, b in decl_boxes], assessed_on, next_audit, ent_name, ent_industry,
+                                  upload, findings_table, f_crit, f_sev, f_date, f_text, f_add, f_close_id, f_close,
+                                  f_save, draft_btn, save_plan, plan_table, *self.case_page.edit_controls]
+            demo.load(self.on_load, [browser], [*case_out, ws_new_name, ws_new], **HIDE).then(
+                self.read_only_controls, sess, self.edit_controls, show_progress="hidden", **HIDE)
             ws_picker.input(self.on_workspace, [ws_picker, browser, sess], case_out, **HIDE)
             ws_new.click(self.on_new_workspace, [ws_new_name, browser, sess], [*case_out, ws_msg], **HIDE)
 
@@ -772,6 +861,7 @@ class WebApp:
             self.case_page.wire(sess, chatbot, [badge_chat, status_chat, badge_form, status_form])
         return demo
 
+    @permitted
     def _badges(self, sess: WebSession | None):
         if sess is None:
             return gr.skip(), gr.skip()

@@ -18,6 +18,7 @@ import pandas as pd
 
 from assistant.errors import BadInput
 from assistant.web import views
+from assistant.web.session import permitted
 from assistant.workspace.versions import Change, author_zh, local_time
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class CasePage:
                     self.c_pick = gr.Dropdown([], label="对话", elem_id="conversation-pick", filterable=False)
                     self.c_open = gr.Button("打开此对话", elem_id="conversation-open")
                     self.c_new = gr.Button("开始新对话", elem_id="conversation-new")
+        self.edit_controls = [self.a_restore, self.f_upload, self.p_restore_v]  # what a client account may not use
 
     def wire(self, sess: gr.State, chatbot: Any, badges: list[Any]) -> None:
         """The page's events. `badges`: the chat's and the form's badge and status line (updated after a restore,
@@ -149,6 +151,7 @@ class CasePage:
         return [a_frame, pick(a_choices), pick(a_choices), pick(plan_choices), p_frame, pick(p_choices),
                 pick(p_choices), pick(conv_choices)]
 
+    @permitted
     def refresh(self, sess: Any):
         if sess is None:
             return [gr.skip()] * 8
@@ -161,6 +164,7 @@ class CasePage:
 
     # --- assessment versions -----------------------------------------------------------------------------------
 
+    @permitted
     def on_open_assessment(self, number: int | None, sess: Any):
         if sess is None:
             return gr.skip(), gr.skip(), gr.skip()
@@ -211,6 +215,7 @@ class CasePage:
                              f"{views.FINDING_STATUS_ZH.get(f.get('status'), f.get('status'))} | {_md(f.get('text') or '')} |")
         return "\n".join(lines)
 
+    @permitted
     def on_compare_assessments(self, a: int | None, b: int | None, sess: Any):
         if sess is None:
             return gr.skip(), gr.skip(), gr.skip()
@@ -228,6 +233,7 @@ class CasePage:
         text += f"\n\n共 {len(comparison.changes)} 处变化："
         return text, gr.update(value=changes_frame(comparison.changes), visible=True), ""
 
+    @permitted
     def on_restore_assessment(self, number: int | None, sess: Any):
         if sess is None:
             return [gr.skip()] * (3 + 8 + 4)
@@ -245,7 +251,16 @@ class CasePage:
 
     # --- findings import -------------------------------------------------------------------------------------
 
+    @permitted
     def on_import(self, path: str | None, sess: Any):
+        from assistant.web.access import discard_upload
+
+        try:
+            return self._import(path, sess)
+        finally:
+            discard_upload(path)
+
+    def _import(self, path: str | None, sess: Any):
         keep = [gr.skip()] * (8 + 4)
         if not path or sess is None:
             return [gr.skip(), None, *keep]
@@ -268,6 +283,7 @@ class CasePage:
 
     # --- plans ---------------------------------------------------------------------------------------------
 
+    @permitted
     def on_open_plan(self, plan_id: int | None, sess: Any):
         if sess is None:
             return [gr.skip()] * (3 + 8)
@@ -283,6 +299,7 @@ class CasePage:
             return [text, gr.update(value=views.plan_frame(plan), visible=True, label="整改项"),
                     _ok(f"已打开整改计划 #{plan_id}；“整改计划”页现在显示它。"), *self.lists(sess)]
 
+    @permitted
     def on_open_plan_version(self, version: int | None, sess: Any):
         if sess is None:
             return gr.skip(), gr.skip(), gr.skip()
@@ -298,6 +315,7 @@ class CasePage:
         text = f"### 整改计划 #{sess.state.plan_id} 第{version}版\n{who}"
         return text, gr.update(value=views.plan_frame(plan), visible=True, label="整改项"), ""
 
+    @permitted
     def on_compare_plan_versions(self, a: int | None, b: int | None, sess: Any):
         if sess is None:
             return gr.skip(), gr.skip(), gr.skip()
@@ -315,6 +333,7 @@ class CasePage:
         return (text + f"\n\n共 {len(changes)} 处变化：", gr.update(value=changes_frame(changes), visible=True, label="变化"),
                 "")
 
+    @permitted
     def on_restore_plan_version(self, version: int | None, sess: Any):
         if sess is None:
             return [gr.skip()] * (3 + 8)
@@ -332,6 +351,7 @@ class CasePage:
 
     # --- conversations -----------------------------------------------------------------------------------------
 
+    @permitted
     def on_open_conversation(self, cid: int | None, sess: Any):
         if sess is None:
             return [gr.skip()] * (2 + 8 + 4)
@@ -345,6 +365,7 @@ class CasePage:
             note = _ok(f"已打开对话 #{cid}；回到“对话”页继续。")
             return [note, sess.history_messages(), *self.lists(sess), *self._badges(sess)]
 
+    @permitted
     def on_new_conversation(self, sess: Any):
         """A new conversation in the same workspace, on the case's assessment; the earlier one stays in the list."""
         if sess is None:

@@ -185,6 +185,8 @@ RULES: list[Rule] = [(re.compile(p), f) for p, f in [
     (r"there is no finding (?P<v>.+)", lambda m: f"没有审核发现{_q(m['v'])}"),
     # plans
     (r"draft a plan first", lambda m: "请先起草整改计划"),
+    (r"a client account reads and chats; it cannot change the case",
+     lambda m: "客户账号只能查看和对话，不能修改案例（自评、审核发现、整改计划和版本由顾问维护）"),
     (r"deadline (?P<d>\S+) is later than the scheme allows for item (?P<no>\d+) \((?P<s>.+)\): "
      r"at the latest (?P<b>\S+) \((?P<r>.+)\)",
      lambda m: f"完成期限 {m['d']} 晚于认证方案允许的最迟期限 {m['b']}（{m['r']}）"),

@@ -15,6 +15,8 @@ conversation in the assistant's database.
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
 import json
 import math
 import threading
@@ -45,9 +47,10 @@ class WebSession:
     """
 
     def __init__(self, settings: Settings, store: Any | None = None, owner_token: str | None = None,
-                 user: str | None = None) -> None:
+                 user: str | None = None, read_only: bool = False) -> None:
         self.settings = settings
         self.user = user  # the logged-in account: every change it saves is recorded as its (web:NAME, chat:NAME)
+        self.read_only = read_only  # a client account: reads and chats; the case is never changed through it
         self.conv = Conversation(settings, save=False)
         self._store = store
         self.owner_token = owner_token  # the browser holding this session (web app: its local storage)
@@ -72,6 +75,7 @@ class WebSession:
         state = self.conv.state
         if state._actor != self.user:  # a conversation loaded from the store: saved as this account's from now on
             state._actor = self.user
+        state._read_only = self.read_only
         return state
 
     @property
@@ -117,7 +121,8 @@ class WebSession:
 
     def _change(self, mutate, where: str, source: str | None = None) -> None:
         """Apply `mutate` to the assessment (the case's one validate-or-rollback), save the conversation and the
-        workspace's next assessment version (author web)."""
+        workspace's next assessment version (author web). A client's session changes nothing (BadInput)."""
+        self.state.writable(where)
         self.state.change(mutate, where, self.settings.knowledge_dir)
         self._saved(source)
 
@@ -125,7 +130,7 @@ class WebSession:
         """The conversation saved, and the case's assessment as its workspace's next version (every stored change
         is a version, by its author)."""
         self.save()
-        if self._store is None:
+        if self._store is None or self.read_only:
             return
         from assistant.workspace.case import save_draft
 
@@ -244,6 +249,7 @@ class WebSession:
 
         p = Path(path)
         name = shown_name or p.name
+        self.state.writable(name)
         if p.suffix.lower() not in UPLOAD_SUFFIXES:
             raise BadInput(f"an assessment file must be YAML or JSON ({', '.join(UPLOAD_SUFFIXES)}), not {p.suffix or 'a file without suffix'}",
                            where=name)
@@ -281,6 +287,7 @@ class WebSession:
 
     def draft_plan(self, target: str | None = None) -> Plan:
         """The case's plan drafted (or re-drafted, keeping the edits of items still in it) and saved (author web)."""
+        self.state.writable("整改计划")
         self.grade(target)
         plan = self.state.draft_plan(self.settings, target)
         store = self._plans()
@@ -297,6 +304,7 @@ class WebSession:
         refused); closing a finding's item closes the finding."""
         if self.state.plan_id is None:
             raise BadInput("draft a plan first", where="整改计划")
+        self.state.writable("整改计划")
         store = self._plans()
         try:
             _, closed = self.state.update_plan_item(store, no, author=self.author, owner=owner, deadline=deadline,
@@ -363,6 +371,7 @@ class WebSession:
         """Version `number` saved again as the next version (author web): the form, grade and plan show it."""
         from assistant.workspace import versions
 
+        self.state.writable("自评版本")
         store, ws = self._case()
         if self.state.id is None:
             self.save()  # the restore is recorded as this browser's (its conversation)
@@ -447,6 +456,7 @@ class WebSession:
         """The plan's version `version` saved as its next version (note 恢复为第N版, author web); its number."""
         if self.state.plan_id is None:
             raise BadInput("还没有整改计划：请先起草或打开一个计划", where="整改计划版本")
+        self.state.writable("整改计划版本")
         store, ws = self._case()
         if ws.archived:
             raise BadInput(f"工作区“{ws.name}”已归档，不能再保存新版本", where="整改计划版本")
@@ -469,6 +479,7 @@ class WebSession:
 
         p = Path(path)
         name = shown_name or p.name
+        self.state.writable(f"导入审核发现 {name}")
         try:
             rows = read_findings(p, Anonymizer(self.settings))
         except BadInput as exc:
@@ -495,7 +506,8 @@ class WebSession:
     def new_conversation(self) -> WebSession:
         """A new session of this browser in the same workspace (on the case's assessment; in 默认 empty): its
         conversation is saved on its first change, this one stays listed."""
-        return WebSession(self.settings, self._store, owner_token=self.owner_token, user=self.user)
+        return WebSession(self.settings, self._store, owner_token=self.owner_token, user=self.user,
+                          read_only=self.read_only)
 
 
 def _put(data: dict[str, Any], key: str, value: Any) -> None:
@@ -527,3 +539,23 @@ def _import_where(where: str, path: str, name: str) -> str:
     out = re.sub(r", (?:row|line) (\d+)", r" 第\1行", out)
     out = re.sub(r", item (\d+)", r" 第\1项", out)
     return re.sub(r", column '([^']*)'", r" 列“\1”", out)
+
+
+def permitted(method):
+    """A page event's handler method (of WebApp, or of a page holding it as `app`): a session whose account may no
+    longer open its workspace (membership revoked, account disabled or deleted, workspace archived) reaches the
+    handler as no session at all, so the event shows and changes nothing of that workspace."""
+    def checked(owner: Any, args: tuple[Any, ...]) -> list[Any]:
+        app = getattr(owner, "app", owner)
+        return [app.live(a) if isinstance(a, WebSession) else a for a in args]
+
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def stream(self, *args, **kwargs):
+            yield from method(self, *checked(self, args), **kwargs)
+        return stream
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        return method(self, *checked(self, args), **kwargs)
+    return call

@@ -130,6 +130,18 @@ class Case(BaseModel):
     # The account working on the case (web app with logins), not saved with it: its changes are stored as
     # "<kind>:<account>" (web:王顾问, chat:王顾问), without one as the kind alone (web, chat, cli).
     _actor: str | None = PrivateAttr(None)
+    # A client account's case (web app): it reads and chats, and nothing it says or does is stored as the case's
+    # (no assessment version, no plan, no plan version); its own conversation is still kept.
+    _read_only: bool = PrivateAttr(False)
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def writable(self, where: str) -> None:
+        """BadInput naming `where` when this case may not be changed in the store (a client's)."""
+        if self._read_only:
+            raise BadInput("a client account reads and chats; it cannot change the case", where=where)
 
     def author(self, kind: str) -> str:
         """The author recorded for a change made through `kind` (web, chat) by this case's account, if any."""
@@ -197,7 +209,7 @@ class Case(BaseModel):
     def save_plan(self, store: Store, *, author: str, source: str, note: str) -> None:
         """The drafted plan saved with its assessment: a new plan, or (a re-draft) the plan's next version."""
         plan = self.current_plan()
-        if plan is None:
+        if plan is None or self._read_only:  # a client's draft is shown in its chat, never stored as the case's
             return
         wid = store.workspace(self.workspace).id
         aid = store.save_assessment(self.graded_assessment(), source, workspace_id=wid, author=author)
@@ -227,6 +239,7 @@ class Case(BaseModel):
         (the grade is then gone). Returns the plan and the finding closed, if any."""
         if self.plan_id is None:
             raise BadInput("draft a plan first", where="整改计划")
+        self.writable("整改计划")
         stored = store.update_item(self.plan_id, no, owner=owner, deadline=deadline, status=status,  # type: ignore[arg-type]
                                    workspace_id=store.workspace(self.workspace).id, author=author)
         self.plan = json.loads(stored.plan.model_dump_json())
