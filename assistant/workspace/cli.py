@@ -201,10 +201,13 @@ def _user_grant(args: argparse.Namespace, accounts) -> int:
 
 def _user_revoke(args: argparse.Namespace, accounts) -> int:
     account = accounts.revoke(args.name, args.workspace, author="cli")
+    name, workspace = account.name, args.workspace.strip()
+    if account.role == "admin":
+        print(f"账号“{name}”不再是工作区“{workspace}”的成员；它是管理员，仍可打开全部工作区。")
+        return 0
     left = "、".join(account.workspaces) or "无"
-    note = "（管理员仍可打开全部工作区）" if account.role == "admin" else ""
-    print(f"账号“{account.name}”不再是工作区“{args.workspace.strip()}”的成员{note}："
-          f"其已登录的会话在下一次操作时即不能再打开它。现在的工作区：{left}")
+    print(f"账号“{name}”不再是工作区“{workspace}”的成员：其已登录的会话在下一次操作时即不能再打开它。"
+          f"现在的工作区：{left}")
     return 0
 
 

@@ -219,8 +219,10 @@ def test_user_revoke_and_delete(tmp_path, database_url):
     revoked = cli("user", "revoke", "王顾问", "乙公司-2026")
     assert revoked.returncode == 0, revoked.stderr
     assert "乙公司-2026" in revoked.stdout and "现在的工作区：甲公司-2026" in revoked.stdout
+    admin = cli("user", "revoke", "管理员", "甲公司-2026")
+    assert admin.returncode == 0 and "仍可打开全部工作区" in admin.stdout, admin.stderr
     users = {u["name"]: u for u in json.loads(cli("user", "list", "--json").stdout)}
-    assert users["王顾问"]["workspaces"] == ["甲公司-2026"]
+    assert users["王顾问"]["workspaces"] == ["甲公司-2026"] and users["管理员"]["workspaces"] == []
 
     for args, message in [
         (("user", "revoke", "王顾问", "乙公司-2026"), "not a member of workspace '乙公司-2026'"),
@@ -242,7 +244,7 @@ def test_user_revoke_and_delete(tmp_path, database_url):
         changes = [(author, name, action) for _, author, name, action, _ in Accounts(store).changes()]
     finally:
         store.close()
-    assert changes[-2:] == [("cli", "王顾问", "revoke"), ("cli", "王顾问", "delete")]
+    assert changes[-3:] == [("cli", "王顾问", "revoke"), ("cli", "管理员", "revoke"), ("cli", "王顾问", "delete")]
 
 
 # --- migration ------------------------------------------------------------------------------------------------------
