@@ -147,6 +147,11 @@ def _parser() -> argparse.ArgumentParser:
     u = usub.add_parser("grant", help="let an account open a workspace")
     u.add_argument("name", help="the user name")
     u.add_argument("workspace", help="the workspace's name")
+    u = usub.add_parser("revoke", help="an account may no longer open a workspace (its open sessions lose it too)")
+    u.add_argument("name", help="the user name")
+    u.add_argument("workspace", help="the workspace's name")
+    u = usub.add_parser("delete", help="delete an account and its memberships; its logins end, what it did keeps its name")
+    u.add_argument("name", help="the user name")
 
     sp = cmd("web", "assistant.web.cli:run_web", "网页: the web app (chat, self-assessment, grade report, plan) on 127.0.0.1")
     sp.add_argument("--host", help="address to listen on (default: setting web_host, 127.0.0.1); others need a password")

@@ -97,12 +97,16 @@ def launch(settings: Settings, host: str, port: int, *, block: bool = True):
 
     app = WebApp(settings, max_upload_bytes=settings.web_max_upload_kb * 1024)
     demo = app.build()
-    from assistant.workspace.accounts import Accounts
+    from assistant.workspace.accounts import Accounts, Logins
 
     accounts = Accounts(app.store.store)
     auth = authenticator(settings, accounts)
     app.logins = auth is not None
-    throttle = LoginThrottle(free=settings.web_login_free_failures, max_delay=settings.web_login_max_wait_s)
+    # Logins, their expiry and the failed-login counts live in the database (the guard takes them from the throttle),
+    # and the login cookie has the same name in every process: any number of web processes on one database share
+    # them, and a restart keeps them.
+    throttle = LoginThrottle(Logins(app.store.store), free=settings.web_login_free_failures,
+                             max_delay=settings.web_login_max_wait_s)
     # gradio re-summarises its whole request log with pandas after every event (6–15 ms each, ~8 % of a chat turn's
     # CPU; benchmarks/bench_web.py) for a monitoring page this app does not show: once per 1000 events is enough.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")

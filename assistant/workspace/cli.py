@@ -108,7 +108,7 @@ def _archive(args: argparse.Namespace, store) -> int:
     return 0
 
 
-# --- accounts: `python -m assistant user add|list|disable|passwd|grant` -------------------------------------------
+# --- accounts: `python -m assistant user add|list|disable|passwd|grant|revoke|delete` -----------------------------
 
 def run_user(args: argparse.Namespace) -> int:
     from assistant.plans.store import Store
@@ -118,7 +118,7 @@ def run_user(args: argparse.Namespace) -> int:
     try:
         accounts = Accounts(store)
         return {"add": _user_add, "list": _user_list, "disable": _user_disable, "passwd": _user_passwd,
-                "grant": _user_grant}[args.user_command](args, accounts)
+                "grant": _user_grant, "revoke": _user_revoke, "delete": _user_delete}[args.user_command](args, accounts)
     finally:
         store.close()
 
@@ -169,8 +169,10 @@ def _user_list(args: argparse.Namespace, accounts) -> int:
     for head in ("用户名", "角色", "工作区", "状态", "最近登录"):
         table.add_column(head, overflow="fold")
     for u in users:
-        table.add_row(u.name, ROLE_ZH.get(u.role, u.role),
-                      "（全部）" if u.role == "admin" else ("、".join(u.workspaces) or "—"),
+        spaces = "、".join(u.workspaces)
+        if u.role == "admin":  # every workspace; its memberships (if any) are shown too, `user revoke` takes them
+            spaces = "（全部）" + (f"；成员：{spaces}" if spaces else "")
+        table.add_row(u.name, ROLE_ZH.get(u.role, u.role), spaces or "—",
                       "已停用" if u.disabled else "可用",
                       u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "—")
     Console().print(table)
@@ -194,4 +196,23 @@ def _user_passwd(args: argparse.Namespace, accounts) -> int:
 def _user_grant(args: argparse.Namespace, accounts) -> int:
     account = accounts.grant(args.name, args.workspace, author="cli")
     print(f"账号“{account.name}”可以打开的工作区：{'、'.join(account.workspaces)}")
+    return 0
+
+
+def _user_revoke(args: argparse.Namespace, accounts) -> int:
+    account = accounts.revoke(args.name, args.workspace, author="cli")
+    name, workspace = account.name, args.workspace.strip()
+    if account.role == "admin":
+        print(f"账号“{name}”不再是工作区“{workspace}”的成员；它是管理员，仍可打开全部工作区。")
+        return 0
+    left = "、".join(account.workspaces) or "无"
+    print(f"账号“{name}”不再是工作区“{workspace}”的成员：其已登录的会话在下一次操作时即不能再打开它。"
+          f"现在的工作区：{left}")
+    return 0
+
+
+def _user_delete(args: argparse.Namespace, accounts) -> int:
+    account = accounts.delete(args.name, author="cli")
+    print(f"已删除账号“{account.name}”及其工作区成员资格，其登录已结束；"
+          f"它做过的修改仍记在“{account.name}”名下。")
     return 0

@@ -1,8 +1,9 @@
-"""Personal accounts (assistant/workspace/accounts.py), the `user` commands, and migration 0004."""
+"""Personal accounts (assistant/workspace/accounts.py), the `user` commands, and migrations 0004 and 0005."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -10,7 +11,8 @@ from sqlalchemy import create_engine, text
 from assistant import migrations
 from assistant.errors import BadInput
 from assistant.plans.store import Store
-from assistant.workspace.accounts import Accounts
+from assistant.workspace.accounts import Accounts, Logins
+from assistant.workspace.case import save_draft
 from tests.conftest import run_cli
 
 
@@ -81,6 +83,80 @@ def test_each_role_opens_its_workspaces_and_a_client_only_its_own(accounts):
     assert [a.name for a in accounts.members("乙公司-2026")] == ["王顾问", "客户乙"]
 
 
+def test_a_revoked_workspace_is_refused_at_once_everywhere(accounts, database_url):
+    accounts.add("王顾问", "password-1", "consultant", ["甲公司-2026", "乙公司-2026"])
+    accounts.add("客户乙", "password-1", "client", ["乙公司-2026"])
+    other = Store(database_url)  # another process (a web worker) that asked before the change
+    try:
+        web = Accounts(other)
+        names = lambda acc, user: [w.name for w in acc.allowed_workspaces(user)]  # noqa: E731
+        assert names(web, "王顾问") == ["甲公司-2026", "乙公司-2026"]
+        assert accounts.revoke("王顾问", "乙公司-2026", author="cli").workspaces == ("甲公司-2026",)
+        assert names(web, "王顾问") == ["甲公司-2026"] == names(accounts, "王顾问")
+        accounts.revoke("客户乙", "乙公司-2026", author="cli")
+        assert names(web, "客户乙") == [] and web.get("客户乙").workspaces == ()
+        accounts.grant("客户乙", "甲公司-2026")  # a client without a workspace may be given another one
+        assert names(web, "客户乙") == ["甲公司-2026"]
+    finally:
+        other.close()
+    with pytest.raises(BadInput, match="not a member of workspace '乙公司-2026'.*甲公司-2026"):
+        accounts.revoke("王顾问", "乙公司-2026")
+    with pytest.raises(BadInput, match="no account named '无此人'"):
+        accounts.revoke("无此人", "无此工作区")
+    with pytest.raises(BadInput, match="no workspace named '无此工作区'"):
+        accounts.revoke("王顾问", "无此工作区")
+    assert [(a, action, detail) for _, a, _, action, detail in accounts.changes("王顾问")][-1] == \
+        ("cli", "revoke", "乙公司-2026")
+
+
+def test_a_deleted_account_goes_with_its_memberships_and_logins_and_its_work_keeps_its_name(accounts, database_url):
+    store = accounts.store
+    accounts.add("管理员", "password-1", "admin")
+    accounts.add("王顾问", "password-1", "consultant", ["甲公司-2026"])
+    ws = store.workspace("甲公司-2026")
+    save_draft(store, ws, {"enterprise": {"name": "甲方"}, "criteria": {"D2.1": {"kpi": 36.0}}}, author="web:王顾问")
+    logins = Logins(store)
+    logins.issue("token-of-wang", "王顾问", datetime.now(timezone.utc))
+    logins.issue("token-of-admin", "管理员", datetime.now(timezone.utc))
+
+    deleted = accounts.delete("王顾问", author="cli")
+    assert (deleted.name, deleted.workspaces) == ("王顾问", ("甲公司-2026",))
+    assert accounts.get("王顾问") is None and accounts.verify("王顾问", "password-1") is None
+    assert accounts.allowed_workspaces("王顾问") == [] and accounts.members("甲公司-2026") == []
+    assert logins.find("token-of-wang") is None and logins.find("token-of-admin")[0] == "管理员"
+    assert [v.author for v in store.assessment_versions(ws.id)] == ["web:王顾问"]  # what it did keeps its name
+    at, author, name, action, detail = accounts.changes("王顾问")[-1]
+    assert (author, name, action, detail) == ("cli", "王顾问", "delete", "role consultant; workspaces 甲公司-2026")
+    assert at.tzinfo is not None
+    with pytest.raises(BadInput, match="no account named '王顾问'"):
+        accounts.delete("王顾问")
+    # The name may be given to a new account, which starts with nothing of the old one.
+    assert accounts.add("王顾问", "password-2", "client").workspaces == ()
+
+
+def test_the_last_active_admin_cannot_be_deleted(accounts):
+    accounts.add("管理员甲", "password-1", "admin")
+    accounts.add("管理员乙", "password-1", "admin")
+    accounts.disable("管理员乙")
+    with pytest.raises(BadInput, match="last active admin"):
+        accounts.delete("管理员甲")
+    assert accounts.get("管理员甲") is not None
+    accounts.delete("管理员乙")  # a disabled admin goes
+    accounts.add("管理员丙", "password-1", "admin")
+    accounts.delete("管理员甲")  # another admin is left
+    assert [a.name for a in accounts.list()] == ["管理员丙"]
+
+
+def test_disabling_an_account_ends_its_logins(accounts):
+    accounts.add("王顾问", "password-1", "consultant")
+    logins = Logins(accounts.store)
+    logins.issue("token-1", "王顾问", datetime.now(timezone.utc))
+    logins.issue("token-2", "王顾问", datetime.now(timezone.utc))
+    accounts.disable("王顾问", author="cli")
+    assert logins.count("王顾问") == 0
+    assert [c[3] for c in accounts.changes("王顾问")] == ["add", "disable"]
+
+
 # --- the `user` commands ------------------------------------------------------------------------------------------
 
 def test_user_commands(tmp_path):
@@ -124,6 +200,53 @@ def test_user_commands(tmp_path):
         store.close()
 
 
+def test_user_revoke_and_delete(tmp_path, database_url):
+    env = {"ASSISTANT_DATABASE_URL": database_url}
+
+    def cli(*args, stdin=None):
+        return run_cli(*args, data_dir=tmp_path, stdin=stdin, env=env)
+
+    for name in ("甲公司-2026", "乙公司-2026"):
+        assert cli("workspace", "create", name).returncode == 0
+    for args in (("王顾问", "--role", "consultant", "--workspace", "甲公司-2026", "--workspace", "乙公司-2026"),
+                 ("管理员", "--role", "admin", "--workspace", "甲公司-2026")):
+        added = cli("user", "add", *args, stdin="s3cret-pass\n")
+        assert added.returncode == 0, added.stderr
+
+    listed = cli("user", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "甲公司-2026、乙公司-2026" in listed.stdout and "（全部）；成员：甲公司-2026" in listed.stdout
+    revoked = cli("user", "revoke", "王顾问", "乙公司-2026")
+    assert revoked.returncode == 0, revoked.stderr
+    assert "乙公司-2026" in revoked.stdout and "现在的工作区：甲公司-2026" in revoked.stdout
+    admin = cli("user", "revoke", "管理员", "甲公司-2026")
+    assert admin.returncode == 0 and "仍可打开全部工作区" in admin.stdout, admin.stderr
+    users = {u["name"]: u for u in json.loads(cli("user", "list", "--json").stdout)}
+    assert users["王顾问"]["workspaces"] == ["甲公司-2026"] and users["管理员"]["workspaces"] == []
+
+    for args, message in [
+        (("user", "revoke", "王顾问", "乙公司-2026"), "not a member of workspace '乙公司-2026'"),
+        (("user", "revoke", "无此人", "甲公司-2026"), "no account named '无此人'"),
+        (("user", "revoke", "王顾问", "无此工作区"), "no workspace named '无此工作区'"),
+        (("user", "delete", "无此人"), "no account named '无此人'"),
+        (("user", "delete", "管理员"), "管理员' is the last active admin"),
+    ]:
+        r = cli(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert message in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+    deleted = cli("user", "delete", "王顾问")
+    assert deleted.returncode == 0, deleted.stderr
+    assert "已删除账号“王顾问”" in deleted.stdout
+    assert [u["name"] for u in json.loads(cli("user", "list", "--json").stdout)] == ["管理员"]
+    store = Store(database_url)
+    try:
+        changes = [(author, name, action) for _, author, name, action, _ in Accounts(store).changes()]
+    finally:
+        store.close()
+    assert changes[-3:] == [("cli", "王顾问", "revoke"), ("cli", "管理员", "revoke"), ("cli", "王顾问", "delete")]
+
+
 # --- migration ------------------------------------------------------------------------------------------------------
 
 def test_a_database_at_0003_upgrades_to_accounts_keeping_its_workspaces(tmp_path):
@@ -145,7 +268,7 @@ def test_a_database_at_0003_upgrades_to_accounts_keeping_its_workspaces(tmp_path
 
     store = Store(url)  # opening it upgrades it
     try:
-        assert migrations.current(store.engine) == migrations.HEAD == "0004"
+        assert migrations.current(store.engine) == migrations.HEAD
         assert [w.name for w in store.list_workspaces()] == ["默认", "甲公司-2026"]
         accounts = Accounts(store)
         assert accounts.list() == []

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 from assistant import migrations
 from assistant.chat.store import ConversationStore
 from assistant.plans.store import DEFAULT_WORKSPACE, Store
+from assistant.workspace import accounts  # noqa: F401  (its tables are part of the schema the code uses)
 
 # Made on 2026-12-07 by the code of a82e4a5 (before migrations): `plan FILE --save` twice, two item updates of plan 1,
 # one three-turn `chat --json` conversation. See tests/fixtures/.
@@ -107,3 +108,43 @@ def test_a_database_with_only_some_old_tables_gets_the_rest(tmp_path):
     conversations = ConversationStore(f"sqlite:///{db}")
     assert conversations.latest() is None
     conversations.close()
+
+
+def test_a_database_at_0004_with_accounts_upgrades_to_shared_logins_keeping_them(database_url):
+    """0005 (web logins, failed-login counts, shared secrets, account changes) on a database with accounts: they stay,
+    and the new tables take logins at once."""
+    from datetime import datetime, timezone
+
+    from alembic import command
+    from alembic.config import Config
+
+    from assistant.workspace.accounts import Accounts, Logins
+
+    engine = create_engine(database_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations.HERE))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO workspaces (name, archived, created_at, updated_at) "
+                             "VALUES ('甲公司-2026', false, '2026-12-01 00:00:00+00', '2026-12-01 00:00:00+00')")
+        conn.exec_driver_sql("INSERT INTO users (name, password_hash, role, disabled, created_at, updated_at) "
+                             "VALUES ('王顾问', 'not-a-hash', 'consultant', false, '2026-12-01 00:00:00+00', "
+                             "'2026-12-01 00:00:00+00')")
+        conn.exec_driver_sql("INSERT INTO memberships (user_id, workspace_id, created_at) SELECT u.id, w.id, "
+                             "'2026-12-01 00:00:00+00' FROM users u, workspaces w WHERE w.name = '甲公司-2026'")
+    assert migrations.current(engine) == "0004"
+    engine.dispose()
+
+    store = Store(database_url)  # opening it upgrades it
+    try:
+        assert migrations.current(store.engine) == migrations.HEAD
+        assert Accounts(store).get("王顾问").workspaces == ("甲公司-2026",)
+        logins = Logins(store)
+        logins.issue("a-token", "王顾问", datetime(2026, 12, 7, tzinfo=timezone.utc))
+        assert logins.find("a-token") == ("王顾问", datetime(2026, 12, 7, tzinfo=timezone.utc))
+        Accounts(store).delete("王顾问", author="cli")
+        assert logins.find("a-token") is None and Accounts(store).changes()[-1][1:4] == ("cli", "王顾问", "delete")
+    finally:
+        store.close()
