@@ -118,35 +118,36 @@ def _ok(text: str) -> str:
     return f'<div class="ok-note">{html.escape(text)}</div>'
 
 
-def _browser_secret(settings: Settings) -> str:
-    """The key that encrypts what the app keeps in browsers (their token and workspace): made once per data
-    directory, so a restart still reads it."""
-    import secrets
+def _browser_secret(settings: Settings, store: Any) -> str:
+    """The key that encrypts what the app keeps in browsers (their token and workspace): one per database, so every
+    worker of the app reads what another stored and a restart still does. A key an earlier version kept in the
+    data directory (`web_secret`) becomes the database's, so browsers keep their case."""
+    from assistant.workspace.accounts import Logins
 
     path = settings.data_dir / "web_secret"
     try:
-        if path.exists():
-            return path.read_text(encoding="utf-8").strip()
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(32)
-        path.write_text(value, encoding="utf-8")
-        path.chmod(0o600)
-        return value
+        earlier = path.read_text(encoding="utf-8").strip() if path.exists() else None
     except OSError:
-        return secrets.token_urlsafe(32)  # a read-only data directory: browsers reopen nothing after a restart
+        earlier = None
+    return Logins(store).secret("browser", earlier or None)
 
 
-class OfferedDownload(gr.DownloadButton):
-    """gradio's download button, for a file offered at the app's own address (`WebApp.offer`). Given an http
-    address as a path, gradio would fetch it into its cache (and refuses the app's own host); given as the file's
-    URL, the browser fetches it from the app, with its login, and the app checks whose it is."""
+# gradio writes a stub (.pyi) beside the source of every component class it sees defined: not in this package.
+_write_stub, gr.component_meta.create_or_modify_pyi = gr.component_meta.create_or_modify_pyi, lambda *_a, **_k: None
+try:
+    class OfferedDownload(gr.DownloadButton):
+        """gradio's download button, for a file offered at the app's own address (`WebApp.offer`). Given an http
+        address as a path, gradio would fetch it into its cache (and refuses the app's own host); given as the
+        file's URL, the browser fetches it from the app, with its login, and the app checks whose it is."""
 
-    is_template = True  # the frontend's download button
+        is_template = True  # the frontend's own download button shows it
 
-    def postprocess(self, value: str | Path | None) -> FileData | None:
-        if isinstance(value, str) and value.startswith(("http://", "https://")):
-            return FileData(path=value, url=value, orig_name=unquote(value.rsplit("/", 1)[-1]))
-        return super().postprocess(value)
+        def postprocess(self, value: str | Path | None) -> FileData | None:
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                return FileData(path=value, url=value, orig_name=unquote(value.rsplit("/", 1)[-1]))
+            return super().postprocess(value)
+finally:
+    gr.component_meta.create_or_modify_pyi = _write_stub
 
 
 def _event_request() -> Any:
@@ -187,7 +188,7 @@ class WebApp:
 
         self.accounts = Accounts(self.store.store)
         self._may: dict[str, tuple[float, bool]] = {}
-        self.secret = _browser_secret(settings)
+        self.secret = _browser_secret(settings, self.store.store)
         self.downloads = Downloads(downloads_root(settings.data_dir), max_age_s=settings.web_session_hours * 3600)
         self.files = _files_dir()
         atexit.register(shutil.rmtree, self.files, True)  # exports and downloads of this run

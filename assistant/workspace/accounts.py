@@ -490,14 +490,15 @@ class Logins:
                     extra + max_keys // 2)
                 s.execute(delete(LoginFailureRow).where(LoginFailureRow.throttle_key.in_(oldest)))
 
-    def secret(self, name: str) -> str:
-        """The shared random secret `name`, made by the first process that asks."""
+    def secret(self, name: str, first: str | None = None) -> str:
+        """The shared random secret `name`, made by the first process that asks (as `first` when given: a secret
+        kept elsewhere before)."""
         for _ in range(3):
             try:
                 with self.store._errors(), self._tx() as s:
                     value = s.execute(select(SecretRow.value).where(SecretRow.name == name)).scalar_one_or_none()
                     if value is None:
-                        value = secrets.token_urlsafe(32)
+                        value = first or secrets.token_urlsafe(32)
                         s.add(SecretRow(name=name, value=value))
                         s.flush()
                     return value

@@ -195,3 +195,48 @@ def test_a_client_session_refuses_every_change_in_chinese(served, tmp_path):
         assert "客户账号只能查看和对话" in zh(refused.value)
     assert sess.assessment["criteria"]["D1.1"] == {"level": 2}
     assert isinstance(sess, WebSession)
+
+
+def test_every_worker_reads_what_another_stored_in_a_browser(database_url, index_settings, tmp_path):
+    """The key of the browser's stored case is the database's: two workers with their own data directories share
+    it, and a key an earlier version kept in the data directory becomes the database's (browsers keep their case)."""
+    from assistant.web.app import WebApp
+
+    first, second = tmp_path / "worker-a", tmp_path / "worker-b"
+    first.mkdir()
+    (first / "web_secret").write_text("key-an-earlier-version-made\n", encoding="utf-8")
+    apps = [WebApp(index_settings.model_copy(update={"database_url": database_url, "data_dir": d}))
+            for d in (first, second)]
+    try:
+        assert apps[0].secret == apps[1].secret == "key-an-earlier-version-made"
+    finally:
+        for app in apps:
+            app.store.close()
+
+
+def test_a_revoked_membership_ends_the_open_session_at_its_next_event(index_settings, tmp_path):
+    """A consultant's page open in A; A is revoked from the account: the next event of that page shows and changes
+    nothing of A (the handler gets no session), though the page was opened while it could."""
+    import gradio as gr
+
+    from assistant.web.app import WebApp
+
+    settings = index_settings.model_copy(update={"database_url": f"sqlite:///{tmp_path}/web.db"})
+    store = Store(settings.database_url)
+    try:
+        ws = store.create_workspace(A)
+        save_draft(store, ws, {"enterprise": {"name": SECRET_A}, "criteria": {"D2.1": {"kpi": 36.0}}}, author="cli")
+        accounts = Accounts(store)
+        accounts.add(CONSULTANT, PASSWORD, "consultant", [A])
+        app = WebApp(settings)
+        sess, _ = app.open_case({"token": "t-consultant", "workspace": A}, A, CONSULTANT)
+        assert sess is not None and app.live(sess) is sess
+        summary = app.report("", sess)[0]
+        assert isinstance(summary, str) and "合格" in summary  # a report while A is the account's
+        accounts.revoke(CONSULTANT, A)
+        assert app.live(sess) is None
+        assert all(isinstance(out, type(gr.skip())) for out in app.report("", sess))
+        app.on_level("D1.1", app.level_choices[-1], sess)
+        assert "D1.1" not in sess.assessment.get("criteria", {})  # nothing changed
+    finally:
+        store.close()
