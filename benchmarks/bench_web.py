@@ -1,6 +1,15 @@
 """Benchmark: the web app's chat under concurrent sessions (target: no errors, p95 ≤ 2 s with the offline writer).
 
 Run: .venv/bin/python benchmarks/bench_web.py [--sessions 20] [--rounds 1] [--plan] [--data-dir DIR] [--port P]
+     .venv/bin/python benchmarks/bench_web.py --workers 2 [--sessions 50] [--duration 300] [--think 6]
+
+With --workers N it measures the deployment of README "Deployment (several workers)" instead (the steps of
+`scripts/serve.sh`, assistant/deploy.py: PostgreSQL, a Chroma server, N workers behind haproxy, in a scratch data
+directory holding a copy of the index): every session logs in with an account (sticky to one worker by haproxy's
+cookie) and plays conversations of 10 turns, one after another, until --duration seconds are over; it prints the
+errors, p50/p95 per turn, the workers' memory before and after, and runs the cross-account probe (benchmarks/
+probe_access.py) against the running deployment: a client account asking for another workspace's case, plan,
+conversation, exports and uploaded files by every route the app serves must get nothing.
 
 Starts the app as a user would (`python -m assistant web --port P`, on --data-dir or the settings' data dir,
 with conversations saved to a scratch SQLite database, not the user's), waits until it answers, warms it up with
@@ -168,13 +177,17 @@ def reply_problem(result) -> str | None:
 
 
 def run_session(url: str, turns: list[tuple[str, str]], barrier: threading.Barrier, think: float,
-                times: list[tuple[str, float]], errors: list[str], lock: threading.Lock, seed: int = 0) -> None:
+                times: list[tuple[str, float]], errors: list[str], lock: threading.Lock, seed: int = 0,
+                auth: tuple[str, str] | None = None, duration: float | None = None) -> None:
+    """One session playing `turns` (with `duration`: again and again, each time a new conversation, for that many
+    seconds after the common start)."""
     from gradio_client import Client
 
     try:
         # Plain HTTP on loopback: no certificate to check. With ssl_verify=True every request of gradio_client builds
         # an httpx client that loads the CA bundle (~50 ms CPU), more than the server spends on a turn.
-        client = Client(url, verbose=False, download_files=False, ssl_verify=False)
+        # With a login, the client keeps the cookies of the login's answer: behind haproxy, its sticky cookie too.
+        client = Client(url, verbose=False, download_files=False, ssl_verify=False, auth=auth)
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
         with lock:
             errors.append(f"connect: {exc!r}")
@@ -184,9 +197,12 @@ def run_session(url: str, turns: list[tuple[str, str]], barrier: threading.Barri
     pause = random.Random(seed)
     try:
         barrier.wait()
+        until = time.time() + duration if duration else None
         if think:  # users do not all start in the same second
             time.sleep(pause.uniform(0, think))
-        for intent, message in turns:
+        for n, (intent, message) in enumerate(_turns(turns, until)):
+            if n and n % len(turns) == 0:
+                history = []  # the next conversation of this session
             t = time.perf_counter()
             try:
                 result = client.predict(message, history, api_name="/chat")
@@ -208,15 +224,28 @@ def run_session(url: str, turns: list[tuple[str, str]], barrier: threading.Barri
         client.close()
 
 
+def _turns(turns: list[tuple[str, str]], until: float | None):
+    """The script once, or over and over until the time `until` (time.time())."""
+    if until is None:
+        yield from turns
+        return
+    while True:
+        for turn in turns:
+            if time.time() >= until:
+                return
+            yield turn
+
+
 def client_worker(url: str, scripts: list[tuple[int, list[tuple[str, str]]]], barrier, think: float, nice: int,
-                  results) -> None:
+                  results, logins: dict[int, tuple[str, str]] | None = None, duration: float | None = None) -> None:
     """One load-generating process: its share of the sessions, one thread each; reports (times, errors, CPU s)."""
     if nice:
         os.nice(nice)
     times: list[tuple[str, float]] = []
     errors: list[str] = []
     lock = threading.Lock()
-    threads = [threading.Thread(target=run_session, args=(url, turns, barrier, think, times, errors, lock, seed))
+    threads = [threading.Thread(target=run_session, args=(url, turns, barrier, think, times, errors, lock, seed,
+                                                          (logins or {}).get(seed), duration))
                for seed, turns in scripts]
     for th in threads:
         th.start()
@@ -249,8 +278,17 @@ def main() -> int:
     ap.add_argument("--client-nice", type=int, default=10,
                     help="niceness of the client processes, so the load generator does not take the server's CPU (0: off)")
     ap.add_argument("--startup-timeout", type=float, default=600, help="seconds to wait for the server (first start builds the index)")
-    ap.add_argument("--target-p95", type=float, default=2.0, help="target p95 in seconds (default 2)")
+    ap.add_argument("--target-p95", type=float, help="target p95 in seconds (default 2; 1.5 with --workers)")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="measure the deployment (scripts/serve.sh's steps) with this many workers behind haproxy")
+    ap.add_argument("--duration", type=float, default=300,
+                    help="with --workers: seconds the sessions keep playing conversations of 10 turns (default 300)")
+    ap.add_argument("--accounts", type=int, default=10,
+                    help="with --workers: consultant accounts (each with its own workspace) the sessions log in as")
     args = ap.parse_args()
+    if args.workers:
+        return run_deployment(args)
+    args.target_p95 = args.target_p95 or 2.0
 
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="bench-web-") as db_dir:
@@ -334,6 +372,168 @@ def main() -> int:
     met = not errors and p95 <= args.target_p95
     print(f"target no errors and p95 ≤ {args.target_p95:g} s: {'met' if met else 'NOT met'}")
     return 0 if met else 1
+
+
+def script10(rng: random.Random, with_plan: bool) -> list[tuple[str, str]]:
+    """A conversation of 10 turns: the mixed script, one more fact in Chinese numerals and one more question."""
+    turns = script(rng, False)
+    turns.insert(4, ("update", f"上门及时率百分之{rng.choice(['八十五', '九十', '九十五'])}"))
+    turns.append(("plan", "帮我起草整改计划") if with_plan else ("question_en", rng.choice(QUESTIONS_EN)))
+    return turns
+
+
+def rss_mb(pid: int | None) -> float:
+    """Resident memory of a process in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, TypeError):
+        pass
+    return 0.0
+
+
+def scratch_data_dir(source: Path, scratch: Path) -> Path:
+    """A data directory for the deployment with a copy of `source`'s index (its database, conversations and
+    servers left out; the models folder linked, not copied)."""
+    import shutil
+
+    data = scratch / "data"
+    keep_out = {"assistant.db", "assistant.db-shm", "assistant.db-wal", "postgres", "serve", "downloads",
+                "chroma-server", "models", "web_secret"}
+    shutil.copytree(source, data, ignore=lambda d, names: [n for n in names if Path(d) == source and n in keep_out])
+    if (source / "models").exists():
+        (data / "models").symlink_to((source / "models").resolve())
+    return data
+
+
+def run_deployment(args: argparse.Namespace) -> int:
+    """--workers N: PostgreSQL, a Chroma server, N workers and haproxy (assistant/deploy.py, as scripts/serve.sh),
+    sessions logged in as accounts for --duration seconds, then the cross-account probe."""
+    import shutil
+
+    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from assistant.deploy import Deployment
+    from assistant.plans.store import Store
+    from assistant.settings import get_settings
+    from assistant.workspace.accounts import Accounts
+
+    import probe_access
+
+    target = args.target_p95 or 1.5
+    settings = get_settings()
+    source = args.data_dir or settings.data_dir
+    if not (source / "index.json").exists():
+        sys.exit(f"no index in {source}: run `python -m assistant ingest` (or the web app once) first")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-web-deploy-"))
+    scratch.chmod(0o755)  # PostgreSQL runs as its own user when this runs as root
+    rng = random.Random(args.seed)
+    dep = None
+    try:
+        data = scratch_data_dir(source, scratch)
+        ready = settings.model_copy(update={"data_dir": data, "database_url": None, "chroma_mode": "persistent",
+                                            "web_password": None})
+        port = args.port or random.Random().randrange(20000, 40000)
+        dep = Deployment(ready, host="127.0.0.1", port=port, workers=args.workers)
+        dep._say_to = sys.stdout
+        dep.check()
+        t0 = time.perf_counter()
+        dep.start_postgres()
+        store = Store(dep.database_url)
+        try:
+            accounts = Accounts(store)
+            logins: dict[int, tuple[str, str]] = {}
+            for i in range(1, min(args.accounts, args.sessions) + 1):
+                ws = store.create_workspace(f"压测工作区-{i}")
+                accounts.add(f"压测顾问{i}", "bench-password-1", "consultant", [ws.name])
+            for n in range(args.sessions):
+                logins[n] = (f"压测顾问{n % min(args.accounts, args.sessions) + 1}", "bench-password-1")
+        finally:
+            store.close()
+        probe_access.seed(dep.database_url)
+        dep.start_chroma()
+        dep.refresh_index()
+        dep.start_workers()
+        dep.start_haproxy(log=scratch / "haproxy.log")
+        url = f"http://127.0.0.1:{port}/"
+        pids = {name: c.pid for name, c in dep.children.items() if name.startswith("w")}
+        print(f"deployment ready after {time.perf_counter() - t0:.1f} s: {url} ({args.workers} workers, PostgreSQL, "
+              f"Chroma server, haproxy)")
+        # one untimed session per worker warms them (the first turn loads the embedder)
+        warm: list[tuple[str, float]] = []
+        warm_errors: list[str] = []
+        for w in range(args.workers * 2):
+            run_session(url, script10(random.Random(w), False)[:3], threading.Barrier(1), 0, warm, warm_errors,
+                        threading.Lock(), auth=logins[w % len(logins)])
+        mem_before = {name: rss_mb(pid) for name, pid in pids.items()}
+        cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+        scripts = [script10(rng, args.plan) for _ in range(args.sessions)]
+        procs = max(1, min(args.client_procs, args.sessions))
+        ctx = multiprocessing.get_context("fork")
+        barrier = ctx.Barrier(args.sessions + procs + 1)
+        results = ctx.Queue()
+        workers = [ctx.Process(target=client_worker, daemon=True,
+                               args=(url, [(n, sc) for n, sc in enumerate(scripts) if n % procs == w], barrier,
+                                     args.think, args.client_nice, results, logins, args.duration))
+                   for w in range(procs)]
+        for wp in workers:
+            wp.start()
+        barrier.wait(timeout=600)
+        sampler = LoadSampler()
+        sampler.start()
+        t0 = time.perf_counter()
+        times: list[tuple[str, float]] = []
+        errors: list[str] = []
+        client_cpu = 0.0
+        for _ in workers:
+            t, e, c = results.get()
+            times += t
+            errors += e
+            client_cpu += c
+        wall = time.perf_counter() - t0
+        for wp in workers:
+            wp.join()
+        sampler.stop.set()
+        sampler.join()
+        mem_after = {name: rss_mb(pid) for name, pid in pids.items()}
+        cpu1 = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        alive = {name: dep.children[name].alive() for name in pids}
+
+        every = [t for _, t in times]
+        by_intent: dict[str, list[float]] = {}
+        for intent, t in times:
+            by_intent.setdefault(intent, []).append(t)
+        print(f"\n{args.sessions} concurrent sessions (logged in as {len(set(logins.values()))} accounts) playing "
+              f"conversations of 10 turns for {wall:.0f} s across {args.workers} workers behind haproxy"
+              f"{' (with plan drafting)' if args.plan else ''}; think time {args.think:g} s (×0.5–1.5)")
+        print(f"{'intent':<14}{'turns':>6}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
+        for intent in sorted(by_intent, key=lambda k: -statistics.median(by_intent[k])):
+            v = by_intent[intent]
+            print(f"{intent:<14}{len(v):>6}{pct(v, 0.5):>9.2f}{pct(v, 0.95):>9.2f}{max(v):>9.2f}")
+        p95 = pct(every, 0.95) if every else float("inf")
+        if every:
+            print(f"{'all':<14}{len(every):>6}{pct(every, 0.5):>9.2f}{p95:>9.2f}{max(every):>9.2f}")
+        print(f"throughput: {len(every) / wall:.1f} turns/s; errors: {len(errors)} of {len(every) + len(errors)} turns")
+        for e in errors[:10]:
+            print(f"  error: {e}")
+        for name in pids:
+            print(f"worker {name}: memory {mem_before[name]:.0f} MB before → {mem_after[name]:.0f} MB after; CPU "
+                  f"{cpu1[name] - cpu0[name]:.0f} s ({100 * (cpu1[name] - cpu0[name]) / wall:.0f}% of one core); "
+                  f"{'running' if alive[name] else 'DIED'}")
+        samples = sampler.samples or [os.getloadavg()[0]]
+        print(f"load average (1 min) during the run: mean {statistics.mean(samples):.2f}, max {max(samples):.2f} "
+              f"({os.cpu_count()} cores); the clients (gradio_client, {procs} processes at nice {args.client_nice}) "
+              f"{100 * client_cpu / wall:.0f}% of one core")
+        met = not errors and p95 <= target and all(alive.values())
+        print(f"target no errors and p95 ≤ {target:g} s: {'met' if met else 'NOT met'}")
+        probe_ok = probe_access.report(*probe_access.probe(url))
+        return 0 if met and probe_ok else 1
+    finally:
+        if dep is not None:
+            dep.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
