@@ -37,6 +37,7 @@ TEMPLATE = REPO_ROOT / "deploy" / "haproxy.cfg"
 DATABASE = "shouhou"  # the database serve.sh creates on its own PostgreSQL server
 DB_USER = "postgres"
 MAX_WORKERS = 16
+PG_MAX_CONNECTIONS = 300
 HEALTH_PATH = "/robots.txt"  # what haproxy's health check asks too (deploy/haproxy.cfg): public, tiny
 
 
@@ -74,7 +75,11 @@ def postgres_user() -> str | None:
 
 
 def haproxy_binary() -> str | None:
-    # Debian installs it in /usr/sbin, which an ordinary user's PATH often lacks.
+    """`HAPROXY` when set (another build), else haproxy on PATH or in /usr/sbin (Debian's, often not on an ordinary
+    user's PATH); None when there is none."""
+    chosen = os.environ.get("HAPROXY")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
     return shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if Path(p).is_file()), None)
 
 
@@ -88,7 +93,8 @@ def missing_programs(settings: Settings) -> list[str]:
     """What this machine lacks to serve the deployment, one line each ('' when nothing)."""
     out = []
     if haproxy_binary() is None:
-        out.append("haproxy not found: apt-get install haproxy")
+        chosen = os.environ.get("HAPROXY")
+        out.append(f"haproxy not found{f' (HAPROXY={chosen})' if chosen else ''}: apt-get install haproxy")
     if settings.database_url is None and postgres_bindir() is None:
         out.append("PostgreSQL server (initdb, postgres) not found: apt-get install postgresql, or set "
                    "ASSISTANT_DATABASE_URL to an existing server")
@@ -327,7 +333,14 @@ class Deployment:
         from assistant.web.cli import _has_accounts, check_serving
 
         settings = self.served_settings()
-        check_serving(settings, self.host, self.port, accounts=_has_accounts(settings))
+        try:
+            check_serving(settings, self.host, self.port, accounts=_has_accounts(settings))
+        except BadInput as exc:
+            if "postgres" not in self.children:
+                raise
+            said = str(exc).removeprefix(f"{exc.where}: ")
+            raise BadInput(f"{said}. Accounts of serve.sh's own database are added while it serves on 127.0.0.1, "
+                           "with the ASSISTANT_DATABASE_URL it prints", where="serve.sh --host") from None
 
     # --- waiting ---
 
@@ -382,7 +395,9 @@ class Deployment:
         sockets.chmod(0o700)
         child = self._add(Child("postgres", [
             str(bindir / "postgres"), "-D", str(data), "-c", "listen_addresses=", "-c",
-            f"unix_socket_directories={sockets}", "-c", "unix_socket_permissions=0700"],
+            f"unix_socket_directories={sockets}", "-c", "unix_socket_permissions=0700",
+            # each worker keeps a connection pool per workspace it has opened (assistant/web/app.py store_for)
+            "-c", f"max_connections={PG_MAX_CONNECTIONS}"],
             env={k: v for k, v in os.environ.items() if not k.startswith("PG")} | {"LC_ALL": "C"},
             log=self.run_dir / "postgres.log", stop_signal=signal.SIGINT, user=user))  # SIGINT: fast shutdown
 
@@ -500,12 +515,12 @@ class Deployment:
                 self.start_postgres()
             else:
                 self.say("使用已有数据库 (ASSISTANT_DATABASE_URL)")
+            self.check_login()
             if self.chroma is None:
                 self.start_chroma()
             else:
                 self.check_chroma()
                 self.say(f"使用已有 Chroma 服务器 {self.chroma[0]}:{self.chroma[1]}")
-            self.check_login()
             self.refresh_index()
             self.start_workers()
             self.start_haproxy()
