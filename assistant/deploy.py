@@ -606,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return BadInput.exit_code
+    except KeyboardInterrupt:  # before anything was started (then serve's own handler takes over)
+        return 130
 
 
 if __name__ == "__main__":
