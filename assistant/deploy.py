@@ -544,7 +544,7 @@ class Deployment:
             for name, child in list(self.children.items()):
                 if child.alive() or child.given_up or self.stopping:
                     continue
-                if not name.startswith("w"):
+                if not re.fullmatch(r"w\d+", name):  # PostgreSQL, Chroma or haproxy: the service cannot go on
                     self.say(f"错误 error: {name} stopped (exit code {child.popen.returncode}); stopping everything"
                              + (f"; the end of {child.log}:\n{child.tail()}" if child.log else ""))
                     return 1

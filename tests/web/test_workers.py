@@ -263,9 +263,10 @@ def test_serve_sh_starts_two_workers_behind_one_address_and_ctrl_c_stops_everyth
         assert serve.poll() is None and http_ok(front), log.read_text(errors="replace")
         print(f"serve.sh answered after {time.monotonic() - started:.1f} s")
 
-        # Two fresh clients are pinned to the two workers, and each pin holds.
-        cookies = {sticky_cookie(front), sticky_cookie(front)}
-        assert cookies == {"w1", "w2"}
+        # Fresh clients are pinned to both workers (haproxy's round robin need not alternate strictly: a few), and
+        # each pin holds.
+        cookies = {sticky_cookie(front) for _ in range(8)}
+        assert cookies == {"w1", "w2"}, log.read_text(errors="replace")
         for name in cookies:
             request = urllib.request.Request(front, headers={"Cookie": f"SRV={name}"})
             with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310
