@@ -21,8 +21,10 @@ from assistant.retrieval.store import (
     Bm25Index,
     DenseSnapshot,
     chroma_client,
+    foreign_index,
     get_collections,
     read_manifest,
+    server_index,
     write_manifest,
 )
 from assistant.settings import Settings, get_settings, writable_dir
@@ -55,6 +57,12 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
             "run `python -m assistant ingest --rebuild` to re-embed everything",
             where=str(settings.data_dir / MANIFEST),
         )
+    # The data directory's own id, kept from ingest to ingest; a Chroma server's collection records whose it is.
+    index_id = (manifest or {}).get("index_id") or uuid.uuid4().hex
+    if settings.chroma_mode == "http" and not rebuild:
+        refused = foreign_index(settings, manifest, server_index(settings))
+        if refused is not None:
+            raise refused
     embedder = get_embedder(settings)
     client = chroma_client(settings)
     if rebuild:
@@ -124,6 +132,10 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
     # ties it to this manifest, so a snapshot left by an interrupted ingest is never read.
     stamp = uuid.uuid4().hex
     DenseSnapshot.from_chroma(collection, units_collection).save(settings.data_dir / DENSE_DIR, stamp)
+    # The collection records the stamp and whose index it is: a process reading a Chroma server checks that the
+    # server holds the ingest its manifest describes (ensure_index, Index.dense); a copy of the embedded index
+    # (the first start of scripts/serve.sh) keeps both.
+    collection.modify(metadata={**(collection.metadata or {}), "stamp": stamp, "index_id": index_id})
     write_manifest(
         settings,
         {
@@ -132,6 +144,7 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
             "knowledge_fingerprint": fingerprint,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "stamp": stamp,
+            "index_id": index_id,
             "collection": settings.collection,
         },
     )
@@ -140,13 +153,27 @@ def ingest(settings: Settings | None = None, *, rebuild: bool = False, chunks: l
 
 
 def ensure_index(settings: Settings | None = None) -> None:
-    """Build the index on first use, and refresh it when the knowledge files changed since."""
+    """Build the index on first use, and refresh it when the knowledge files changed since, or when the Chroma
+    server of the settings does not hold the ingest the manifest records (a new or emptied server, an ingest that
+    stopped half-way): then only what the server lacks is embedded. A server's collection that holds another data
+    directory's index is left alone (BadInput saying what to do)."""
     settings = settings or get_settings()
     manifest = read_manifest(settings)
-    if manifest is not None and manifest.get("knowledge_fingerprint") == knowledge_fingerprint(settings):
+    on_server = True
+    if settings.chroma_mode == "http":
+        server = server_index(settings)
+        refused = foreign_index(settings, manifest, server)
+        if refused is not None:
+            raise refused
+        on_server = manifest is not None and manifest.get("stamp") is not None and \
+            (server or {}).get("stamp") == manifest["stamp"]
+    if manifest is not None and manifest.get("knowledge_fingerprint") == knowledge_fingerprint(settings) and on_server:
         return
     if manifest is None:
         print("首次使用，正在建立知识库索引 (first use: building the index)…", file=sys.stderr)
+    elif not on_server:
+        print(f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port} 上的索引与本数据目录的不一致，正在补齐 "
+              "(the Chroma server lacks this index: adding what it misses)…", file=sys.stderr)
     ingest(settings)
 
 

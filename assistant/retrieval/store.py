@@ -57,6 +57,39 @@ def get_collections(settings: Settings, client=None, *, create: bool = True):
     return tuple(client.get_collection(n, embedding_function=ef) for n in names)
 
 
+def server_index(settings: Settings) -> dict[str, str] | None:
+    """What the Chroma server of `settings` records of the last ingest into its collection (in the passages
+    collection's metadata: `stamp`, that ingest's, and `index_id`, the data directory's that made it), or None when
+    the server has no such collection yet. An unreachable server is BadInput."""
+    from chromadb.errors import NotFoundError
+
+    try:
+        collection = chroma_client(settings).get_collection(settings.collection)
+    except NotFoundError:
+        return None
+    except BadInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the HTTP client raises plain ConnectionError/ValueError variants
+        raise BadInput(f"cannot read the index on the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                       f"({exc})", where="settings.chroma_host/chroma_port") from None
+    meta = collection.metadata or {}
+    return {k: str(meta[k]) for k in ("stamp", "index_id") if meta.get(k)}
+
+
+def foreign_index(settings: Settings, manifest: dict[str, Any] | None, server: dict[str, str] | None) -> BadInput | None:
+    """The error to raise when the server's collection holds the index of another data directory (whose imported
+    findings an ingest from here would delete), else None."""
+    owner = (server or {}).get("index_id")
+    if owner is None or owner == (manifest or {}).get("index_id"):
+        return None
+    return BadInput(
+        f"the collection '{settings.collection}' on the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+        f"holds the index of another data directory (not {settings.data_dir}); ingesting from here would replace "
+        "its passages and imported findings. Give this data directory a collection of its own "
+        "(ASSISTANT_COLLECTION=…), point it at that data directory, or replace the collection with "
+        "`python -m assistant ingest --rebuild`", where="settings.collection")
+
+
 def read_manifest(settings: Settings) -> dict[str, Any] | None:
     path = settings.data_dir / MANIFEST
     if not path.exists():
@@ -168,10 +201,11 @@ class DenseSnapshot:
     """Every unit vector of the index (sentences, aliases, English statements) as one memory-mapped matrix, with
     the passages' text and metadata, written by ingest beside the Chroma collections they were read from.
 
-    Queries of the embedded (persistent) index read this instead of Chroma: the search is exact (Chroma's HNSW
-    sometimes missed a chunk's best sentence between processes, evals/README.md), a 10,000-chunk matrix product
-    takes a few milliseconds, and `ask` does not pay for importing chromadb (~1 s). Chroma stays the store of
-    record: the snapshot is rebuilt from it whenever it is missing or older than the manifest.
+    Queries read this instead of Chroma (of a Chroma server too, while it holds the same ingest: `Index.dense`):
+    the search is exact (Chroma's HNSW sometimes missed a chunk's best sentence between processes,
+    evals/README.md), a 10,000-chunk matrix product takes a few milliseconds, and `ask` does not pay for importing
+    chromadb (~1 s). Chroma stays the store of record: the snapshot is rebuilt from it whenever it is missing or
+    older than the manifest.
     """
 
     FILES = ("vectors.npy", "units.json", "chunks.json")
@@ -294,7 +328,8 @@ class Index:
     """An opened index: checks that the embedder that built it is the one configured, then serves queries.
 
     What a query needs opens on first use: the BM25 matrix and the dense snapshot; Chroma's collections
-    (`collection`, `units`) only when something asks for them, or for queries of a Chroma server.
+    (`collection`, `units`) only when something asks for them, or for queries of a Chroma server that holds
+    another ingest than this data directory's.
     """
 
     _cache: dict[tuple, "Index"] = {}
@@ -316,6 +351,7 @@ class Index:
         self._lock = threading.Lock()
         self._collections = None
         self._dense: DenseSnapshot | None = None
+        self._server_ok: bool | None = None  # a Chroma server holds the ingest of this manifest (None: not asked yet)
         self.bm25 = Bm25Index.load(settings.data_dir / BM25_DIR)
         self.glossary = load_glossary(settings.knowledge_dir)
 
@@ -341,9 +377,14 @@ class Index:
 
     @property
     def dense(self) -> DenseSnapshot | None:
-        """The dense snapshot of an embedded index (rebuilt from Chroma when missing or stale); None for a Chroma
-        server, which other processes may change under us."""
-        if self.settings.chroma_mode != "persistent":
+        """The dense snapshot of the index (rebuilt from Chroma when missing or stale).
+
+        With a Chroma server, only while the server holds the very ingest this data directory's manifest records
+        (the stamp ingest writes to both; checked once per opened index, and an ingest by any process sharing the
+        data directory writes a new manifest, so `Index.open` opens the index again): the workers of one machine
+        then search exactly as one embedded process does, with the same answers. When the server holds another
+        ingest (made from another data directory), None: queries go to the server itself."""
+        if self.settings.chroma_mode != "persistent" and not self._server_matches():
             return None
         if self._dense is None:
             directory = self.settings.data_dir / DENSE_DIR
@@ -357,6 +398,13 @@ class Index:
                     pass  # a read-only data dir: this process keeps it in memory
             self._dense = snap
         return self._dense
+
+    def _server_matches(self) -> bool:
+        with self._lock:
+            if self._server_ok is None:
+                stamp = self.manifest.get("stamp")
+                self._server_ok = stamp is not None and (server_index(self.settings) or {}).get("stamp") == stamp
+            return self._server_ok
 
     @classmethod
     def open(cls, settings: Settings) -> "Index":

@@ -40,14 +40,17 @@ def launch(pw: Playwright) -> Browser:
 PHONE = {"width": 390, "height": 844}  # a phone held upright (iPhone 12–14)
 
 
-def open_app(browser: Browser, url: str, viewport: dict[str, int] | None = None, locale: str = "zh-CN") -> Page:
+def open_app(browser: Browser, url: str, viewport: dict[str, int] | None = None, locale: str = "zh-CN",
+             cookies: dict[str, str] | None = None) -> Page:
     """A fresh browser context (its own cookies, so its own app session) showing the app, ready for input;
-    `viewport` PHONE for a phone (touch, a mobile browser's layout)."""
+    `viewport` PHONE for a phone (touch, a mobile browser's layout); `cookies` set for `url` before it opens."""
     expect.set_options(timeout=TIMEOUT_MS)
     phone = viewport is not None and viewport["width"] < 600
     extra = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if phone else {}
     context = browser.new_context(viewport=viewport or VIEWPORT, accept_downloads=True, locale=locale, **extra)
     context.set_default_timeout(TIMEOUT_MS)
+    if cookies:
+        context.add_cookies([{"name": k, "value": v, "url": url} for k, v in cookies.items()])
     page = context.new_page()
     # The page's load event creates the session's state on the server; anything the user does is queued after it.
     with page.expect_response(lambda r: "/gradio_api/queue/join" in r.url):
