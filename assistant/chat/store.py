@@ -48,6 +48,15 @@ class ConversationStore:
         self.workspace = self.store.workspace(workspace)
 
     @classmethod
+    def on(cls, store: Store, workspace: str | None = None) -> ConversationStore:
+        """The conversations of `workspace` over an open store (its engine and connection pool, shared: the web app
+        keeps one per workspace it opened, and one pool each would grow a server's connections with them)."""
+        self = cls.__new__(cls)
+        self.store = store
+        self.workspace = store.workspace(workspace)
+        return self
+
+    @classmethod
     def open(cls, settings: Settings | None = None, workspace: str | None = None) -> ConversationStore:
         return cls((settings or get_settings()).effective_database_url, workspace)
 

@@ -206,7 +206,7 @@ class WebApp:
 
         name = (workspace or "").strip() or self.store.workspace.name
         if name not in self._stores:
-            self._stores[name] = ConversationStore(self.store.store.url, name)
+            self._stores[name] = ConversationStore.on(self.store.store, name)
         return self._stores[name]
 
     # --- who is there: accounts and what they may open ----------------------------------------------

@@ -14,6 +14,7 @@ conversation in the assistant's database.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import inspect
@@ -280,21 +281,27 @@ class WebSession:
     def plan(self) -> Plan | None:
         return self.state.current_plan()
 
+    @contextlib.contextmanager
     def _plans(self):
+        """The plans store: the app's (one engine for every session), or one of its own for a session without it."""
+        if self._store is not None:
+            yield self._store.store
+            return
         from assistant.plans.store import Store
 
-        return Store.open(self.settings, create=True)
+        store = Store.open(self.settings, create=True)
+        try:
+            yield store
+        finally:
+            store.close()
 
     def draft_plan(self, target: str | None = None) -> Plan:
         """The case's plan drafted (or re-drafted, keeping the edits of items still in it) and saved (author web)."""
         self.state.writable("整改计划")
         self.grade(target)
         plan = self.state.draft_plan(self.settings, target)
-        store = self._plans()
-        try:
+        with self._plans() as store:
             self.state.save_plan(store, author=self.author, source=f"web:{self.state.id}", note=f"网页起草（对话 #{self.state.id}）")
-        finally:
-            store.close()
         self.save()
         return plan
 
@@ -305,27 +312,19 @@ class WebSession:
         if self.state.plan_id is None:
             raise BadInput("draft a plan first", where="整改计划")
         self.state.writable("整改计划")
-        store = self._plans()
-        try:
+        with self._plans() as store:
             _, closed = self.state.update_plan_item(store, no, author=self.author, owner=owner, deadline=deadline,
                                                     status=status)
-        finally:
-            store.close()
         if closed is not None:  # the finding closed with its item: the assessment's next version
             self._saved(f"plan:{self.state.plan_id} web:{self.state.id}")
         else:
             self.save()
 
     def plan_versions(self) -> list[tuple[int, str, str]]:
-        from assistant.plans.store import Store
-
         if self.state.plan_id is None:
             return []
-        store = Store.open(self.settings, create=True)
-        try:
+        with self._plans() as store:
             return [(v, note, at.strftime("%Y-%m-%d %H:%M")) for v, note, at, _author in store.versions(self.state.plan_id)]
-        finally:
-            store.close()
 
     # --- versions and records (版本与记录) ---------------------------------------------------------------
 

@@ -79,9 +79,13 @@ def test_plan_writes_markdown_excel_and_word(tmp_path):
     assert len(Document(str(docx)).tables[2].rows) == 9
 
 
-def test_saved_plan_lifecycle(tmp_path):
-    run = lambda *a: run_cli(*a, data_dir=tmp_path)  # noqa: E731
-    bad(run("plans", "list"), "does not exist")
+def test_saved_plan_lifecycle(tmp_path, database_url):
+    """On SQLite (the default file in the data directory) and on a real PostgreSQL server (ASSISTANT_DATABASE_URL)."""
+    sqlite = database_url.startswith("sqlite")
+    env = {} if sqlite else {"ASSISTANT_DATABASE_URL": database_url}
+    run = lambda *a: run_cli(*a, data_dir=tmp_path, env=env)  # noqa: E731
+    if sqlite:
+        bad(run("plans", "list"), "does not exist")
     saved = ok(run("plan", VETOED, "--save", "--json", "--no-retrieval"))
     assert "#1" in saved.stderr
     drafted = json.loads(saved.stdout)
@@ -144,15 +148,16 @@ def test_corrupted_database_exits_2(tmp_path):
     bad(run_cli("plan", PASSING, "--save", "--no-retrieval", data_dir=tmp_path), "is not a valid database")
 
 
-def test_two_concurrent_cli_updates_both_survive(tmp_path):
-    ok(run_cli("plan", VETOED, "--save", "--no-retrieval", data_dir=tmp_path))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")} | {"ASSISTANT_DATA_DIR": str(tmp_path)}
+def test_two_concurrent_cli_updates_both_survive(tmp_path, database_url):
+    db = {} if database_url.startswith("sqlite") else {"ASSISTANT_DATABASE_URL": database_url}
+    ok(run_cli("plan", VETOED, "--save", "--no-retrieval", data_dir=tmp_path, env=db))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")} | {"ASSISTANT_DATA_DIR": str(tmp_path)} | db
     cmd = [sys.executable, "-m", "assistant", "plans", "update", "1", "3"]
     procs = [subprocess.Popen(cmd + extra, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for extra in (["--status", "in_progress"], ["--owner", "人力资源部经理"])]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
-    shown = json.loads(ok(run_cli("plans", "show", "1", "--json", data_dir=tmp_path)).stdout)
+    shown = json.loads(ok(run_cli("plans", "show", "1", "--json", data_dir=tmp_path, env=db)).stdout)
     assert shown["version"] == 3
     assert (shown["items"][2]["status"], shown["items"][2]["owner"]) == ("in_progress", "人力资源部经理")
