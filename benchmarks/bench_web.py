@@ -178,28 +178,42 @@ def reply_problem(result) -> str | None:
 
 def run_session(url: str, turns: list[tuple[str, str]], barrier: threading.Barrier, think: float,
                 times: list[tuple[str, float]], errors: list[str], lock: threading.Lock, seed: int = 0,
-                auth: tuple[str, str] | None = None, duration: float | None = None) -> None:
+                auth: tuple[str, str] | None = None, duration: float | None = None, ramp: float = 0.0) -> None:
     """One session playing `turns` (with `duration`: again and again, each time a new conversation, for that many
-    seconds after the common start)."""
+    seconds after the common start). With `ramp`, the session arrives (connects, logs in) at a random moment of
+    the first `ramp` seconds, as people do; without, it connects before the common start."""
     from gradio_client import Client
 
-    try:
-        # Plain HTTP on loopback: no certificate to check. With ssl_verify=True every request of gradio_client builds
-        # an httpx client that loads the CA bundle (~50 ms CPU), more than the server spends on a turn.
+    def connect():
+        # Plain HTTP on loopback: no certificate to check. With ssl_verify=True every request of gradio_client
+        # builds an httpx client that loads the CA bundle (~50 ms CPU), more than the server spends on a turn.
         # With a login, the client keeps the cookies of the login's answer: behind haproxy, its sticky cookie too.
-        client = Client(url, verbose=False, download_files=False, ssl_verify=False, auth=auth)
+        return Client(url, verbose=False, download_files=False, ssl_verify=False, auth=auth,
+                      httpx_kwargs={"timeout": 60})
+
+    pause = random.Random(seed)
+    client = None
+    try:
+        if not ramp:
+            client = connect()
+        barrier.wait()
+        until = time.time() + duration if duration else None
+        if ramp:
+            time.sleep(pause.uniform(0, ramp))
+            client = connect()
+        elif think:  # users do not all start in the same second
+            time.sleep(pause.uniform(0, think))
+    except threading.BrokenBarrierError:
+        return
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
         with lock:
             errors.append(f"connect: {exc!r}")
-        barrier.abort()
+        print(f"a session could not connect ({auth[0] if auth else 'no login'}): {exc!r}", file=sys.stderr)
+        if not ramp:
+            barrier.abort()
         return
     history: list = []
-    pause = random.Random(seed)
     try:
-        barrier.wait()
-        until = time.time() + duration if duration else None
-        if think:  # users do not all start in the same second
-            time.sleep(pause.uniform(0, think))
         for n, (intent, message) in enumerate(_turns(turns, until)):
             if n and n % len(turns) == 0:
                 history = []  # the next conversation of this session
@@ -237,7 +251,8 @@ def _turns(turns: list[tuple[str, str]], until: float | None):
 
 
 def client_worker(url: str, scripts: list[tuple[int, list[tuple[str, str]]]], barrier, think: float, nice: int,
-                  results, logins: dict[int, tuple[str, str]] | None = None, duration: float | None = None) -> None:
+                  results, logins: dict[int, tuple[str, str]] | None = None, duration: float | None = None,
+                  ramp: float = 0.0) -> None:
     """One load-generating process: its share of the sessions, one thread each; reports (times, errors, CPU s)."""
     if nice:
         os.nice(nice)
@@ -245,7 +260,7 @@ def client_worker(url: str, scripts: list[tuple[int, list[tuple[str, str]]]], ba
     errors: list[str] = []
     lock = threading.Lock()
     threads = [threading.Thread(target=run_session, args=(url, turns, barrier, think, times, errors, lock, seed,
-                                                          (logins or {}).get(seed), duration))
+                                                          (logins or {}).get(seed), duration, ramp))
                for seed, turns in scripts]
     for th in threads:
         th.start()
@@ -283,6 +298,8 @@ def main() -> int:
                     help="measure the deployment (scripts/serve.sh's steps) with this many workers behind haproxy")
     ap.add_argument("--duration", type=float, default=300,
                     help="with --workers: seconds the sessions keep playing conversations of 10 turns (default 300)")
+    ap.add_argument("--ramp", type=float, default=30,
+                    help="with --workers: seconds over which the sessions arrive and log in (default 30)")
     ap.add_argument("--accounts", type=int, default=10,
                     help="with --workers: consultant accounts (each with its own workspace) the sessions log in as")
     args = ap.parse_args()
@@ -476,7 +493,7 @@ def run_deployment(args: argparse.Namespace) -> int:
         results = ctx.Queue()
         workers = [ctx.Process(target=client_worker, daemon=True,
                                args=(url, [(n, sc) for n, sc in enumerate(scripts) if n % procs == w], barrier,
-                                     args.think, args.client_nice, results, logins, args.duration))
+                                     args.think, args.client_nice, results, logins, args.duration, args.ramp))
                    for w in range(procs)]
         for wp in workers:
             wp.start()
@@ -505,9 +522,9 @@ def run_deployment(args: argparse.Namespace) -> int:
         by_intent: dict[str, list[float]] = {}
         for intent, t in times:
             by_intent.setdefault(intent, []).append(t)
-        print(f"\n{args.sessions} concurrent sessions (logged in as {len(set(logins.values()))} accounts) playing "
-              f"conversations of 10 turns for {wall:.0f} s across {args.workers} workers behind haproxy"
-              f"{' (with plan drafting)' if args.plan else ''}; think time {args.think:g} s (×0.5–1.5)")
+        print(f"\n{args.sessions} concurrent sessions (logged in as {len(set(logins.values()))} accounts, arriving over "
+              f"{args.ramp:g} s) playing conversations of 10 turns for {wall:.0f} s across {args.workers} workers behind "
+              f"haproxy{' (with plan drafting)' if args.plan else ''}; think time {args.think:g} s (×0.5–1.5)")
         print(f"{'intent':<14}{'turns':>6}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
         for intent in sorted(by_intent, key=lambda k: -statistics.median(by_intent[k])):
             v = by_intent[intent]

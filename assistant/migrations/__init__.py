@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 HERE = Path(__file__).resolve().parent
-HEAD = "0005"
+HEAD = "0006"
 ADVISORY_LOCK = 0x5348_4F55  # "SHOU": PostgreSQL's lock of the assistant's migrations
 
 

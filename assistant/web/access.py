@@ -19,12 +19,13 @@ nothing. So:
   naming it with another token (another account, or the same account in another browser) is refused (403). The
   event ids gradio returns (queue/join, the /call API) are bound the same way, for the routes that take one.
 
-The bindings are kept per process: with several workers a browser sticks to one (deploy/haproxy.cfg), and after a
-worker is lost the next worker binds the session to the first token it sees, which is the page's own.
+The bindings are the database's (`Logins.claim`), so every worker of the app agrees on them: a page session named
+by another login is refused whichever worker the request reaches.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import mimetypes
@@ -115,28 +116,42 @@ class Downloads:
 
 
 class _Bindings:
-    """Keys (page sessions, event ids) bound to the login token that first used them; bounded, oldest forgotten."""
+    """Keys (page sessions, event ids) bound to the login token that first used them. With `shared` (the database's
+    claims, assistant/workspace/accounts.py `Logins.claim`) every web process agrees; what a process learnt is kept
+    here (bounded, oldest forgotten), so a session's later requests ask the database nothing."""
 
-    def __init__(self, limit: int = 100_000) -> None:
+    def __init__(self, shared: Callable[[str, str], bool] | None = None, limit: int = 100_000) -> None:
+        self.shared = shared
         self.limit = limit
         self._owner: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def claim(self, key: str, owner: str) -> bool:
-        """True when `key` is `owner`'s (bound now if it was nobody's)."""
+    def _known(self, key: str) -> str | None:
         with self._lock:
             have = self._owner.get(key)
-            if have is None:
-                self._owner[key] = owner
-                if len(self._owner) > self.limit:
-                    self._owner.popitem(last=False)
-                return True
-            self._owner.move_to_end(key)
-            return have == owner
+            if have is not None:
+                self._owner.move_to_end(key)
+            return have
 
-    def bind(self, key: str, owner: str) -> None:
+    def _learn(self, key: str, owner: str) -> None:
         with self._lock:
-            self._owner.setdefault(key, owner)
+            self._owner[key] = owner
+            if len(self._owner) > self.limit:
+                self._owner.popitem(last=False)
+
+    async def claim(self, key: str, owner: str) -> bool:
+        """True when `key` is `owner`'s (bound now if it was nobody's)."""
+        have = self._known(key)
+        if have is not None:
+            return have == owner
+        if self.shared is None:
+            with self._lock:
+                have = self._owner.setdefault(key, owner)
+            return have == owner
+        ok = await asyncio.to_thread(self.shared, key, owner)
+        if ok:
+            self._learn(key, owner)
+        return ok
 
 
 class AccessGate:
@@ -147,13 +162,15 @@ class AccessGate:
     `may_open(user, workspace)`: whether the account may still open the workspace (asked at every download)."""
 
     def __init__(self, app: Callable, *, downloads: Downloads, enabled: bool,
-                 may_open: Callable[[str | None, str | None], bool]) -> None:
+                 may_open: Callable[[str | None, str | None], bool],
+                 claims: Callable[[str, str], bool] | None = None) -> None:
         self.app = app
         self.downloads = downloads
         self.enabled = enabled
         self.may_open = may_open
-        self.sessions = _Bindings()
-        self.events = _Bindings()
+        # `claims(key, owner)`: the database's bindings, shared by every worker (without: this process's only)
+        self.sessions = _Bindings(None if claims is None else (lambda key, owner: claims(f"s:{key}", owner)))
+        self.events = _Bindings(None if claims is None else (lambda key, owner: claims(f"e:{key}", owner)))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -179,13 +196,13 @@ class AccessGate:
             session = (parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_hash") or [None])[0]
         elif path.startswith(PATH_SESSION):
             session = path[len(PATH_SESSION):].split("/", 1)[0]
-        if session and not self.sessions.claim(session, owner):
+        if session and not await self.sessions.claim(session, owner):
             await _text(send, 403, "This page session belongs to another login.")
             return
         # An event id in the path: /gradio_api/call/<api>/<event_id>, /gradio_api/stream/<event_id> (closed above).
         parts = path.split("/")
         if path.startswith("/gradio_api/call/") and scope.get("method") == "GET" and len(parts) >= 5 and parts[-1]:
-            if not self.events.claim(parts[-1], owner):
+            if not await self.events.claim(parts[-1], owner):
                 await _text(send, 403, "This event belongs to another login.")
                 return
         if scope.get("method") == "POST" and (path in BODY_SESSION):
@@ -197,7 +214,7 @@ class AccessGate:
                 session = json.loads(body or b"{}").get("session_hash")
             except (ValueError, AttributeError):
                 session = None
-            if isinstance(session, str) and session and not self.sessions.claim(session, owner):
+            if isinstance(session, str) and session and not await self.sessions.claim(session, owner):
                 await _text(send, 403, "This page session belongs to another login.")
                 return
             receive = _replay(body, receive)
@@ -222,7 +239,7 @@ class AccessGate:
                     except (ValueError, AttributeError):
                         event = None
                     if isinstance(event, str) and event:
-                        self.events.bind(event, owner)
+                        await self.events.claim(event, owner)
             await send(message)
 
         return watch

@@ -117,7 +117,8 @@ def launch(settings: Settings, host: str, port: int, *, block: bool = True):
         app_kwargs={"openapi_url": None, "middleware": [Middleware(
             LoginGuard, enabled=auth is not None, throttle=throttle, session_seconds=settings.web_session_hours * 3600,
             still_allowed=app.may_log_in), Middleware(  # downloads to their account only, sessions to their login
-            AccessGate, downloads=app.downloads, enabled=auth is not None, may_open=app.may_open)]},
+            AccessGate, downloads=app.downloads, enabled=auth is not None, may_open=app.may_open,
+            claims=Logins(app.store.store).claim)]},
         auth_message="售后服务成熟度助手：请输入用户名和密码", max_file_size=hard_upload_limit(settings),
         css=CSS, i18n=I18N, ssr_mode=False, show_error=False, quiet=True, prevent_thread_lock=not block, inbrowser=False,
         footer_links=[], mcp_server=False, pwa=False,

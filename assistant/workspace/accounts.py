@@ -122,6 +122,17 @@ class SecretRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
 
 
+class PageClaimRow(Base):
+    """A page session (`s:<session_hash>`) or event id (`e:<id>`) bound to the login that first used it (0006): every
+    web process refuses it to another login (assistant/web/access.py)."""
+
+    __tablename__ = "web_page_claims"
+
+    claim_key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))  # SHA-256 of the login's token
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 @dataclass(frozen=True)
 class Account:
     name: str
@@ -479,6 +490,8 @@ class Logins:
         bound, nor push out the lock of the name it attacks)."""
         with self.store._errors(), self._tx() as s:
             s.execute(delete(LoginRow).where(LoginRow.issued_at < now - timedelta(seconds=login_seconds)))
+            # a page session outlives no login: its claim goes with the longest one
+            s.execute(delete(PageClaimRow).where(PageClaimRow.created_at < now - timedelta(seconds=login_seconds)))
             s.execute(delete(LoginFailureRow).where(
                 LoginFailureRow.last_failure < now - timedelta(seconds=forget_seconds),
                 or_(LoginFailureRow.locked_until.is_(None), LoginFailureRow.locked_until < now)))
@@ -489,6 +502,25 @@ class Logins:
                 oldest = select(LoginFailureRow.throttle_key).order_by(locked, LoginFailureRow.last_failure).limit(
                     extra + max_keys // 2)
                 s.execute(delete(LoginFailureRow).where(LoginFailureRow.throttle_key.in_(oldest)))
+
+    # --- page sessions and events of a login ------------------------------------------------------------
+
+    def claim(self, key: str, owner: str, now: datetime | None = None) -> bool:
+        """True when `key` belongs to `owner` (bound to it now if it was nobody's): the first login to use a page
+        session or an event id owns it, on every web process."""
+        key = key[:160]
+        for _ in range(3):
+            try:
+                with self.store._errors(), self._tx() as s:
+                    have = s.execute(select(PageClaimRow.owner).where(PageClaimRow.claim_key == key)).scalar_one_or_none()
+                    if have is not None:
+                        return have == owner
+                    s.add(PageClaimRow(claim_key=key, owner=owner, created_at=now or _now()))
+                    s.flush()
+                    return True
+            except IntegrityError:  # bound by another process at the same moment: read whose it is
+                continue
+        return False
 
     def secret(self, name: str, first: str | None = None) -> str:
         """The shared random secret `name`, made by the first process that asks (as `first` when given: a secret

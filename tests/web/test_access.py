@@ -240,3 +240,19 @@ def test_a_revoked_membership_ends_the_open_session_at_its_next_event(index_sett
         assert "D1.1" not in sess.assessment.get("criteria", {})  # nothing changed
     finally:
         store.close()
+
+
+def test_a_page_session_is_bound_once_for_every_worker(database_url):
+    """The bindings are the database's: the first login to use a page session owns it, and a second process (another
+    worker) asked later by another login says no, on SQLite and PostgreSQL."""
+    from assistant.workspace.accounts import Logins
+
+    first, second = Store(database_url), Store(database_url)
+    try:
+        a, b = Logins(first), Logins(second)
+        assert a.claim("s:page-1", "owner-a") and a.claim("s:page-1", "owner-a")
+        assert not b.claim("s:page-1", "owner-b")
+        assert b.claim("s:page-1", "owner-a") and b.claim("e:event-9", "owner-b") and not a.claim("e:event-9", "owner-a")
+    finally:
+        first.close()
+        second.close()
