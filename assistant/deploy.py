@@ -475,7 +475,7 @@ class Deployment:
 
     def start_workers(self) -> None:
         """One after another: the first one to start creates what all share (the database's tables, the key of
-        what browsers keep in <data_dir>/web_secret) before the next one reads it."""
+        what browsers keep, in the database) before the next one reads it."""
         for i in range(1, self.workers + 1):
             self.say(f"启动工作进程 worker {i}: http://127.0.0.1:{self.worker_port(i)} (log {self.run_dir}/worker-{i}.log)")
             self.start_worker(i)
