@@ -89,6 +89,22 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
+def turn_table(times: list[tuple[str, float]]) -> float:
+    """Print p50/p95/max per intent and over all turns; the p95 of all (inf without turns)."""
+    every = [t for _, t in times]
+    by_intent: dict[str, list[float]] = {}
+    for intent, t in times:
+        by_intent.setdefault(intent, []).append(t)
+    print(f"{'intent':<14}{'turns':>6}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
+    for intent in sorted(by_intent, key=lambda k: -statistics.median(by_intent[k])):
+        v = by_intent[intent]
+        print(f"{intent:<14}{len(v):>6}{pct(v, 0.5):>9.2f}{pct(v, 0.95):>9.2f}{max(v):>9.2f}")
+    p95 = pct(every, 0.95) if every else float("inf")
+    if every:
+        print(f"{'all':<14}{len(every):>6}{pct(every, 0.5):>9.2f}{p95:>9.2f}{max(every):>9.2f}")
+    return p95
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -363,18 +379,9 @@ def main() -> int:
     ncpu = os.cpu_count() or 1
     planned = sum(len(s) for s in scripts)
     every = [t for _, t in times]
-    by_intent: dict[str, list[float]] = {}
-    for intent, t in times:
-        by_intent.setdefault(intent, []).append(t)
     print(f"\n{args.sessions} concurrent sessions × {planned // args.sessions} turns"
           f"{' (with plan drafting)' if args.plan else ''}, offline writer, loopback")
-    print(f"{'intent':<14}{'turns':>6}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
-    for intent in sorted(by_intent, key=lambda k: -statistics.median(by_intent[k])):
-        v = by_intent[intent]
-        print(f"{intent:<14}{len(v):>6}{pct(v, 0.5):>9.2f}{pct(v, 0.95):>9.2f}{max(v):>9.2f}")
-    p95 = pct(every, 0.95) if every else float("inf")
-    if every:
-        print(f"{'all':<14}{len(every):>6}{pct(every, 0.5):>9.2f}{p95:>9.2f}{max(every):>9.2f}")
+    p95 = turn_table(times)
     print(f"throughput: {len(every) / wall:.1f} turns/s over {wall:.1f} s; errors: {len(errors)} of {planned} turns")
     for e in errors[:10]:
         print(f"  error: {e}")
@@ -519,19 +526,10 @@ def run_deployment(args: argparse.Namespace) -> int:
         alive = {name: dep.children[name].alive() for name in pids}
 
         every = [t for _, t in times]
-        by_intent: dict[str, list[float]] = {}
-        for intent, t in times:
-            by_intent.setdefault(intent, []).append(t)
         print(f"\n{args.sessions} concurrent sessions (logged in as {len(set(logins.values()))} accounts, arriving over "
               f"{args.ramp:g} s) playing conversations of 10 turns for {wall:.0f} s across {args.workers} workers behind "
               f"haproxy{' (with plan drafting)' if args.plan else ''}; think time {args.think:g} s (×0.5–1.5)")
-        print(f"{'intent':<14}{'turns':>6}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
-        for intent in sorted(by_intent, key=lambda k: -statistics.median(by_intent[k])):
-            v = by_intent[intent]
-            print(f"{intent:<14}{len(v):>6}{pct(v, 0.5):>9.2f}{pct(v, 0.95):>9.2f}{max(v):>9.2f}")
-        p95 = pct(every, 0.95) if every else float("inf")
-        if every:
-            print(f"{'all':<14}{len(every):>6}{pct(every, 0.5):>9.2f}{p95:>9.2f}{max(every):>9.2f}")
+        p95 = turn_table(times)
         print(f"throughput: {len(every) / wall:.1f} turns/s; errors: {len(errors)} of {len(every) + len(errors)} turns")
         for e in errors[:10]:
             print(f"  error: {e}")
