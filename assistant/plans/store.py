@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -250,6 +251,22 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+def _wal(cur: Any) -> None:
+    """Put the database file in WAL mode (a persistent property of the file). Switching it needs the file to
+    itself and SQLite does not wait for that (no busy handler), so several processes opening a new database at
+    once retry here until the busy timeout instead of failing."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _engine(url: str) -> Engine:
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
@@ -264,7 +281,7 @@ def _engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if _sqlite_path(url) is not None:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _wal(cur)
             cur.execute("PRAGMA synchronous = FULL")
         cur.close()
 
