@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ UNITS_PER_CHUNK = 4
 # A question asking for cases gets the best past findings among the candidates first (CASES_FIRST of them),
 # then the rest by score, so the rules the cases were judged by still follow.
 CASES_FIRST = 1
+# At most this many of the passages returned belong to one criterion (unless the search is filtered to one).
+PER_CRITERION = 2
 ASKS_FOR_CASES = re.compile(r"案例|先例|实例|\b(?:cases?|precedents?)\b", re.I)
 # A question that points at an example of the rules text ("规则里那个家电企业…", "the e-commerce example") gets the
 # paragraph whose example names that kind of company first: the example is one sentence of a long paragraph,
@@ -143,7 +146,7 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
         top = max(match.values(), default=0)
         named = [cid for cid in ranked if top and match[cid] == top]
         ranked = named + [cid for cid in ranked if cid not in named]
-    best = ranked[:k]
+    best = ranked[:k] if "criterion" in filters else _varied(ranked, k, lambda cid: index.bm25.value("criterion", cid))
 
     if snapshot is not None:
         records = {}
@@ -161,6 +164,25 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
                         **{f: (meta.get(f) or None) for f in META_FIELDS if f not in ("source", "locator")},
                         source=meta["source"], locator=meta["locator"]))
     return hits
+
+
+def _varied(ranked: list[str], k: int, criterion_of: Callable[[str], str]) -> list[str]:
+    """The first k of `ranked` with at most PER_CRITERION passages of one criterion: a criterion's six level
+    passages would otherwise fill every place, and the scheme's passage that states the same threshold (or the rule
+    behind it) never shows. Passages set aside fill the places left."""
+    out: list[str] = []
+    later: list[str] = []
+    taken: dict[str, int] = {}
+    for cid in ranked:
+        c = criterion_of(cid)
+        if c and taken.get(c, 0) >= PER_CRITERION:
+            later.append(cid)
+            continue
+        taken[c] = taken.get(c, 0) + 1
+        out.append(cid)
+        if len(out) == k:
+            return out
+    return out + later[: k - len(out)]
 
 
 def _example_match(query: str, snapshot, cid: str) -> int:

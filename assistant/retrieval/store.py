@@ -6,6 +6,7 @@ import json
 import shutil
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,14 @@ class Bm25Index:
 
     def ids_where(self, field: str, value: str) -> list[str]:
         return [cid for cid, v in zip(self.ids, self.meta[field]) if v == value]
+
+    @cached_property
+    def _pos(self) -> dict[str, int]:
+        return {cid: i for i, cid in enumerate(self.ids)}
+
+    def value(self, field: str, cid: str) -> str:
+        """A chunk's metadata field ("" when it has none)."""
+        return self.meta[field][self._pos[cid]] or ""
 
     def mask(self, filters: dict[str, str]) -> np.ndarray | None:
         if not filters:

@@ -87,3 +87,16 @@ def test_a_question_about_a_rules_example_finds_its_paragraph_first(index_settin
 def test_a_kind_of_company_without_a_pointer_to_the_example_is_ranked_as_usual(index_settings):
     hits = search("家电企业的一次修复率怎么算？", settings=index_settings)
     assert hits[0].criterion == "D1.2"
+
+
+def test_one_criterion_does_not_fill_every_place_and_the_scheme_statement_shows(index_settings):
+    """A threshold question matches all of a criterion's level passages; at most two of them are returned, so the
+    scheme's own statement of the threshold is among the five citations."""
+    hits = search("客户诉求首次响应时间达到L5的门槛是多少？", settings=index_settings)
+    assert sum(h.criterion == "D2.1" for h in hits) <= 2
+    assert any(h.source == "rules" and "D2 服务效率" in h.locator for h in hits)
+
+
+def test_a_search_filtered_to_one_criterion_still_returns_its_passages(index_settings):
+    hits = search("首次响应时间 各级别", filters={"criterion": "D2.1"}, settings=index_settings)
+    assert len(hits) >= 3 and {h.criterion for h in hits} == {"D2.1"}
