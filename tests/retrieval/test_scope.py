@@ -43,6 +43,20 @@ RULES = ["获证后自认证日期起每6个月进行一次监督审核；证书
     ("Does the government give subsidies to certified companies?", "subsidies"),
     ("证书上的企业名称变了要怎么变更？", "certificate_use"),
     ("Can we verify online whether a certificate is genuine?", "certificate_use"),
+    # Kinds added in session 8 (how far ahead, choosing a body, hiring, the law in general words, writing tasks
+    # and product recommendations), in wordings written for these tests (not from evals/).
+    ("证书到期之前要提前几个月准备？", "durations"),
+    ("交完申请多久会派人来现场？", "durations"),
+    ("How far in advance should we book the audit?", "durations"),
+    ("认证机构可以我们自己选吗，还是指定的？", "bodies"),
+    ("Can we switch to a different certification body next year?", "bodies"),
+    ("售后客服招聘对学历有要求吗？", "hr"),
+    ("Are there education requirements for hiring field engineers?", "hr"),
+    ("维修拖了一个月，客户说违法要告我们，怎么办？", "law"),
+    ("Is a 7-day return legally required for repairs?", "law"),
+    ("帮我起草一篇公司年会上的讲话稿", "unrelated"),
+    ("能推荐几家做工单系统的供应商吗？", "unrelated"),
+    ("Could you recommend some helpdesk software vendors?", "unrelated"),
 ])
 def test_a_question_about_a_topic_no_passage_states_is_outside(question, topic):
     found = outside_scope(question, RULES, KNOWLEDGE)
@@ -65,6 +79,8 @@ def test_a_question_about_a_topic_no_passage_states_is_outside(question, topic):
     "证书被暂停了多久会被撤销？",
     "How quickly must we respond to a customer request for L5?",
     "How are staff certificates checked for the certified-staff rate?",
+    "帮我写一份整改计划的措施",            # the plan is the assistant's own work
+    "监督审核一般多久来一次？",
     "What happens to the certificate if a surveillance audit fails?",
 ])
 def test_in_scope_questions_are_not_caught(question):
