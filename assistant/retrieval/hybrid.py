@@ -28,6 +28,12 @@ ASKS_FOR_CASES = re.compile(r"案例|先例|实例|\b(?:cases?|precedents?)\b", 
 # and the company's words (家电, 电商) are common in past findings, so neither retriever ranks it reliably.
 POINTS_AT_EXAMPLE = re.compile(r"那个|那家|有个|有家|某个?|听说|例子|举例|提到|规则里|文中|里面说|原文|"
                                r"\b(?:example|mentioned|cited|the (?:rules|text))\b", re.I)
+# A question about the levels a KPI value earns (its thresholds) is answered first by the scheme, which sets them;
+# the criterion's catalogue passages (its description, its KPI definition, its levels) follow. Both retrievers rank
+# the catalogue first: its passages are about that one KPI, the scheme's passage lists a whole dimension.
+ASKS_KPI_LEVEL = re.compile(r"几级|哪一?级|第几级|什么级别|什么等级|哪个等级|(评|算|拿)(为|到|上)?\s*L\d|L\d[^。？?]{0,8}(门槛|标准)|"
+                            r"门槛|(等级|级别)[^。？?]{0,4}(划分|标准|怎么分|怎么定)|(达到|做到)多少|"
+                            r"\b(what|which) (maturity )?level\b|\bthresholds?\b|\bcut-?offs?\b|\bfor (an? )?L\d\b", re.I)
 _EXAMPLE_ZH = re.compile(r"某(?:知名)?([\u4e00-\u9fff]{2,6}?)(?:企业|公司|制造商|厂商|厂)")
 _EXAMPLE_EN = re.compile(r"\ban? (?:well-known )?((?:[\w-]+ )?[\w-]+) (?:company|manufacturer|maker)\b", re.I)
 _GENERIC_EN = {"well", "known", "home", "equipment", "products", "product"}
@@ -146,6 +152,8 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
         top = max(match.values(), default=0)
         named = [cid for cid in ranked if top and match[cid] == top]
         ranked = named + [cid for cid in ranked if cid not in named]
+    if "source" not in filters and "criterion" not in filters and ASKS_KPI_LEVEL.search(query):
+        ranked = _scheme_first(ranked, index.bm25)
     best = ranked[:k] if "criterion" in filters else _varied(ranked, k, lambda cid: index.bm25.value("criterion", cid))
 
     if snapshot is not None:
@@ -164,6 +172,22 @@ def search(query: str, *, k: int | None = None, filters: dict[str, str] | None =
                         **{f: (meta.get(f) or None) for f in META_FIELDS if f not in ("source", "locator")},
                         source=meta["source"], locator=meta["locator"]))
     return hits
+
+
+def _scheme_first(ranked: list[str], bm25: Any) -> list[str]:
+    """`ranked` with the scheme's passage on the dimension of a KPI criterion moved to the front, when a passage of
+    that criterion ranks first and the scheme's passage is among the candidates (see ASKS_KPI_LEVEL)."""
+    criterion = bm25.value("criterion", ranked[0]) if ranked else ""
+    if not criterion:
+        return ranked
+    kpi = any("指标口径" in loc for loc in bm25.meta["locator"][bm25.meta["criterion"] == criterion])
+    if not kpi:
+        return ranked
+    marker = f"维度与准则 {criterion.split('.')[0]} "
+    scheme = next((cid for cid in ranked if bm25.value("source", cid) == "rules" and marker in bm25.value("locator", cid)), None)
+    if scheme is None:
+        return ranked
+    return [scheme] + [cid for cid in ranked if cid != scheme]
 
 
 def _varied(ranked: list[str], k: int, criterion_of: Callable[[str], str]) -> list[str]:

@@ -100,3 +100,17 @@ def test_one_criterion_does_not_fill_every_place_and_the_scheme_statement_shows(
 def test_a_search_filtered_to_one_criterion_still_returns_its_passages(index_settings):
     hits = search("首次响应时间 各级别", filters={"criterion": "D2.1"}, settings=index_settings)
     assert len(hits) >= 3 and {h.criterion for h in hits} == {"D2.1"}
+
+
+@pytest.mark.parametrize("question", [
+    "一次修复率要做到多少才能评L5？",
+    "Our on-site punctuality is 93%. Which level is that?",
+])
+def test_a_question_about_a_kpis_level_thresholds_cites_the_scheme_first(index_settings, question):
+    hits = search(question, settings=index_settings)
+    assert hits[0].source == "rules" and "维度与准则" in hits[0].locator
+
+
+def test_a_question_about_a_level_descriptor_keeps_the_criterion_first(index_settings):
+    hits = search("持证上岗率L3定义级是什么样的？", settings=index_settings)
+    assert hits[0].criterion == "D4.3"
