@@ -112,6 +112,17 @@ class KpiReading:
             return False
         return not NOW.search(head, aims[-1].end()) and not any(clause.start + aims[-1].end() <= p.start < q.start for p in self.quantities)
 
+    def _window(self, q: qty.Quantity) -> str | None:
+        """"30天内同一问题重开的比例0.8%" / "2小时内上门的比例": a duration ending in 内 before a rate's name, in its clause."""
+        if not q.duration or not re.match(r"\s*(?:以内|之内|内)", self.text[q.end:q.end + 3]):
+            return None
+        clause = self.clause_at(q.start)
+        nxt = next((m for m in self.mentions if q.end <= m.start < clause.end), None)
+        if nxt is None or any(q.end <= p.start < nxt.start for p in self.quantities):
+            return None
+        cid = nxt.criterion or nxt.of("rate")
+        return cid if cid and self.scheme.criteria[cid].unit == "percent" else None
+
     def _complement(self, q: qty.Quantity) -> str | None:
         """The criterion whose shortfall `q` states ("两成半没拿到证": 25 % without a certificate), or None."""
         if q.kind not in (None, "percent") or self._counted(q):
@@ -182,6 +193,13 @@ class KpiReading:
                 self._record_complement(short, q, target)
                 continue
             found = self._criterion_for(q)
+            if found is None and (window := self._window(q)):
+                # "30天内同一问题重开的比例": the window a rate counts in, not a value; said back all the same
+                self.used.add(q.start)
+                c = self.scheme.criteria[window]
+                target.set_aside.append(self._t(f"{self.said(q.start, q.end)}（{c.name}的统计时间窗，不是单独的数值）",
+                                                f"{self.said(q.start, q.end)} (the window {c.name_en} is counted in, not a value)"))
+                continue
             if found is None:
                 self._misfit(q, target)
                 continue

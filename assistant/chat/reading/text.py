@@ -47,7 +47,11 @@ _QUESTION = re.compile(
 _NOT_A_QUESTION = re.compile(r"(?:没|不|无)\S{0,4}什么|(?:没|未|从没)\S{0,5}(?:哪些|哪个|多少)(?!\S{0,6}[吗呢?])|什么都|什么也"
                              r"|不知道(?:怎么|如何|多少)|不清楚(?:怎么|如何|多少)|不管|无论|不论")
 # A what-if: the facts in it are supposed, not stated.
-_HYPOTHETICAL = re.compile(r"如果|假如|假设|假若|(?<![主需只就还总重也想不])要是|(?<![倘])若是|倘若|万一|\bif\b|\bsuppose\b|\bsupposing\b|\bassuming\b|\bwhat if\b",
+# "如果我没记错" / "if I'm reading the dashboard right" hedge a fact; they suppose nothing.
+_HEDGE = (r"(?!\s*(?:我)?没记错|\s*(?:我)?记得没错|\s*(?:我)?没看错"
+          r"|\s+(?:I'm|I am|I've been) (?:reading|remembering|not mistaken|looking at)|\s+I (?:remember|recall|read)\b|\s+memory serves)")
+_HYPOTHETICAL = re.compile(rf"(?:如果|假如|(?<![主需只就还总重也想不])要是|\bif\b){_HEDGE}|假设|假若|(?<![倘])若是|倘若|万一"
+                           r"|\bsuppose\b|\bsupposing\b|\bassuming\b|\bwhat if\b",
                            re.IGNORECASE | re.ASCII)
 # A message that corrects what was said before.
 CORRECTION = re.compile(r"不对|说错|记错|搞错|弄错|错了|更正|纠正|修正一下|刚才|刚刚|应该是|准确(?:地|的)?说|实际上是|其实是|等一下|等等|稍等"
