@@ -68,7 +68,7 @@ class KpiReading:
                 return cid, m  # type: ignore[return-value]
         # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
         # So does "…used to take two weeks; now it's about 4 days" / "…去年是8天。现在5天".
-        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
+        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
                                                             self.text[self._sentence_start(q.start):], re.IGNORECASE):
             earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
             for m in reversed(earlier):
@@ -138,6 +138,17 @@ class KpiReading:
                     return cid
         return None
 
+    def _stated_directly(self, cid: str, q: qty.Quantity) -> bool:
+        """Whether the sentence of `q` also gives `cid` a value by its name."""
+        s = self.clause_at(q.start).sentence
+        for p in self.quantities:
+            if p is q or self.clause_at(p.start).sentence != s or self._aimed(p) or self._complement(p):
+                continue
+            found = self._criterion_for(p)
+            if found and found[0] == cid:
+                return True
+        return False
+
     def _record_complement(self, cid: str, q: qty.Quantity, out: Extraction) -> None:
         c = self.scheme.criteria[cid]
         clause = self.clause_at(q.start)
@@ -190,7 +201,12 @@ class KpiReading:
                 continue
             if (short := self._complement(q)) and not any(k.criterion == short for k in target.kpis):
                 self.used.add(q.start)
-                self._record_complement(short, q, target)
+                if self._stated_directly(short, q):
+                    # "持证率九成，还有一成在考": the share named is the value; the rest is said back.
+                    target.set_aside.append(self._t(f"{self.said(q.start, q.end)}（未达到的部分，已按直接说出的{self.scheme.criteria[short].name}记录）",
+                                                    f"{self.said(q.start, q.end)} (the share falling short; the rate stated is recorded)"))
+                else:
+                    self._record_complement(short, q, target)
                 continue
             found = self._criterion_for(q)
             if found is None and (window := self._window(q)):

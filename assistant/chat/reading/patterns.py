@@ -219,7 +219,7 @@ PEAK = re.compile(r"高峰|旺季|忙的时候|最忙|最长|最久|最慢|最�
 # A share said by its complement ("还有两成半没拿到证" is a 75 % certification rate, "二次上门的占8%" a 92 % first-time
 # fix rate, "迟到的有3%" a 97 % on-time rate): (criterion, the words for the share that falls short).
 COMPLEMENTS = (
-    ("D4.3", re.compile(r"(?:没|未|无)(?:有)?(?:拿到|取得|考到|考下|考出|考过|持有|持)?\S{0,6}?证|证(?:书)?(?:过期|失效|没拿到|没考)"
+    ("D4.3", re.compile(r"(?:没|未|无)(?:有)?(?:拿到|取得|考到|考下|考出|考过|持有|持)?\S{0,6}?证|证(?:书)?(?:过期|失效|没拿到|没考)|(?:还)?在考|待考|(?:还)?没考"
                         r"|\b(?:uncertified|not certified|without (?:a |valid )?certificat\w*)\b", re.IGNORECASE)),
     ("D1.2", re.compile(r"(?:跑|上门|去)?第二(?:趟|次上门|次去)|二次上门|再跑一趟|再上门|没(?:能)?一次修好|一次修不好"
                         r"|\b(?:second visit|repeat visit|not fixed (?:on|at) the first)\w*", re.IGNORECASE)),
