@@ -8,7 +8,12 @@ from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.lexicon import Mention
 from assistant.chat.reading.model import Extraction, KpiUpdate
 from assistant.chat.reading.patterns import (
+    AIM,
+    AIM_AFTER,
+    AVERAGE,
     CHANGE_BETWEEN,
+    COMPLEMENTS,
+    PEAK,
     NOW,
     OLD_REF,
     PAST,
@@ -48,20 +53,22 @@ class KpiReading:
         kind = self._kind(q)
         if kind is None:
             return None
+        if self._counted(q):
+            return None  # "14 service engineers": a count of people or things, never a KPI value
         clause = self.clause_at(q.start)
         before = [m for m in self.sentence_mentions(q.start) if m.end <= q.start]
         for m in reversed(before):
-            cid = m.of(kind) if m.criterion is None else m.criterion
+            cid = self._named(m, q, kind)
             if self._accepts(cid, q):
                 return cid, m  # type: ignore[return-value]
         after = [m for m in self.mentions if clause.start <= m.start and m.start >= q.end and m.end <= clause.end]
         for m in after:
-            cid = m.of(kind) if m.criterion is None else m.criterion
+            cid = self._named(m, q, kind)
             if self._accepts(cid, q):
                 return cid, m  # type: ignore[return-value]
         # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
         # So does "…used to take two weeks; now it's about 4 days" / "…去年是8天。现在5天".
-        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
+        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
                                                             self.text[self._sentence_start(q.start):], re.IGNORECASE):
             earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
             for m in reversed(earlier):
@@ -74,13 +81,82 @@ class KpiReading:
             return self.ctx.asked, None  # "88%" right after "一次修复率是多少？"
         bare = len(re.sub(r"[\W_]", "", self.text)) <= 10 and not self.mentions
         temporal = not self.mentions and PAST.search(self.text) and NOW.search(self.text)
-        counted = q.kind is None and re.match(r"\s*(?:[A-Za-z]{3,}|[个名位人台件份条项家])", self.text[q.end:q.end + 12]) \
-            and not re.match(r"\s*(?:percent|per\s?cent|pct|points?|hours?|hrs?|days?|weeks?|months?|minutes?|mins?)\b", self.text[q.end:q.end + 12], re.IGNORECASE)
+        counted = q.kind is None and re.match(r"\s*[个名位人台件份条项家]", self.text[q.end:q.end + 2])
         if (self.correction or bare or temporal) and not counted and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
             for cid in reversed(self.ctx.focus):
                 if cid in self.scheme.criteria and self._accepts(cid, q):
                     return cid, None
         return None
+
+    def _named(self, m: Mention, q: qty.Quantity, kind: str) -> str | None:
+        """The criterion a name means for `q`: "学时28" is training hours though a bare number reads first as a rate."""
+        if m.criterion is not None:
+            return m.criterion
+        return m.of(kind) or (m.of("time") if q.kind is None else None)
+
+    def _counted(self, q: qty.Quantity) -> bool:
+        """A bare number followed by a noun counts people or things: "14 service engineers", "3 sites"."""
+        if q.kind is not None or q.decimal_rate:
+            return False
+        m = re.match(r"\s+([A-Za-z][A-Za-z-]{2,})", self.text[q.end:q.end + 24])
+        return bool(m) and m.group(1).lower() not in _FUNCTION_WORDS
+
+    def _aimed(self, q: qty.Quantity) -> bool:
+        """A target, a commitment or a requirement, not a measured value: "目标95%", "承诺2小时", "our goal is 40"."""
+        clause = self.clause_at(q.start)
+        if AIM_AFTER.match(self.text[q.end:clause.end + 12]):
+            return True
+        head = self.text[clause.start:q.start]
+        aims = [m for m in AIM.finditer(head) if not any(x.start <= clause.start + m.start() < x.end for x in self.mentions)]
+        if not aims:
+            return False
+        return not NOW.search(head, aims[-1].end()) and not any(clause.start + aims[-1].end() <= p.start < q.start for p in self.quantities)
+
+    def _window(self, q: qty.Quantity) -> str | None:
+        """"30天内同一问题重开的比例0.8%" / "2小时内上门的比例": a duration ending in 内 before a rate's name, in its clause."""
+        if not q.duration or not re.match(r"\s*(?:以内|之内|内)", self.text[q.end:q.end + 3]):
+            return None
+        clause = self.clause_at(q.start)
+        nxt = next((m for m in self.mentions if q.end <= m.start < clause.end), None)
+        if nxt is None or any(q.end <= p.start < nxt.start for p in self.quantities):
+            return None
+        cid = nxt.criterion or nxt.of("rate")
+        return cid if cid and self.scheme.criteria[cid].unit == "percent" else None
+
+    def _complement(self, q: qty.Quantity) -> str | None:
+        """The criterion whose shortfall `q` states ("两成半没拿到证": 25 % without a certificate), or None."""
+        if q.kind not in (None, "percent") or self._counted(q):
+            return None
+        clause = self.clause_at(q.start)
+        after = self.text[q.end:min(clause.end, q.end + 14)]
+        before = self.text[max(clause.start, q.start - 12):q.start]
+        for cid, pattern in COMPLEMENTS:
+            if pattern.match(re.sub(r"^\s*(?:的|是|都|还|要|会|需要)*", "", after)) or (
+                    (m := list(pattern.finditer(before))) and re.fullmatch(r"(?:的|率|比例)?\s*(?:占|有|是|为|约|大概|差不多|在)*\s*", before[m[-1].end():])):
+                if not any(x.criterion and x.criterion != cid and self.scheme.criteria[x.criterion].is_kpi
+                           for x in self.mentions if clause.start <= x.start < clause.end):
+                    return cid
+        return None
+
+    def _stated_directly(self, cid: str, q: qty.Quantity) -> bool:
+        """Whether the sentence of `q` also gives `cid` a value by its name."""
+        s = self.clause_at(q.start).sentence
+        for p in self.quantities:
+            if p is q or self.clause_at(p.start).sentence != s or self._aimed(p) or self._complement(p):
+                continue
+            found = self._criterion_for(p)
+            if found and found[0] == cid:
+                return True
+        return False
+
+    def _record_complement(self, cid: str, q: qty.Quantity, out: Extraction) -> None:
+        c = self.scheme.criteria[cid]
+        clause = self.clause_at(q.start)
+        said = self.said(max(clause.start, q.start - 12), min(clause.end, q.end + 14))
+        value = round(100 - q.value, 4)
+        out.kpis.append(KpiUpdate(cid, value, said, self._t(
+            f"“{said}”说的是未达到的比例，按{c.name}{format_number(value)}%记录",
+            f"\"{said}\" is the share falling short: recorded as {c.name_en} {format_number(value)}%")))
 
     def _respectively(self) -> None:
         """"一次修复率和返修率分别是92%和1.5%" / "满意度和修复率都是90%": values given to names in a list."""
@@ -118,7 +194,28 @@ class KpiReading:
                 continue
             if q.chinese and q.kind is None and not self._bare_chinese_value(q):
                 continue
+            if target is self.stated and self._aimed(q) and self._kind(q):
+                self.used.add(q.start)
+                target.set_aside.append(self._t(f"{self.said(q.start, q.end)}（目标或承诺值，不是实际值）",
+                                                f"{self.said(q.start, q.end)} (a target or commitment, not the actual value)"))
+                continue
+            if (short := self._complement(q)) and not any(k.criterion == short for k in target.kpis):
+                self.used.add(q.start)
+                if self._stated_directly(short, q):
+                    # "持证率九成，还有一成在考": the share named is the value; the rest is said back.
+                    target.set_aside.append(self._t(f"{self.said(q.start, q.end)}（未达到的部分，已按直接说出的{self.scheme.criteria[short].name}记录）",
+                                                    f"{self.said(q.start, q.end)} (the share falling short; the rate stated is recorded)"))
+                else:
+                    self._record_complement(short, q, target)
+                continue
             found = self._criterion_for(q)
+            if found is None and (window := self._window(q)):
+                # "30天内同一问题重开的比例": the window a rate counts in, not a value; said back all the same
+                self.used.add(q.start)
+                c = self.scheme.criteria[window]
+                target.set_aside.append(self._t(f"{self.said(q.start, q.end)}（{c.name}的统计时间窗，不是单独的数值）",
+                                                f"{self.said(q.start, q.end)} (the window {c.name_en} is counted in, not a value)"))
+                continue
             if found is None:
                 self._misfit(q, target)
                 continue
@@ -174,7 +271,8 @@ class KpiReading:
         clause = self.clause_at(q.start)
         mine = set()
         others = [p for p in pool if p is not q and self.clause_at(p.start) == clause]
-        for pattern, label in ((PAST, "past"), (NOW, "now"), (TARGET, "target"), (SPREAD, "spread"), (OVERALL, "overall")):
+        for pattern, label in ((PAST, "past"), (NOW, "now"), (TARGET, "target"), (SPREAD, "spread"), (OVERALL, "overall"),
+                               (AVERAGE, "average"), (PEAK, "peak")):
             for m in pattern.finditer(self.text, clause.start, clause.end):
                 if any(a <= m.start() < b for a, b in [(d.start, d.end) for d in self.dates if d.precision == "day"]):
                     continue
@@ -198,6 +296,7 @@ class KpiReading:
             return
         note = ""
         chosen: qty.Quantity | None = None
+        why: str | None = None
         if len(qs) > 1:
             pairs = list(zip(qs, qs[1:]))
             spread = [p for p in pairs if self._relation(*p) == "range"] or (
@@ -207,7 +306,13 @@ class KpiReading:
             now = overall[-1:] or [q for q in qs if "now" in marks[q.start] and "past" not in marks[q.start]]
             old = [q for q in qs if marks[q.start] & {"past", "old"} and q not in now]
             current = [q for q in qs if self._equals_recorded(cid, q)]
-            if spread and not now:
+            usual = self._usual(qs, marks)
+            refined = self._refined(c, qs)
+            if usual is not None:
+                chosen, why = usual, self._t("高峰或个别情况的值，已按平均值记录", "a peak or an exception; the average is recorded")
+            elif refined is not None:
+                chosen, why = refined, self._t("约数，已按说出的确切值记录", "a round figure; the exact one given is recorded")
+            elif spread and not now:
                 lo, hi = spread[0]
                 self._range_unit(lo, hi)
                 chosen = self._worse(c, lo, hi)
@@ -228,24 +333,46 @@ class KpiReading:
                 for q in qs[1:]:
                     chosen = self._worse(c, chosen, q)
                 note = self._t("说了几个值，按较差的记录", "several values given: the worse one recorded")
-            if not note:
+            if not note and why is None:
                 before = [q for q in qs if q is not chosen and q.start < chosen.start]
                 if before and not self.correction:
                     note = self._t(f"取现在的值（之前{self.said(before[-1].start, before[-1].end)}）",
                                    f"the current value recorded (before: {self.said(before[-1].start, before[-1].end)})")
-            self._set_aside(c, [q for q in qs if q is not chosen], chosen, marks, spread, out)
+            self._set_aside(c, [q for q in qs if q is not chosen], chosen, marks, spread, out, why)
         else:
             chosen = qs[0]
         self._record(cid, chosen, name, out, note)
 
+    def _usual(self, qs: list[qty.Quantity], marks: dict[int, set[str]]) -> qty.Quantity | None:
+        """"平均半小时，不过高峰会拖到两三个小时": the average beside peaks or exceptions is the value."""
+        def said_of(q: qty.Quantity, pattern: re.Pattern) -> bool:
+            clause = self.clause_at(q.start)
+            return bool(pattern.search(self.text, clause.start, clause.end))
+
+        usual = [q for q in qs if "average" in marks[q.start] and not said_of(q, PEAK)]
+        peaks = [q for q in qs if said_of(q, PEAK) and not said_of(q, AVERAGE)]
+        return usual[-1] if usual and peaks and len(usual) + len(peaks) == len(qs) else None
+
+    def _refined(self, c, qs: list[qty.Quantity]) -> qty.Quantity | None:
+        """"九成多一点，92吧": a round figure and the exact one close to it; the exact one is the value."""
+        if len(qs) != 2 or not qs[0].approx or qs[1].approx or qs[0].kind != qs[1].kind and None not in (qs[0].kind, qs[1].kind):
+            return None
+        rough, exact = qs
+        a, b = self._value(c, rough)[0], self._value(c, exact)[0]
+        if a is None or b is None or exact.bound or self._relation(qs[0], qs[1]) is not None:
+            return None
+        return exact if abs(a - b) <= max(0.1 * abs(a), 1.0) else None
+
     def _set_aside(self, c, others: list[qty.Quantity], chosen: qty.Quantity, marks: dict[int, set[str]],
-                   spread: list, out: Extraction) -> None:
+                   spread: list, out: Extraction, reason: str | None = None) -> None:
         """Every other value said for the criterion is named under "没能记录" with why it was not the one recorded."""
         in_range = {q.start for pair in spread for q in pair}
         for q in others:
             said = self.said(q.start, q.end) if q.kind is not None or q.end - q.start > 1 else self._show(c, q)
             m = marks.get(q.start, set())
-            if q.start in in_range and chosen.start in in_range:
+            if reason is not None:
+                why = reason
+            elif q.start in in_range and chosen.start in in_range:
                 why = self._t("区间的另一端，已按较差端记录", "the other end of the range; the worse end is recorded")
             elif self.correction:
                 why = self._t("更正前的值", "the value corrected")
@@ -356,6 +483,13 @@ class KpiReading:
         if any(k.criterion == cid for k in out.kpis):
             return
         out.kpis.append(KpiUpdate(cid, value, said, "；".join(x for x in (how, note) if x)))
+
+
+# Words after a bare number that do not make it a count of things ("CSAT 89 this quarter", "92 across all sites").
+_FUNCTION_WORDS = frozenset("""is are was were be been this that these those now then if and or but nor yet last next
+in on at for to from by with which who whom so as than per each the of it its we our their they you your according across
+overall average on since after before until when while though although because compared versus respectively both all
+too also only just ish odd plus out roughly about around approximately""".split())
 
 
 def _distance(a: int, b: int, q: qty.Quantity) -> int:

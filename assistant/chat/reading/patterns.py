@@ -200,3 +200,28 @@ PER_PERIOD = (  # (words, periods in a year, how it is said back in Chinese and 
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# --- what a value is not: an aim, a commitment, a peak ---------------------------------------------------------
+
+# A value aimed at, promised or required is no measured value ("明年的目标是满意度95%以上", "争取做到98", "对客户承诺
+# 2小时响应", "our goal is 40 training hours"): words before it in its clause, with no "实际/现在" between them.
+AIM = re.compile(r"目标|指标(?:是|为|定)|争取|力争|希望(?:能|达到|做到|提到|降到)|打算|计划(?:要|在|到|达到|做到|把|提|降)|明年|下一?年度?(?!以后)"
+                 r"|要(?:做到|达到|提到|提升到|提高到|降到|缩短到)|承诺|规定|要求(?!\S{0,2}(?:清单|文件|的证))"
+                 r"|\b(?:targets?|goals?|aim(?:s|ing)? (?:at|for|to)|objective|plan(?:s|ning)? to|want to|hope to|next year|commit(?:s|ted)? to"
+                 r"|promise[sd]?|SLA|required|requirement)\b", re.IGNORECASE)
+# "95是今年的目标" / "92% is our target": the aim named after the value.
+AIM_AFTER = re.compile(r"^\s*(?:是|为)[^,.;!?。]{0,8}?(?:目标|指标|承诺)|^\s*(?:is|was|as) (?:our|the|a) (?:target|goal|commitment)\b",
+                       re.IGNORECASE)
+# The usual figure beside a peak or an exception ("平均半小时，不过高峰会拖到两三个小时"): the average is the value.
+AVERAGE = re.compile(r"平均|均值|一般|通常|正常(?:情况)?|\b(?:on average|average[sd]?|mean|typically|usually|normally)\b", re.IGNORECASE)
+PEAK = re.compile(r"高峰|旺季|忙的时候|最忙|最长|最久|最慢|最多的时候|峰值|极端|个别|偶尔|有时(?:候)?|特殊情况"
+                  r"|\b(?:at peak|peak|busiest|worst case|sometimes|occasionally|at most|in rare cases)\b", re.IGNORECASE)
+# A share said by its complement ("还有两成半没拿到证" is a 75 % certification rate, "二次上门的占8%" a 92 % first-time
+# fix rate, "迟到的有3%" a 97 % on-time rate): (criterion, the words for the share that falls short).
+COMPLEMENTS = (
+    ("D4.3", re.compile(r"(?:没|未|无)(?:有)?(?:拿到|取得|考到|考下|考出|考过|持有|持)?\S{0,6}?证|证(?:书)?(?:过期|失效|没拿到|没考)|(?:还)?在考|待考|(?:还)?没考"
+                        r"|\b(?:uncertified|not certified|without (?:a |valid )?certificat\w*)\b", re.IGNORECASE)),
+    ("D1.2", re.compile(r"(?:跑|上门|去)?第二(?:趟|次上门|次去)|二次上门|再跑一趟|再上门|没(?:能)?一次修好|一次修不好"
+                        r"|\b(?:second visit|repeat visit|not fixed (?:on|at) the first)\w*", re.IGNORECASE)),
+    ("D2.2", re.compile(r"迟到|(?:没|未|不)(?:能)?(?:按时|准时)(?:到|上门)?|超时(?:到|上门)|\b(?:arrive[sd]? late|late arrivals?)\b", re.IGNORECASE)),
+)

@@ -10,7 +10,9 @@ from functools import lru_cache
 DURATIONS = {"minutes": 1 / 60, "hours": 1.0, "days": 24.0, "workdays": 24.0, "weeks": 168.0, "months": 720.0, "years": 8760.0}
 RATES = ("percent",)
 
-_CN = "零〇一二两三四五六七八九十百千万"
+_CN = "零〇一二两俩仨三四五六七八九十百千万"
+# Spoken numerals of the north: 俩 is 两(个), 仨 is 三(个) ("俩小时", "仨人").
+_SPOKEN = str.maketrans({"俩": "两", "仨": "三"})
 _AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_RUN = rf"[{_CN}](?:[{_CN}]|点(?=[零〇一二两三四五六七八九]))*"
 _EN_VALUES = {
@@ -41,7 +43,7 @@ _FORMS = re.compile(
     r"(?P<full>百分之百(?![分之零〇一二两三四五六七八九十])|百分百)"
     rf"|(?P<frac>百分之|千分之|万分之)(?P<fn>{_AR}|{_CN_RUN})"
     rf"|每(?P<base>百|千|万)(?:个|单|件|台|次|笔|位|名|份)?(?:中|里|里面)?(?:有|约|大概)?(?P<bn>{_AR}|{_CN_RUN})(?:单|件|台|次|起|个|笔|位|名|份)?"
-    rf"|(?P<c1>[一二两三四五六七八九]|\d)成(?P<c2>[一二三四五六七八九]|\d)?(?![本功员立果熟绩交为品型年人])"
+    rf"|(?P<c1>[一二两俩三四五六七八九]|\d)成(?:(?P<c2>[一二三四五六七八九]|\d)|(?P<ch>半))?(?![本功员立果熟绩交为品型年人])"
     rf"|(?P<hn>{_AR}|{_CN_RUN})个半(?P<hu>小时|钟头|钟|月)"
     rf"|(?P<dn>{_AR}|{_CN_RUN})(?P<du>天|周|年|个?星期|个?小时|个?钟头)半"
     r"|半个?(?P<su>小时|钟头|钟|天|月|年|星期)"
@@ -78,7 +80,7 @@ _MAX_BEFORE = re.compile(r"(?:≤|<=|<|≦|不到|低于|少于|不足|不超过
 _MIN_BEFORE = re.compile(r"(?:≥|>=|>|≧|超过|高于|多于|不少于|不低于|至少|最少|\bmore than|\bover|\babove|\bat least)\s*$", re.IGNORECASE | re.ASCII)
 _MAX_AFTER = re.compile(r"^\s*(?:以内|之内|内(?![容部审外])|以下|or less\b|or under\b)", re.IGNORECASE | re.ASCII)
 _MIN_AFTER = re.compile(r"^\s*(?:以上|or more\b|\+)", re.IGNORECASE | re.ASCII)
-_APPROX_AFTER = re.compile(r"^\s*(?:左右|上下|前后|出头|ish\b)", re.ASCII)
+_APPROX_AFTER = re.compile(r"^\s*(?:左右|上下|前后|出头|多一?点|多|ish\b)", re.ASCII)
 
 
 @dataclass
@@ -121,6 +123,7 @@ def number(raw: str) -> float | None:
         except ValueError:
             return None
     if raw[0] in _CN:
+        raw = raw.translate(_SPOKEN)
         import cn2an  # imported on first use: it takes a quarter of a second to load
 
         try:
@@ -146,9 +149,9 @@ def unit_kind(unit: str) -> str:
 _NEIGHBOURS = re.compile(
     r"(?P<a>[一二三四五六七八九]?十[一二三四五六七八九])(?P<b>[一二三四五六七八九]十[一二三四五六七八九])"
     r"|(?P<c>[一二三四五六七八九]?十[一二三四五六七八])(?P<d>[二三四五六七八九])(?![十百千万])"
-    r"|(?P<e>[一二两三四五六七八])(?P<f>[二三四五六七八九])(?P<g>十(?![一二三四五六七八九])|百(?![一二三四五六七八九])|成)?"
+    r"|(?P<e>[一二两俩三四五六七八])(?P<f>[二三仨四五六七八九])(?P<g>十(?![一二三四五六七八九])|百(?![一二三四五六七八九])|成)?"
 )
-_DIGIT_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGIT_CN = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _neighbours(text: str, at: int) -> tuple[float, float, int, int] | None:
@@ -248,7 +251,8 @@ def _quantity(text: str, m: re.Match) -> Quantity | None:
         per = {"百": 100, "千": 1000, "万": 10000}[g["base"]]
         return Quantity(start, end, m.group(0), v / per * 100, "percent", "每" + g["base"], chinese=True)
     if g["c1"]:
-        tens, ones = number(g["c1"]), number(g["c2"]) if g["c2"] else 0.0
+        # 九成 90 %, 八成五 85 %, 两成半 25 %.
+        tens, ones = number(g["c1"]), number(g["c2"]) if g["c2"] else (5.0 if g["ch"] else 0.0)
         if tens is None or ones is None or tens >= 10 or ones >= 10:
             return None
         return Quantity(start, end, m.group(0), tens * 10 + ones, "percent", "成", chinese=True)

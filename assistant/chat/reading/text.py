@@ -43,15 +43,22 @@ _QUESTION = re.compile(
     r"|^\s*(?:what|how|which|when|why|does|do|is|are|can|could|would|will|should|shall|may)\b",
     re.IGNORECASE,
 )
+# An English clause that opens with a question word or a verb asks only at the head of its sentence: in "Top-two-box,
+# which is what you need, is 86%." the later clauses state.
+_EN_LEAD = re.compile(r"^\s*(?:what|how|which|when|why|does|do|is|are|can|could|would|will|should|shall|may)\b", re.IGNORECASE)
 # "没做过什么" / "不知道怎么算" / "什么都没有": question words used as indefinites, in statements.
 _NOT_A_QUESTION = re.compile(r"(?:没|不|无)\S{0,4}什么|(?:没|未|从没)\S{0,5}(?:哪些|哪个|多少)(?!\S{0,6}[吗呢?])|什么都|什么也"
                              r"|不知道(?:怎么|如何|多少)|不清楚(?:怎么|如何|多少)|不管|无论|不论")
 # A what-if: the facts in it are supposed, not stated.
-_HYPOTHETICAL = re.compile(r"如果|假如|假设|假若|(?<![主需只就还总重也想不])要是|(?<![倘])若是|倘若|万一|\bif\b|\bsuppose\b|\bsupposing\b|\bassuming\b|\bwhat if\b",
+# "如果我没记错" / "if I'm reading the dashboard right" hedge a fact; they suppose nothing.
+_HEDGE = (r"(?!\s*(?:我)?没记错|\s*(?:我)?记得没错|\s*(?:我)?没看错"
+          r"|\s+(?:I'm|I am|I've been) (?:reading|remembering|not mistaken|looking at)|\s+I (?:remember|recall|read)\b|\s+memory serves)")
+_HYPOTHETICAL = re.compile(rf"(?:如果|假如|(?<![主需只就还总重也想不])要是|\bif\b){_HEDGE}|假设|假若|(?<![倘])若是|倘若|万一"
+                           r"|\bsuppose\b|\bsupposing\b|\bassuming\b|\bwhat if\b",
                            re.IGNORECASE | re.ASCII)
 # A message that corrects what was said before.
 CORRECTION = re.compile(r"不对|说错|记错|搞错|弄错|错了|更正|纠正|修正一下|刚才|刚刚|应该是|准确(?:地|的)?说|实际上是|其实是|等一下|等等|稍等"
-                        r"|\d\s*(?:是|那个是)[^,.;，。；]{1,10}的(?:数|数字|口径|值)?(?=[,.;，。；]|$)|\bwait\b|\bhold on\b"
+                        r"|\d\s*%?\s*(?:是|那个是)[^,.;，。；]{1,10}的(?:数|数字|口径|值)?(?=[,.;，。；]|$)|\bwait\b|\bhold on\b"
                         r"|\bsorry\b|\bactually\b|\bcorrection\b|\bi meant\b|\bmisread\b|\bmistake\b|\bwrong\b",
                         re.IGNORECASE | re.ASCII)
 
@@ -93,6 +100,8 @@ def clauses(text: str) -> list[Clause]:
             piece = text[ca:cb]
             supposing = supposing or bool(_HYPOTHETICAL.search(piece))
             asks = bool(_QUESTION.search(piece.strip())) and not _NOT_A_QUESTION.search(piece)
+            if asks and i > 0 and not sentence_asks and _EN_LEAD.match(piece) and not _QUESTION.search(_EN_LEAD.sub("", piece.strip())):
+                asks = False
             # A question mark at the end of a sentence makes its last clause a question even without a question word.
             if sentence_asks and i == len(parts) - 1:
                 asks = True
