@@ -26,6 +26,10 @@ from assistant.chat.reading.patterns import (
 from assistant.chat.reading.text import Clause
 
 
+# The subject of a negation that is only a part of the whole ("还有两成半没…", "部分网点没…", "有些师傅没…").
+PART = re.compile(r"(?:[0-9一二两三四五六七八九十几]+(?:成半?|%|个|名|位|家)|百分之\S{1,4}|部分|一些|有些|有的|少数|个别)\S{0,2}$")
+
+
 class LevelReading:
     """Reads levels (a mixin of the Reader)."""
 
@@ -198,6 +202,8 @@ class LevelReading:
             piece = self.text[clause.start:clause.end]
             for neg in list(NEG_BEFORE.finditer(piece)) + list(NEG_AFTER.finditer(piece)):
                 at = clause.start + neg.start()
+                if PART.search(self.text[max(clause.start, at - 8):at]):
+                    continue  # "师傅里还有两成半没拿到作业证": some lack it; a share, not an absence
                 if self.in_findings(at) and not NO_ORG.search(piece):
                     continue
                 targets = self._negated(clause, at, clause.start + neg.end(), neg.re is NEG_AFTER)
@@ -253,7 +259,6 @@ class LevelReading:
             cid = m.criterion or m.of("other")
             if cid:
                 found.append((cid, m.text))
-                found += self._also_absent(m.text, cid)
                 if re.match(r"\s*(?:和|与|及|或|、|/|or|and)\s*$", self.text[m.end:rest[1].start] if len(rest) > 1 else "x"):
                     c2 = rest[1].criterion or rest[1].of("other")
                     if c2:
@@ -287,7 +292,6 @@ class LevelReading:
                     cid = m.criterion or m.of("other")
                     if cid:
                         found.append((cid, m.text))
-                        found += self._also_absent(m.text, cid)  # "满意度调查从来没做过": no CSAT data either
         return found
 
     def _one_document(self, words: str) -> bool:
@@ -317,13 +321,6 @@ class LevelReading:
         if not core or len(core & _grams(text)) < 0.6 * len(core):
             return False
         return any(h in text for k in kinds for h in k)
-
-    def _also_absent(self, words: str, cid: str) -> list[tuple[str, str]]:
-        """Other criteria whose L0 descriptor names the same absence: no satisfaction survey means no CSAT data."""
-        if len(words) < 3:
-            return []
-        return [(other, words) for other, levels in self.lex.descriptors.items()
-                if other != cid and words in levels.get(0, "") and words not in levels.get(1, "")]
 
     def _absent_level(self, cid: str, at: int, words: str) -> tuple[int, str]:
         s = self.clause_at(at).sentence
@@ -407,7 +404,9 @@ class LevelReading:
         """How many of the words only the criterion's `level` descriptor has occur in `text`."""
         from assistant.chat.reading.lexicon import _grams, level_signatures
 
-        return len(_grams(text) & level_signatures(self.scheme.version).get(cid, {}).get(level, frozenset()))
+        # The negation itself is no match for the L0 descriptor's "没有…": only what is described counts.
+        grams = {g for g in _grams(text) if not re.search(r"[没未无不]", g)}
+        return len(grams & level_signatures(self.scheme.version).get(cid, {}).get(level, frozenset()))
 
     _CUES = {
         1: re.compile(r"全靠|靠个人|凭经验|口头|偶尔|零散|临时|个别|各自|随意"),
