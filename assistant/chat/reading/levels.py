@@ -329,8 +329,6 @@ class LevelReading:
         if cid == "D5.1" and not present:
             return 0, self._t(f"“{words}”：无售后服务组织，按L0记录", f"\"{words}\": no after-sales organisation, recorded as L0")
         l0, l1 = self._fit(cid, sentence, 0), self._fit(cid, sentence, 1)
-        if self._missing_practice(cid, words, (0,)):
-            l0 += 1  # "没有培训计划": what the L0 descriptor itself says is missing
         if l1 > l0:
             return 1, self._t(f"“{words}”：与{cid} L1（初始级）的说明一致，按L1记录",
                               f"\"{words}\": matches the L1 (initial) descriptor of {cid}, recorded as L1")
@@ -405,7 +403,7 @@ class LevelReading:
         from assistant.chat.reading.lexicon import _grams, level_signatures
 
         # The negation itself is no match for the L0 descriptor's "没有…": only what is described counts.
-        grams = {g for g in _grams(text) if not re.search(r"[没未无不]", g)}
+        grams = _grams(NEG_BEFORE.sub(" ", text))
         return len(grams & level_signatures(self.scheme.version).get(cid, {}).get(level, frozenset()))
 
     _CUES = {
