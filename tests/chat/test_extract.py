@@ -204,10 +204,12 @@ def test_a_frequency_or_a_time_window_is_no_unplaced_number():
 
 def test_a_missing_document_is_no_evidence_and_no_level():
     # One document missing is evidence missing, not the practice: no level is set from it (the grade's evidence
-    # cap already counts what is not there); a practice not done at all is a level (below).
+    # cap already counts what is not there); a practice not done at all is a level (below). The rule the
+    # criterion's own L2 descriptor says is set up ("建立了备件管理规定") missing is the practice below L2 (issue 14:
+    # an absence gives level 0 or the lowest level whose descriptor fits).
     ex = read("有售后服务手册，但没有备件管理制度")
     assert [(e.criterion, e.item) for e in ex.evidence] == [("D1.1", "售后服务手册")]
-    assert ex.levels == []
+    assert [(lv.criterion, lv.level <= 1) for lv in ex.levels] == [("D2.4", True)]
     assert read("培训签到表和考试成绩都有，个人培训档案还没建").levels == []
     assert levels("我们没有内审") == {"D5.4": 0}
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import yaml
 
 from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.model import Extraction
@@ -25,6 +28,55 @@ from assistant.chat.reading.patterns import (
     UNTRUE,
 )
 
+# A clause where a company says what it does: the words after which an industry or product is named.
+INTRO = re.compile(r"我们是|我们做|我们公司|我司|本公司|我们这边是|我们属于|我们家|我们厂|俺们|咱们|我是|是做|"
+                   r"做|整|搞|生产|制造|主营|从事|经营|这一?行|行业|厂家|厂商|"
+                   r"\b(?:we (?:make|manufacture|produce|build|sell|install|service|maintain|supply|are)|we're|our company)\b",
+                   re.IGNORECASE)
+# A greeting before a company names itself ("你好，重岳重工，做…").
+GREETING = re.compile(r"\s*(?:你好|您好|喂|哈喽|嗨|hi|hello)[,，.。!！\s]*", re.IGNORECASE)
+# Words that say a company's size or ownership, never its industry ("中小企业财务SaaS").
+NOT_SECTOR = re.compile(r"中小|小型|中型|大型|民营|国有|国营|外资|合资|上市|私营|找|顺手|师傅|去修|和$|与$|及$")
+# What may stand beside a head count in its own phrase ("六百来人", "全国900多人", "4000人左右").
+BARE_COUNT = re.compile(r"^(?:全国|全公司|公司|总共|一共|共|大概|大约|约|差不多|有|是|现在|目前|左右|上下|的|[\s,，。.;；])*$")
+
+
+@lru_cache(maxsize=2)
+def sectors(path: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """(word lower-cased, sector in Chinese, sector in English, the word is the sector's own name) from the
+    sector table (knowledge/sectors.yaml), longest word first."""
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    out: list[tuple[str, str, str, bool]] = []
+    for s in data.get("sectors") or []:
+        zh, en = (s.get("names") or [""])[0], (s.get("names_en") or s.get("names") or [""])[0]
+        for key, own in (("names", True), ("names_en", True), ("products", False), ("products_en", False)):
+            out += [(str(w).lower(), zh, en, own) for w in s.get(key) or []]
+    return tuple(sorted(out, key=lambda t: -len(t[0])))
+
+
+def _sector_table():
+    from assistant.settings import get_settings
+
+    return sectors(str(get_settings().knowledge_dir / "sectors.yaml"))
+
+
+def sector_of(phrase: str, en: bool = False) -> str | None:
+    """The sector a phrase names: the trade word said ("做空调的" → 空调), or the sector of the products named
+    ("挖掘机和装载机" → 工程机械, "patient monitors" → medical devices)."""
+    low = phrase.lower()
+    for word, zh, en_name, own in _sector_table():
+        i = low.find(word)
+        if i < 0:
+            continue
+        after = low[i + len(word):i + len(word) + 1]
+        if word.isascii() and (i > 0 and low[i - 1].isascii() and low[i - 1].isalnum()
+                               or after.isascii() and after.isalpha() and after != "s"):
+            continue  # an English word stands whole ("lift" not inside "forklift"); a plural is the word
+        if own:
+            return phrase[i:i + len(word)]
+        return en_name if en else zh
+    return None
 
 
 class CompanyReading:
@@ -62,7 +114,8 @@ class CompanyReading:
 
     def read_enterprise(self) -> None:
         out = self.stated
-        first = self.clauses[0] if self.clauses else None
+        # The message opens with the first clause that is more than a greeting ("你好，重岳重工，做…").
+        first = next((c for c in self.clauses if not GREETING.fullmatch(self.text[c.start:c.end])), None)
         for clause in self.clauses:
             if self.out(clause.start) is not out:
                 continue
@@ -84,14 +137,19 @@ class CompanyReading:
                 m = NAME_EN.search(self.text[clause.start:clause.end]) if "name" not in out.enterprise else None
                 if m:
                     out.enterprise["name"] = m.group("n").strip().rstrip(".")
-            if "industry" not in out.enterprise:
-                ind = self._industry(piece)
-                if ind:
-                    out.enterprise["industry"] = ind
+        ind = self._sector_said(out)
+        for clause in self.clauses:
+            if ind or self.out(clause.start) is not out:
+                continue
+            ind = self._industry(self.text[clause.start:clause.end])
+        if ind and "industry" not in out.enterprise:
+            out.enterprise["industry"] = ind
         if "industry" not in out.enterprise and out.enterprise.get("name"):
-            m = INDUSTRY_IN_NAME.search(str(out.enterprise["name"]))
-            if m:
-                out.enterprise["industry"] = m.group(0)
+            name = str(out.enterprise["name"])
+            m = INDUSTRY_IN_NAME.search(name)
+            ind = sector_of(name, self.en) if self.en or not m else m.group(0)
+            if ind:
+                out.enterprise["industry"] = ind
         if "industry" not in out.enterprise and not self.ctx.enterprise.get("industry"):
             # "我们是深圳的手机品牌" / "我们是汽车4S店集团的售后": an ordinary industry word in the self-introduction.
             for clause in self.clauses:
@@ -103,12 +161,34 @@ class CompanyReading:
                         break
         self._employees(out)
 
+    def _sector_said(self, out: Extraction) -> str | None:
+        """The sector a self-introduction names: a trade word or product of the sector table after a word that says
+        what the company does ("我们做挖掘机和装载机", "咱们复印机这行", "we make patient monitors")."""
+        # Criterion names and the company's own name are no statement of its trade ("我是康立医疗设备售后部的").
+        spans = [(m.start, m.end) for m in self.mentions if m.criterion]
+        name = str(out.enterprise.get("name") or "")
+        if name and name in self.text:
+            spans.append((self.text.index(name), self.text.index(name) + len(name)))
+        text = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(self.text))
+        for clause in self.clauses:
+            if self.out(clause.start) is not out:
+                continue
+            for seg in re.split(r"(?<=[,，;；。.!！?？])", text[clause.start:clause.end]):
+                cue = INTRO.search(seg)
+                if cue is None or re.search(r"(?:做|整|搞)(?:了|过|得|好|完)", seg):
+                    continue
+                trade_after = re.search(r"这一?行|行业|厂家|厂商", cue.group(0))  # "复印机这行": the trade before it
+                found = sector_of(seg if trade_after else seg[cue.start():], self.en)
+                if found:
+                    return found
+        return None
+
     def _industry(self, piece: str) -> str | None:
         for pattern in INDUSTRY_ZH:
             for m in pattern.finditer(piece):
                 v = re.sub(r"^(?:的|是|一家|一个|做|主要|专门|浙江|广东|江苏|上海|北京|深圳)+", "", m.group("v"))
                 v = re.sub(r"(?:的|这一?行|业务|服务|安装维保|维保|安装|售后|生意|产品)+$", "", v) or v
-                if len(v) >= 2 and not re.match(r"[过了完好到得]", v) and not re.search(
+                if len(v) >= 2 and not NOT_SECTOR.search(v) and not re.match(r"[过了完好到得]", v) and not re.search(
                         r"认证|审核|准备|整改|计划|培训|评价|东西|什么|这个|那个|很|比较|一次|不到|起来|^(?:我们|咱们|咱|俺们|我司|本|这|那)", v) \
                         and not any(mm.criterion for mm in self.mentions if v in mm.text or mm.text in v):
                     return v
@@ -133,9 +213,9 @@ class CompanyReading:
                 # "a lift maker with 420 employees" is the company; "a department with 25 people" is not.
                 ok = not SUBUNIT.search(head) or bool(re.search(r"\b(?:company|maker|manufacturer|firm|business|group|provider)\b",
                                                                head, re.IGNORECASE | re.ASCII))
-            elif q.kind == "people" and q.unit in ("人", "名", "个人"):
+            elif q.kind == "people" and q.unit in ("人", "名", "个人", "号人"):
                 ok = (bool(EMPLOYEES.search(head[-8:])) or bool(re.match(r"(?:员工|职工|在职|正式员工)", tail))) \
-                    and not SUBUNIT.search(head[-8:])
+                    and not SUBUNIT.search(head[-8:]) or self._bare_headcount(q, out)
             elif q.kind is None:
                 # "3000多人" / "员工是一千二百多": a head count said with 人, or right after 员工是.
                 ok = (bool(re.match(r"\s*(?:多|余)?\s*(?:人|名)", tail)) and bool(EMPLOYEES.search(head[-8:]))) or bool(
@@ -155,6 +235,19 @@ class CompanyReading:
                             out.set_aside.append(self._t(f"{self.said(other.start, other.end)}（更正前的值）",
                                                          f"{self.said(other.start, other.end)} (the value corrected)"))
                 return
+
+    def _bare_headcount(self, q: qty.Quantity, out: Extraction) -> bool:
+        """"我们是华澜电梯，做电梯安装维保，1200来号人": a head count said alone in the sentence where the company
+        introduces itself is the company's."""
+        a = max(self.text.rfind(p, 0, q.start) for p in ",，;；。.:：") + 1
+        ends = [i for i in (self.text.find(p, q.end) for p in ",，;；。.") if i >= 0]
+        b = min(ends) if ends else len(self.text)
+        if not BARE_COUNT.match(self.text[a:q.start] + self.text[q.end:b]):
+            return False
+        s = self.clause_at(q.start).sentence
+        sentence = "".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == s)
+        return bool(out.enterprise.get("name") or out.enterprise.get("industry") or SELF_INTRO.search(sentence)) \
+            and not SUBUNIT.search(sentence[:max(0, q.start - min(c.start for c in self.clauses if c.sentence == s))])
 
     # --- dates of the assessment
 

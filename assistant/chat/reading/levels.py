@@ -26,6 +26,10 @@ from assistant.chat.reading.patterns import (
 from assistant.chat.reading.text import Clause
 
 
+# The subject of a negation that is only a part of the whole ("还有两成半没…", "部分网点没…", "有些师傅没…").
+PART = re.compile(r"(?:[0-9一二两三四五六七八九十几]+(?:成半?|%|个|名|位|家)|百分之\S{1,4}|部分|一些|有些|有的|少数|个别)\S{0,2}$")
+
+
 class LevelReading:
     """Reads levels (a mixin of the Reader)."""
 
@@ -198,12 +202,14 @@ class LevelReading:
             piece = self.text[clause.start:clause.end]
             for neg in list(NEG_BEFORE.finditer(piece)) + list(NEG_AFTER.finditer(piece)):
                 at = clause.start + neg.start()
+                if PART.search(self.text[max(clause.start, at - 8):at]):
+                    continue  # "师傅里还有两成半没拿到作业证": some lack it; a share, not an absence
                 if self.in_findings(at) and not NO_ORG.search(piece):
                     continue
                 targets = self._negated(clause, at, clause.start + neg.end(), neg.re is NEG_AFTER)
                 said = self.said(clause.start, clause.end)
                 for cid, words in targets:
-                    if self._one_document(words):
+                    if self._one_document(words) and not self._missing_practice(cid, words):
                         continue  # "没有第三方满意度测评报告": one document missing is missing evidence, not a level
                     self.negated.setdefault(cid, (at, said if len(said) <= 24 else said[:23] + "…"))
         from assistant.chat.reading.evidence import TOTAL_ABSENCE
@@ -233,6 +239,11 @@ class LevelReading:
         placed = [(a, b, item, cid) for a, b, item, cid in self.all_documents() if clause.start <= a < clause.end]
         docs = [(a, b) for a, b, _item, _cid in placed]
         rest = [m for m in self.mentions if end <= m.start < clause.end]
+        if not after_form:
+            # "没有备件管理制度": the rule or record the criterion's L0 says is missing, or its L2 says was set up.
+            missing = [(cid, item) for a, b, item, cid in placed if cid and end <= a <= end + 4 and self._missing_practice(cid, item)]
+            if missing:
+                return missing[:1]
         total = re.match(r"(?:一(?:份|本|个|样|条|张)(?:都|也)没有|全都没有|啥都没有|什么都没有)", self.text[at:end + 2])
         if total:
             # "作业指导书一份都没有": none at all of that kind of document: the practice is missing.
@@ -248,7 +259,6 @@ class LevelReading:
             cid = m.criterion or m.of("other")
             if cid:
                 found.append((cid, m.text))
-                found += self._also_absent(m.text, cid)
                 if re.match(r"\s*(?:和|与|及|或|、|/|or|and)\s*$", self.text[m.end:rest[1].start] if len(rest) > 1 else "x"):
                     c2 = rest[1].criterion or rest[1].of("other")
                     if c2:
@@ -282,7 +292,6 @@ class LevelReading:
                     cid = m.criterion or m.of("other")
                     if cid:
                         found.append((cid, m.text))
-                        found += self._also_absent(m.text, cid)  # "满意度调查从来没做过": no CSAT data either
         return found
 
     def _one_document(self, words: str) -> bool:
@@ -291,12 +300,27 @@ class LevelReading:
         heads = self.lex.doc_heads_en if w.isascii() else self.lex.doc_heads_zh
         return any(w.endswith(h.lower()) and len(w) > len(h) for h in heads)
 
-    def _also_absent(self, words: str, cid: str) -> list[tuple[str, str]]:
-        """Other criteria whose L0 descriptor names the same absence: no satisfaction survey means no CSAT data."""
-        if len(words) < 3:
-            return []
-        return [(other, words) for other, levels in self.lex.descriptors.items()
-                if other != cid and words in levels.get(0, "") and words not in levels.get(1, "")]
+    # Document words of one kind: a missing 制度 is the missing 规定 the descriptor names.
+    _DOC_KINDS = (("制度", "规定", "办法", "规范", "程序", "流程", "标准", "手册", "文件"), ("计划", "方案", "文件"),
+                  ("记录", "台账", "档案", "报告", "纪要", "文件"))
+
+    def _missing_practice(self, cid: str, words: str, levels: tuple[int, ...] = (0, 2)) -> bool:
+        """A missing document is the practice missing when the criterion's own descriptors name it: what L0 says is
+        not there or what L2 says was set up ("没有备件管理制度" against "建立了备件管理规定"); most of the name's
+        words and a document word of its kind occur there. A report or certificate of a higher level is only
+        missing evidence ("没有第三方满意度测评报告")."""
+        from assistant.chat.reading.lexicon import _grams
+
+        w = re.sub(r"^(?:书面的?|正式的?|成文的?|统一的?)", "", words.strip())
+        head = next((h for h in self.lex.doc_heads_zh if w.endswith(h)), None)
+        kinds = [k for k in self._DOC_KINDS if head in k]
+        if not head or not kinds:
+            return False
+        core = _grams(w[:-len(head)])
+        text = "".join(self.lex.descriptors.get(cid, {}).get(lv, "") for lv in levels)
+        if not core or len(core & _grams(text)) < 0.6 * len(core):
+            return False
+        return any(h in text for k in kinds for h in k)
 
     def _absent_level(self, cid: str, at: int, words: str) -> tuple[int, str]:
         s = self.clause_at(at).sentence
@@ -304,6 +328,13 @@ class LevelReading:
         present = self._present(cid, at)
         if cid == "D5.1" and not present:
             return 0, self._t(f"“{words}”：无售后服务组织，按L0记录", f"\"{words}\": no after-sales organisation, recorded as L0")
+        l0, l1 = self._fit(cid, sentence, 0), self._fit(cid, sentence, 1)
+        if l1 > l0:
+            return 1, self._t(f"“{words}”：与{cid} L1（初始级）的说明一致，按L1记录",
+                              f"\"{words}\": matches the L1 (initial) descriptor of {cid}, recorded as L1")
+        if l0 > l1 and not present:
+            return 0, self._t(f"“{words}”：与{cid} L0（缺失）的说明一致，按L0记录",
+                              f"\"{words}\": matches the L0 (absent) descriptor of {cid}, recorded as L0")
         if present:
             return 1, self._t(f"“{words}”：只有一部分，按L1（初始级）记录", f"\"{words}\": only in part, recorded as L1 (initial)")
         if INFORMAL.search(sentence):
@@ -366,6 +397,14 @@ class LevelReading:
                 out.levels.append(LevelUpdate(cid, level, self.said(a, b), self._t(
                     f"描述与{cid} L{level}（{self._level_name(level)}）的说明一致，按L{level}记录",
                     f"the description matches the L{level} descriptor of {cid}: recorded as L{level}")))
+
+    def _fit(self, cid: str, text: str, level: int) -> int:
+        """How many of the words only the criterion's `level` descriptor has occur in `text`."""
+        from assistant.chat.reading.lexicon import _grams, level_signatures
+
+        # The negation itself is no match for the L0 descriptor's "没有…": only what is described counts.
+        grams = _grams(NEG_BEFORE.sub(" ", text))
+        return len(grams & level_signatures(self.scheme.version).get(cid, {}).get(level, frozenset()))
 
     _CUES = {
         1: re.compile(r"全靠|靠个人|凭经验|口头|偶尔|零散|临时|个别|各自|随意"),
