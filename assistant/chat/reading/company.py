@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
 from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.model import Extraction
 from assistant.chat.reading.patterns import (
@@ -27,6 +25,7 @@ from assistant.chat.reading.patterns import (
     TRUE,
     UNTRUE,
 )
+from assistant.prompts import load_prompt
 
 # A clause where a company says what it does: the words after which an industry or product is named.
 INTRO = re.compile(r"我们是|我们做|我们公司|我司|本公司|我们这边是|我们属于|我们家|我们厂|俺们|咱们|我是|是做|"
@@ -41,24 +40,17 @@ NOT_SECTOR = re.compile(r"中小|小型|中型|大型|民营|国有|国营|外�
 BARE_COUNT = re.compile(r"^(?:全国|全公司|公司|总共|一共|共|大概|大约|约|差不多|有|是|现在|目前|左右|上下|的|[\s,，。.;；])*$")
 
 
-@lru_cache(maxsize=2)
-def sectors(path: str) -> tuple[tuple[str, str, str, bool], ...]:
+@lru_cache(maxsize=1)
+def _sector_table() -> tuple[tuple[str, str, str, bool], ...]:
     """(word lower-cased, sector in Chinese, sector in English, the word is the sector's own name) from the
-    sector table (knowledge/sectors.yaml), longest word first."""
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+    sector table (prompts/chat_sectors_zh.yaml: reading vocabulary, like the lexicon), longest word first."""
+    data = load_prompt("chat_sectors", "zh") or {}
     out: list[tuple[str, str, str, bool]] = []
     for s in data.get("sectors") or []:
         zh, en = (s.get("names") or [""])[0], (s.get("names_en") or s.get("names") or [""])[0]
         for key, own in (("names", True), ("names_en", True), ("products", False), ("products_en", False)):
             out += [(str(w).lower(), zh, en, own) for w in s.get(key) or []]
     return tuple(sorted(out, key=lambda t: -len(t[0])))
-
-
-def _sector_table():
-    from assistant.settings import get_settings
-
-    return sectors(str(get_settings().knowledge_dir / "sectors.yaml"))
 
 
 def sector_of(phrase: str, en: bool = False) -> str | None:
