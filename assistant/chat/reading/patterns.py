@@ -112,9 +112,10 @@ HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立�
 # --- findings ------------------------------------------------------------------------------------------------------
 
 SEVERITY = re.compile(
-    r"(?P<major>严重不符合项?|严重不合格项?|重大不符合项?|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|nc|finding|one)s?\b)"
-    r"|(?P<minor>一般不符合项?|轻微不符合项?|一般不合格项?|轻微不合格项?|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|nc|finding|one)s?\b)"
-    r"|(?P<obs>观察项|\bobservations?\b)"
+    # The severity with or without the noun: 严重不符合(项), 严重的不符合, 严重项, "严重的" at a pause; major NC/one.
+    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
+    r"|(?P<minor>(?:一般|轻微)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
+    r"|(?P<obs>观察项|\bobservations?\b|\bOFIs?\b)"
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
 )
