@@ -8,6 +8,7 @@ from datetime import date
 from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.lexicon import Mention
 from assistant.chat.reading.model import Extraction, FindingUpdate
+from assistant.chat.reading.topics import criterion_of_topic
 from assistant.chat.reading.patterns import (
     DIMENSION,
     ENUM,
@@ -147,6 +148,11 @@ class FindingReading:
             topics = [m for m in ms if m.of("other") and not self._audit_word(m)]
             if topics:
                 return topics[0].of("other")
+        # Nothing named: the criterion whose catalogue words the description shares ("差评没人回复" → D3.4).
+        for x, y in [(a, b)] + ([other] if other else []):
+            cid = criterion_of_topic(self._finding_text(x, y) if y > x else "")
+            if cid:
+                return cid
         return None
 
     def _audit_word(self, m: Mention) -> bool:
