@@ -150,10 +150,19 @@ class FindingReading:
                 return topics[0].of("other")
         # Nothing named: the criterion whose catalogue words the description shares ("差评没人回复" → D3.4).
         for x, y in [(a, b)] + ([other] if other else []):
-            cid = criterion_of_topic(self._finding_text(x, y) if y > x else "")
+            cid = criterion_of_topic(self._topic_words(x, y))
             if cid:
                 return cid
         return None
+
+    def _topic_words(self, a: int, b: int) -> str:
+        """What a finding's description says it is about: its words without the status, the audit and dates."""
+        if b <= a:
+            return ""
+        piece = self._finding_text(a, b)
+        for pattern in (FINDING_OPEN, FINDING_CLOSED, RAISED, SEVERITY, FINDING_ID):
+            piece = pattern.sub(" ", piece)
+        return re.sub(r"\b(?:is|was|are|were|already|still|yet|auditors?|audit)\b|审核|复审|外审|监督|审核员|老师", " ", piece, flags=re.IGNORECASE)
 
     def _audit_word(self, m: Mention) -> bool:
         # "昨天内审开了个观察项": 内审 names the audit that raised the finding, not what it is about.

@@ -94,6 +94,8 @@ def criterion_of_topic(text: str, version: str | None = None) -> str | None:
     scores = sorted(((sum(idf.get(g, 0.0) * (1 + math.log(p[g])) for g in grams if g in p), cid)
                      for cid, p in profiles.items()), reverse=True)
     (best, cid), (second, _) = scores[0], scores[1]
-    if best >= MIN_SCORE and best >= LEAD * second:
+    shared = [g for g in grams if g in profiles[cid] and idf.get(g, 0.0) > 0]
+    # Two words at least: one word alone ("data", "closed") is no topic.
+    if best >= MIN_SCORE and best >= LEAD * second and len(shared) >= 2:
         return cid
     return None
