@@ -135,11 +135,23 @@ NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发�
 NO_ORG = re.compile(r"(?:没有|没|无|冇)(?:专门|独立|正式|单独)?的?(?:售后|服务)\S{0,5}?(?:部门|机构|组织|团队)"
                      r"|(?:没有|没|未|冇)(?:设|设立|设置|成立|组建|建)(?:过)?(?:专门|独立|单独)?的?(?:售后|服务)?(?:部门|机构|组织|团队)"
                      r"|(?:没有|没|无|冇)(?:专门|独立|单独)的?(?:售后)?(?:部门|机构|组织|团队)"
-                     r"|(?:no|without an?|don't have an?|do not have an?) (?:dedicated |separate )?(?:after-sales|service) (?:department|organi[sz]ation|team)",
+                     r"|(?:no|without an?|don't have an?|do not have an?) (?:dedicated |separate )?(?:after-sales|service) (?:department|organi[sz]ation|team)"
+                     # L0's own words: after-sales covered by sales or production staff on the side, nobody in charge.
+                     r"|售后\S{0,8}?(?:销售|生产|车间|技术|采购|行政)\S{0,6}?(?:兼着|兼管|兼顾|兼职|兼做|顺带|顺便|捎带|临时顶|临时管|临时帮|帮忙)"
+                     r"|(?:销售|生产|车间)\S{0,6}?(?:兼着|兼管|兼顾|兼职|顺带|顺便|捎带)\S{0,4}?售后"
+                     r"|(?:没有|没|无)(?:专人|专门的人|人专门)(?:负责|管|跟)\S{0,2}售后|售后\S{0,4}?(?:没有|没|无)(?:专人|人)(?:专门)?(?:负责|管)"
+                     r"|售后(?:服务)?(?:部门?|中心|团队|科)\S{0,6}?(?:撤了|撤销了|解散了|取消了|裁掉了|砍掉了)"
+                     r"|\b(?:no ?one|nobody)\s+(?:is\s+)?(?:in charge of|responsible for|owns|handles)\s+after-sales\b"
+                     r"|\bafter-sales\s+(?:is\s+)?(?:just\s+|only\s+)?(?:handled|done|covered|run)\s+by\s+(?:the\s+|our\s+)?(?:sales|production)\b"
+                     r"|\bafter-sales\s+(?:team|department)\s+was\s+(?:dissolved|disbanded|cut|closed)\b",
                      re.IGNORECASE | re.ASCII)
 HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立了?)(?:专门的|独立的|正式的)?\S{0,6}?(?:售后服务部|售后部|服务部|售后服务中心|客服中心|售后中心|售后服务科|售后科|售后服务部门|售后部门|售后团队)"
                       r"|(?:售后服务部|售后部|售后服务中心|售后中心|售后服务部门|售后部门)(?:是|已经|已|早就|早)?\S{0,6}?(?:成立|设立|组建)(?:的|了)"
-                      r"|\bwe have an? (?:dedicated )?(?:after-sales|service) (?:department|organi[sz]ation|team)\b", re.IGNORECASE | re.ASCII)
+                      r"|\bwe have an? (?:dedicated )?(?:after-sales|service) (?:department|organi[sz]ation|team)\b"
+                      r"|售后(?:这块|这边|服务)?(?<![没无])(?:有|设有)(?:专门|独立|单独)的?(?:部门|团队|机构)"
+                      # "售后服务部有12个人": the department told by its people.
+                      r"|(?:售后服务部|售后部|售后服务中心|售后中心|售后服务部门|售后部门|售后团队)(?:现在|目前)?(?:有|共有|一共|总共|一共有)(?:\d+|[一二两三四五六七八九十百几]+)\S{0,2}?(?:人|名|号人)",
+                      re.IGNORECASE | re.ASCII)
 
 # --- findings ------------------------------------------------------------------------------------------------------
 
