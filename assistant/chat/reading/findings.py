@@ -53,6 +53,10 @@ class FindingReading:
             if not self._finding_by_topic(backrefs):
                 self._finding_corrections()
             return
+        for m in backrefs:
+            self._backref_status(m, anchors)
+        # A new finding's words start after what was said of one already recorded ("那个严重项关了，另外又开了…").
+        told = [self.clause_at(m.start()).end for m in backrefs if self.clause_at(m.start()).end <= min(x.start() for _, x in anchors)]
         sentences = sorted({self.clause_at(m.start()).sentence for _, m in anchors})
         # A sentence after the finding that only tells its status ("We haven't fixed it yet.") belongs to it.
         last = max(c.sentence for c in self.clauses)
@@ -70,6 +74,9 @@ class FindingReading:
             spans.append((cs[0].start, cs[-1].end))
         self.finding_spans = spans
         a, b = spans[0][0], spans[-1][1]
+        if told and spans[0][0] <= max(told) < spans[-1][1]:
+            a = max(told)
+            self.finding_spans = [(a, spans[0][1])] + spans[1:]
         out = self.out(a)
         if out is None:
             # "严重不符合多久内要整改完？": a question about findings states none.
@@ -283,6 +290,27 @@ class FindingReading:
             self.finding_spans = [(0, len(self.text))]
             out.findings.append(FindingUpdate(f["id"], None, None, "", None, status))
         return True
+
+    def _backref_status(self, m: re.Match, anchors: list) -> None:
+        """"那个严重不符合关了。不过又开了个观察项": a finding already recorded, named by its severity in a sentence of
+        its own beside a new one; its status is updated when that sentence tells one and one open finding fits."""
+        here = self.clause_at(m.start())
+        if any(self.clause_at(a.start()) == here for _, a in anchors):
+            return
+        # Its words run from its clause to the end of its sentence or the clause where a new finding starts.
+        cs = []
+        for c in self.clauses[self.clauses.index(here):]:
+            if c.sentence != here.sentence or any(c.start <= a.start() < c.end for _, a in anchors):
+                break
+            cs.append(c)
+        out = self.out(cs[-1].start)
+        status = self._status(self.text[cs[0].start:cs[-1].end])
+        if out is None or status is None:
+            return
+        same = [f for f in self.ctx.findings if f.get("severity") == self._severity(m.group(0)) and f.get("status", "open") != status]
+        if len(same) == 1 and same[0].get("id"):
+            self.finding_spans.append((cs[0].start, cs[-1].end))
+            out.findings.append(FindingUpdate(same[0]["id"], None, None, "", None, status))
 
     def _findings_counted(self, sev: list[re.Match], a: int, b: int, out: Extraction, header_day: date | None = None) -> None:
         """"开了两个观察项，一个是…，一个是…，都还开着" / "开了3个一般不符合，已经关了2个，剩下一个还在弄"."""
