@@ -387,7 +387,7 @@ class FindingReading:
             b = last.start
         piece = self.raw[a:b]
         piece = re.sub(r"^[\s，,。；;：:、]+|[\s，,。；;：:、]+$", "", piece)
-        piece = re.sub(r"^(?:说|是|关于|on the same day|on \S+|about|because)\s*", "", piece)
+        piece = re.sub(r"^(?:说|是|关于|on the same day|on (?=\d)\S+|on(?=\s)|about|because|regarding|concerning)\s*", "", piece)
         piece = re.sub(r"^(?:about|because)\s*", "", piece)
         piece = re.sub(r"^(?:万一|如果|要是|假如)?(?:还)?(?:有|开了)?(?:一个|[0-9一二两三四五六七八九十]+个)?$", "", piece)
         return piece.rstrip("。.")
