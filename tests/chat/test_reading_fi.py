@@ -176,3 +176,25 @@ def test_no_after_sales_organisation_in_l0s_own_words(text):
 @pytest.mark.parametrize("text", ["售后服务部有12个人", "售后有专门的部门，但没有岗位说明书"])
 def test_an_after_sales_organisation_told_clears_v2(text):
     assert {lv.criterion: lv.level for lv in read(text).levels}.get("D5.1") == 1
+
+
+TWO_OPEN = Context(findings=[
+    {"id": "F1", "criterion": "D2.3", "severity": "major", "status": "open", "text": "投诉处理超期", "raised_on": "2026-10-20"},
+    {"id": "F2", "criterion": "D4.1", "severity": "minor", "status": "open", "text": "培训记录不全", "raised_on": "2026-10-20"}])
+
+
+def test_each_known_finding_named_by_severity_gets_its_own_status():
+    assert findings("严重的那个还没关，一般的那个关了", context=TWO_OPEN) == [("F2", None, None, None, "closed")]
+
+
+def test_the_major_one_is_the_known_one():
+    assert findings("the major one was closed on-site last Friday", context=TWO_OPEN) == [("F1", None, None, None, "closed")]
+
+
+@pytest.mark.parametrize("text, fid", [("昨天复审，F1关了", "F1"), ("F2昨天文件审核通过了", "F2")])
+def test_the_day_a_finding_closed_is_not_its_audit_day(text, fid):
+    assert findings(text, context=TWO_OPEN) == [(fid, None, None, None, "closed")]
+
+
+def test_a_denied_severity_is_not_the_findings():
+    assert findings("监督审核没发现严重不符合，只开了一个观察项，说服务创新没有立项") == [(None, "observation", "D6.3", None, "open")]

@@ -24,6 +24,12 @@ from assistant.chat.reading.patterns import (
 
 
 CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+# Said right before a severity, it denies one was raised: "外审没有发现严重不符合", "no major findings".
+NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$", re.ASCII)
+# A date followed by how the finding was closed is the day it closed, not its audit: "昨天复审，F1关了".
+CLOSING_EVENT = re.compile(r"\s*(?:的)?(?:现场|文件)?(?:复审|复查|复核|验证|审查|关闭|关掉|关了)|\s*(?:re-?audit|closed|verified|follow-up)", re.IGNORECASE)
+# "严重的那个还没关，一般的那个关了": a finding already recorded, named by its severity and a demonstrative after it.
+SEVERITY_THAT = re.compile(r"(?:(?P<major>严重)|(?P<minor>一般|轻微)|(?P<obs>观察项?))的?(?:那|这)(?:个|条|项|一条|一项)")
 
 
 class FindingReading:
@@ -35,26 +41,32 @@ class FindingReading:
         anchors = []
         backrefs = []
         for m in SEVERITY.finditer(self.text):
-            if self.ctx.findings and FINDING_BACKREF.search(self.text[max(0, m.start() - 6):m.start()]):
-                backrefs.append(m)  # "登高证那个严重不符合，…还没": the finding already recorded, named again
+            before = self.text[max(0, m.start() - 6):m.start()]
+            if self.ctx.findings and (FINDING_BACKREF.search(before) or re.search(r"\bthe\s+$", before, re.IGNORECASE)
+                                      and m.group(0).lower().endswith("one")):
+                backrefs.append(m)  # "登高证那个严重不符合，…还没" / "the major one": the finding already recorded, named again
                 continue
             if re.search(r"(?:不是|并非|而不是|not an?|not)\s*$", self.text[max(0, m.start() - 4):m.start()], re.ASCII):
                 continue
             clause = self.clause_at(m.start())
-            if re.search(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$",
-                         self.text[clause.start:m.start()], re.ASCII):
+            if NONE_RAISED.search(self.text[clause.start:m.start()]):
                 continue  # "外审没有发现严重不符合": none raised
             if m.lastgroup == "nc" and not re.search(r"开|记|发现|raised|issued|审核", self.text, re.ASCII):
                 continue
             anchors.append(("severity", m))
         ids = [m for m in FINDING_ID.finditer(self.text) if not DIMENSION.fullmatch(m.group(0))]
         anchors += [("id", m) for m in ids]
-        if not anchors:
+        if self.ctx.findings:
+            backrefs += [m for m in SEVERITY_THAT.finditer(self.text)]
+            backrefs.sort(key=lambda m: m.start())
+        if not anchors and len({self.clause_at(m.start()) for m in backrefs}) < 2:
             if not self._finding_by_topic(backrefs):
                 self._finding_corrections()
             return
         for m in backrefs:
-            self._backref_status(m, anchors)
+            self._backref_status(m, anchors, backrefs)
+        if not anchors:
+            return
         # A new finding's words start after what was said of one already recorded ("那个严重项关了，另外又开了…").
         told = [self.clause_at(m.start()).end for m in backrefs if self.clause_at(m.start()).end <= min(x.start() for _, x in anchors)]
         sentences = sorted({self.clause_at(m.start()).sentence for _, m in anchors})
@@ -109,6 +121,8 @@ class FindingReading:
         for m in SEVERITY.finditer(text):
             if re.search(r"(?:不是|并非|而不是|not an?|not)\s*$", text[max(0, m.start() - 4):m.start()], re.ASCII):
                 continue
+            if NONE_RAISED.search(text[max(0, m.start() - 8):m.start()]):
+                continue  # "没发现严重不符合，只开了一个观察项": the severity denied is not the finding's
             if m.lastgroup != "nc":
                 return {"major": "major", "minor": "minor", "obs": "observation"}[m.lastgroup]
         return None
@@ -129,7 +143,7 @@ class FindingReading:
                 # A date that closed the finding ("7月份复审已经关掉了") is no audit date; the one it was raised on is.
                 after = self.text[d.end:d.end + 12]
                 raised_before = RAISED.search(self.text[max(a, d.start - 4):d.start])
-                if FINDING_CLOSED.search(after[:6]) and not RAISED.search(after[:6]) and not raised_before:
+                if (FINDING_CLOSED.search(after[:6]) or CLOSING_EVENT.match(after)) and not RAISED.search(after[:6]) and not raised_before:
                     continue
                 return d.day
         return None
@@ -291,7 +305,7 @@ class FindingReading:
             out.findings.append(FindingUpdate(f["id"], None, None, "", None, status))
         return True
 
-    def _backref_status(self, m: re.Match, anchors: list) -> None:
+    def _backref_status(self, m: re.Match, anchors: list, backrefs: list[re.Match]) -> None:
         """"那个严重不符合关了。不过又开了个观察项": a finding already recorded, named by its severity in a sentence of
         its own beside a new one; its status is updated when that sentence tells one and one open finding fits."""
         here = self.clause_at(m.start())
@@ -300,14 +314,16 @@ class FindingReading:
         # Its words run from its clause to the end of its sentence or the clause where a new finding starts.
         cs = []
         for c in self.clauses[self.clauses.index(here):]:
-            if c.sentence != here.sentence or any(c.start <= a.start() < c.end for _, a in anchors):
+            if c.sentence != here.sentence or any(c.start <= a.start() < c.end for _, a in anchors) \
+                    or (c != here and any(c.start <= x.start() < c.end for x in backrefs)):
                 break
             cs.append(c)
         out = self.out(cs[-1].start)
         status = self._status(self.text[cs[0].start:cs[-1].end])
         if out is None or status is None:
             return
-        same = [f for f in self.ctx.findings if f.get("severity") == self._severity(m.group(0)) and f.get("status", "open") != status]
+        severity = {"major": "major", "minor": "minor", "obs": "observation"}.get(m.lastgroup or "")
+        same = [f for f in self.ctx.findings if f.get("severity") == severity and f.get("status", "open") != status]
         if len(same) == 1 and same[0].get("id"):
             self.finding_spans.append((cs[0].start, cs[-1].end))
             out.findings.append(FindingUpdate(same[0]["id"], None, None, "", None, status))

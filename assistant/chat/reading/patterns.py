@@ -169,7 +169,7 @@ FINDING_BACKREF = re.compile(r"(?:那个|这个|那条|这条|那项|这项|那�
                              re.IGNORECASE | re.ASCII)
 FINDING_BACKREF_WORD = re.compile(r"那条|这条|那项|这项|那个|这个|那一条|\bthat one\b|\bthe one (?:about|on|for)\b", re.IGNORECASE | re.ASCII)
 FINDING_CLOSED = re.compile(
-    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审查过了|整改完毕|整改完成|整改完了|搞掂|搞定了)"
+    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审核通过|评审通过|审查过了|整改完毕|整改完成|整改完了|搞掂|搞定了)"
     r"|(?:已经|已)改完"
     r"|\b(?:closed|resolved|cleared)\b", re.IGNORECASE | re.ASCII)
 FINDING_OPEN = re.compile(
