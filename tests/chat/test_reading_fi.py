@@ -198,3 +198,25 @@ def test_the_day_a_finding_closed_is_not_its_audit_day(text, fid):
 
 def test_a_denied_severity_is_not_the_findings():
     assert findings("监督审核没发现严重不符合，只开了一个观察项，说服务创新没有立项") == [(None, "observation", "D6.3", None, "open")]
+
+
+@pytest.mark.parametrize("text", [
+    "上次交的回访录音有一部分是找人冒充客户录的",
+    "满意度问卷很多是工程师替客户填的",
+    "我们把超时的工单从系统里删了再导出来的",
+    "台账是审核前突击补的",
+    "The timestamps on the work orders were changed by hand.",
+    "Half the survey responses were filled in by our own staff.",
+])
+def test_records_made_to_look_better(text):
+    assert read(text).declarations.get("materials_truthful") is False
+
+
+@pytest.mark.parametrize("text", ["工程师会帮客户填写报修单", "假冒配件我们会查", "防止有人冒充我们的工程师", "we never padded the numbers"])
+def test_ordinary_words_near_untruth_are_none(text):
+    assert "materials_truthful" not in read(text).declarations
+
+
+@pytest.mark.parametrize("text", ["召回的事情下个月才能全部完成", "那次召回还剩最后一批没回收完", "两个月前有个维修工从梯子上摔下来，赔偿到现在还没谈妥"])
+def test_incident_left_open_in_other_words(text):
+    assert read(text).declarations.get("major_incident_unresolved") is True

@@ -45,7 +45,9 @@ class CompanyReading:
                                     untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
                 out.declarations.setdefault("materials_truthful", True)  # "材料没有造假"
             elif untrue and not re.search(r"没有|不是|并非|从不|是否|是不是|有没有|会不会|\bnot\b|\bnever\b|\bwhether\b|\basked\b|\bif\b",
-                                          piece[:untrue.start()], re.ASCII) and not re.search(
+                                          piece[:untrue.start()], re.ASCII) \
+                    and not re.search(r"\b(?:never|not|didn't|did not|don't|do not|haven't|have not|wasn't|weren't)\b", untrue.group(0), re.I) \
+                    and not re.search(
                     r"(?:客户|用户|有人|别人|对方|网上|媒体|同行|竞争对手)\S{0,6}(?:说|称|怀疑|举报|反映|质疑|投诉)", piece[:untrue.start() + 2]):
                 out.declarations["materials_truthful"] = False
             elif TRUE.search(piece) and "materials_truthful" not in out.declarations:

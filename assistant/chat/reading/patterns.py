@@ -93,6 +93,18 @@ UNTRUE = re.compile(
     # Pictures retouched: 截图的日期是后来P上去的, 照片PS过.
     r"|(?:截图|照片|图片|图|日期|签名|签字|章)\S{0,10}?(?<![A-Za-z])(?:P|PS)(?:上去|上的|过|了|的|出来)"
     r"|(?<![A-Za-z])(?:P|PS)(?:了|过)\S{0,4}(?:截图|照片|图片|日期|签名)"
+    # Customers impersonated, or their part done for them: 找人冒充客户, 替客户填, filled in by our own staff.
+    # (A repair form filled in for a customer, or fake parts, or someone posing as our engineer, is none of this.)
+    r"|找人(?:冒充|假装|扮)|(?:冒充|假装|扮)(?:成)?(?:客户|用户|顾客)"
+    r"|(?:问卷|满意度|评价|回访|评分|调查)\S{0,12}?(?:替|代|帮)(?:客户|用户|顾客)(?:填|签|打|评|勾)"
+    r"|(?:替|代|帮)(?:客户|用户|顾客)(?:打分|评分|评价|打了?好评|填(?:写)?(?:问卷|满意度|评价))"
+    r"|\bfilled (?:in|out) by (?:our|the)(?: own)? (?:staff|engineers|employees|technicians|agents|team)\b|\bfilled (?:them |it )?(?:in|out) ourselves\b"
+    r"|\bmade (?:the|our) (?:numbers|figures|data|results) look better\b"
+    # Records removed to look better, or made up in a rush before the audit: 把超时的工单删了, 台账是审核前突击补的.
+    r"|(?:删|删掉|删了|删除|去掉|剔掉|藏起)\S{0,10}?(?:超时|差评|不满意|逾期)|(?:超时|差评|不满意|逾期)的?\S{0,6}?(?:工单|记录|评价)\S{0,8}?(?:删了|删掉|删除了|去掉了)"
+    r"|突击补|临时补(?:的|了)|审核前(?:才)?补"
+    r"|\b(?:figures?|data|numbers?|timestamps?|dates?|records?)\s+(?:\S+\s+){0,6}?(?:were|was|had been|have been|got)\s+(?:\S+\s+)?"
+    r"(?:changed|altered|edited|adjusted|tweaked)\s+(?:by hand|manually|afterwards|later|after the fact)\b"
     # What the customer should have filled in, filled in by the company: 满意度问卷是我们自己填的.
     r"|(?:问卷|回访|评价|满意度|签名|签字|确认单)\S{0,10}?(?:是)?(?:我们|我们的人|员工|工程师|客服|坐席|网点|师傅)自己?(?:填|签|打|勾)的"
     r"|\b(?:changed|altered|edited|adjusted|tweaked)\b\S*\s+(?:\S+\s+){0,3}?(?:figures?|data|numbers?|timestamps?|records?)\b",
@@ -118,12 +130,15 @@ INFLATED = re.compile(
 )
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
                    re.IGNORECASE | re.ASCII)
-INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规定|演练|机制|方案)|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|烫伤|夹伤|触电|漏电|侧翻|死亡|出了人命|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
+INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规定|演练|机制|方案)|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|烫伤|夹伤|触电|漏电|侧翻|死亡|出了人命|摔伤|摔下|跌落|摔倒|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
                        r"|\brecall(?:ed|s|ing)?\b(?!\s+(?:procedures?|plans?|polic(?:y|ies)|process(?:es)?|drills?|mechanism))|\bmajor incident\b|\bserious incident\b"
                        r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|fatalities|accident|electric shock|caught fire|burns|died|deaths?|hurt)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
 INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
                             r"|悬而未决|没个结果|还没(?:有)?结果|仍在处理中|尚在处理"
+                            # Some of it left, or done only later: 还剩一千台没换, 下个月才能全部完成.
+                            r"|还(?:剩|有)\S{0,8}?(?:没|未)(?:换|回收|召回|处理|修|赔)"
+                            r"|(?:下个?月|下周|明年|年底|月底|年后|以后|后面)\S{0,6}?才(?:能|会|可以)?\S{0,4}?(?:完成|结束|结案|处理完|回收完|换完)"
                             r"|(?:还在|正在|仍在)(?:起诉|诉讼|打官司|仲裁|调查|谈|协商)|诉讼中|起诉我们|没定责|责任还没"
                             r"|(?:没|未)(?:结案|解决|处理完|完结|关闭)|还在(?:进行|调查|处理|整改|回收|召回|走流程)|(?:整改|调查|召回|处理)\S{0,3}(?:还在|仍在|正在)(?:进行)?"
                             r"|\b(?:still (?:open|ongoing|under|not|being|pending|dealing|running|going on|in progress)|not (?:yet )?(?:closed|resolved|finished|completed|over|settled|done)|unresolved|ongoing|under investigation|pending)\b"
