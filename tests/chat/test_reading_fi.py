@@ -220,3 +220,19 @@ def test_ordinary_words_near_untruth_are_none(text):
 @pytest.mark.parametrize("text", ["召回的事情下个月才能全部完成", "那次召回还剩最后一批没回收完", "两个月前有个维修工从梯子上摔下来，赔偿到现在还没谈妥"])
 def test_incident_left_open_in_other_words(text):
     assert read(text).declarations.get("major_incident_unresolved") is True
+
+
+def test_ids_named_twice_in_one_message_are_one_finding_each():
+    got = findings("Two weeks ago the auditor raised F2 and F3, both minor: F2 on document version control, "
+                   "F3 on internal audit coverage. Both still open.")
+    assert got == [("F2", "minor", "D5.2", "2026-11-22", "open"), ("F3", "minor", "D5.4", "2026-11-22", "open")]
+
+
+def test_a_count_of_severity_before_the_ids_holds_for_all_and_a_later_status_for_its_own():
+    got = findings("上周五监督审核开了三个一般项：F4培训记录不全，F5备件账实不符，F6回访不独立，F4已经关了，另外两个还开着")
+    assert [(f[0], f[1], f[4]) for f in got] == [("F4", "minor", "closed"), ("F5", "minor", "open"), ("F6", "minor", "open")]
+
+
+def test_a_status_said_for_all_of_them():
+    got = findings("10月20号开了两个一般项：F1投诉超期，F2培训记录不全，都关了")
+    assert [(f[0], f[4]) for f in got] == [("F1", "closed"), ("F2", "closed")]

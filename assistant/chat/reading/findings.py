@@ -29,6 +29,8 @@ NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具
 # A date followed by how the finding was closed is the day it closed, not its audit: "昨天复审，F1关了".
 CLOSING_EVENT = re.compile(r"\s*(?:的)?(?:现场|文件)?(?:复审|复查|复核|验证|审查|关闭|关掉|关了)|\s*(?:re-?audit|closed|verified|follow-up)", re.IGNORECASE)
 # "严重的那个还没关，一般的那个关了": a finding already recorded, named by its severity and a demonstrative after it.
+SHARED_SEVERITY = re.compile(r"\b(?:both|all(?: of them)?|each)\s+(?:are\s+|were\s+|is\s+)?(?P<s>major|minor|observations?)\b"
+                             r"|(?:都是|均为|全是|全部是|均是|都算)(?P<z>严重|一般|观察)", re.IGNORECASE)
 SEVERITY_THAT = re.compile(r"(?:(?P<major>严重)|(?P<minor>一般|轻微)|(?P<obs>观察项?))的?(?:那|这)(?:个|条|项|一条|一项)")
 
 
@@ -208,21 +210,32 @@ class FindingReading:
     def _findings_by_id(self, ids: list[re.Match], a: int, b: int, out: Extraction) -> None:
         header_end = ids[0].start()
         header = self.text[a:header_end]
-        header_sev = self._severity(header)
+        header_sev = self._shared_severity(header, len({m.group(0).upper() for m in ids})) \
+            or self._shared_severity(self.text[a:b], 0, both=True)
         header_status = self._status(header)
         header_day = self._day_in(a, header_end) or self._same_audit(a, b)
         bounds = [(m.start(), ids[i + 1].start() if i + 1 < len(ids) else b) for i, m in enumerate(ids)]
         if len(ids) == 1:
             bounds = [(a, b)]
+        # "…，都还开着" / "Both still open.": a status said last for all of them.
+        last = self.clause_at(max(a, b - 1))
+        all_status = self._status(self.text[last.start:b]) if re.match(r"\s*(?:都|均|全部|全都|两个都|三个都|both|all)", self.text[last.start:b], re.I) else None
+        seen: dict[str, int] = {}
         for m, (sa, sb) in zip(ids, bounds):
             fid = m.group(0).upper().replace("_", "-")
             seg = self.text[sa:sb]
+            if fid in seen:
+                # Named again in the same message ("F2 and F3 … F2 on …", "F4已经关了"): what its own clause says.
+                own = self.clause_at(m.start())
+                self._merge(out, seen[fid], self._criterion_of(m.end(), own.end), self._status(self.text[m.start():own.end]),
+                            self._finding_text(m.end(), own.end))
+                continue
             severity = self._severity(seg) if len(ids) > 1 else self._severity(self.text[a:b])
-            severity = severity or (header_sev if len(ids) > 1 and header_sev and not re.search(r"[三四五六七八九十\d]\s*个", header) else None)
+            severity = severity or (header_sev if len(ids) > 1 else None)
             near = re.match(r"\s*[(（:：,，]?\s*(?P<s>major|minor|observation|严重|一般|观察)", self.text[m.end():m.end() + 16], re.IGNORECASE | re.ASCII)
             if severity is None and near:
                 severity = {"major": "major", "严重": "major", "minor": "minor", "一般": "minor"}.get(near.group("s").lower(), "observation")
-            status = self._status(seg) or header_status
+            status = self._status(seg) or header_status or all_status
             if status is None and out is self.supposed and re.search(r"关掉|关闭|关了|整改完|close|fix|resolve", seg, re.ASCII):
                 status = "closed"  # "if we close F1": closed in the supposition
             day = self._day_in(sa, sb) or header_day
@@ -241,10 +254,36 @@ class FindingReading:
                     continue
                 # "Correction: F1 was about certificates": a correction may change the clause a finding is about.
                 new_cid = cid if (not known.get("criterion") or (self.correction and cid and cid != known.get("criterion"))) else None
+                seen[fid] = len(out.findings)
                 out.findings.append(FindingUpdate(fid, new_cid, severity, text if not known.get("text") else "",
                                                   day, status))  # type: ignore[arg-type]
                 continue
+            seen[fid] = len(out.findings)
             out.findings.append(FindingUpdate(fid, cid, severity, text, day, status or "open"))
+
+    def _merge(self, out: Extraction, i: int, cid: str | None, status: str | None, text: str) -> None:
+        """What a finding named again in the same message adds: its criterion and words when not known yet, its status."""
+        f = out.findings[i]
+        f.criterion = f.criterion or cid
+        if not f.text and f.severity is not None and not (FINDING_OPEN.search(text) or FINDING_CLOSED.search(text)):
+            f.text = text
+        if status:
+            f.status = status
+
+    def _shared_severity(self, text: str, n_ids: int, both: bool = False) -> str | None:
+        """The severity said once for several findings: "开了两个一般项：F2…，F3…" (a count, when said, must be all of
+        them: "1个严重不符合" before three IDs is one of them), or "F2 and F3, both minor" / "都是一般项"."""
+        if both:
+            m = SHARED_SEVERITY.search(text)
+            word = (m.group("s") or m.group("z") or "").lower() if m else ""
+            return {"major": "major", "严重": "major", "minor": "minor", "一般": "minor"}.get(word, "observation") if m else None
+        kinds = {m.lastgroup for m in SEVERITY.finditer(text)} - {"nc"}
+        if len(kinds) != 1:
+            return None
+        count = re.search(r"([0-9一二两三四五六七八九十]+)\s*(?:个|项|条)\s*(?:严重|一般|轻微|观察)", text)
+        if count and qty.number(count.group(1)) not in (None, n_ids):
+            return None
+        return self._severity(text)
 
     def _severity_groups(self, sev: list[re.Match]) -> list[list[re.Match]]:
         """Severity marks in order, grouped: a new group where the severity changes ("严重…；一般…")."""
