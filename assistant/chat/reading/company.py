@@ -16,6 +16,7 @@ from assistant.chat.reading.patterns import (
     INDUSTRY_EN,
     INDUSTRY_IN_NAME,
     INDUSTRY_ZH,
+    INFLATED,
     NAME_EN,
     NAME_ZH,
     NOT_NAME,
@@ -87,16 +88,27 @@ class CompanyReading:
                                     r"(?:编|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|拍脑袋|凑|瞎填|乱填|made up|fabricat|invent|fak|falsif)",
                                     untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
                 out.declarations.setdefault("materials_truthful", True)  # "材料没有造假"
-            elif untrue and not re.search(r"没有|不是|并非|从不|\bnot\b|\bnever\b", piece[:untrue.start()], re.ASCII) and not re.search(
+            elif untrue and not re.search(r"没有|不是|并非|从不|是否|是不是|有没有|会不会|\bnot\b|\bnever\b|\bwhether\b|\basked\b|\bif\b",
+                                          piece[:untrue.start()], re.ASCII) \
+                    and not re.search(r"\b(?:never|not|didn't|did not|don't|do not|haven't|have not|wasn't|weren't)\b", untrue.group(0), re.I) \
+                    and not re.search(
                     r"(?:客户|用户|有人|别人|对方|网上|媒体|同行|竞争对手)\S{0,6}(?:说|称|怀疑|举报|反映|质疑|投诉)", piece[:untrue.start() + 2]):
                 out.declarations["materials_truthful"] = False
             elif TRUE.search(piece) and "materials_truthful" not in out.declarations:
                 out.declarations["materials_truthful"] = True
+            first = next(c for c in self.clauses if c.sentence == s)
+            inflated = INFLATED.search(self.text, first.start, clause.end)
+            if inflated and inflated.end() > clause.start and not re.search(r"如果|假如|要是|\bif\b", self.text[first.start:inflated.start()]):
+                # "报告上写回访了2000户，实际也就几百户": the figures handed in are more than the real ones.
+                out.declarations["materials_truthful"] = False
             # The incident may be told in one sentence and how it ended in the next ("…伤了个司机。…安监也结案了。").
             told = sentence + "".join(self.text[c.start:c.end] for c in self.clauses if s - 2 <= c.sentence < s)
+            # What the sentence states, without a question asked after it ("召回到现在还没收尾，这个影响认证吗").
+            stated = [c for c in self.clauses if c.sentence == s and self.out(c.start) is not None]
             if NO_INCIDENT.search(piece):
                 out.declarations.setdefault("major_incident_unresolved", False)
-            elif INCIDENT.search(told) and clause == [c for c in self.clauses if c.sentence == s][-1]:
+            elif INCIDENT.search(told) and clause == stated[-1]:
+                sentence = "".join(self.text[c.start:c.end] for c in stated)
                 if INCIDENT_OPEN.search(sentence):
                     out.declarations["major_incident_unresolved"] = True
                 elif INCIDENT_DONE.search(sentence):

@@ -18,6 +18,13 @@ _DATES = re.compile(
     rf"(?:(?P<d2>\d{{1,2}}|{_CN_SMALL})\s*[日号](?!期)|(?P<part>初|中旬|上旬|下旬|中|底|末))?"
     rf"|(?P<rel>上个?月|本月|这个?月|上上个?月)\s*(?P<d3>\d{{1,2}}|{_CN_SMALL})\s*[日号]"
     r"|(?P<day>大前天|前天|昨天|昨日|今天|今日)"
+    # A weekday: 上周三 (the week before this one), 上上周五, 本周一, 周三 alone (the latest one not after today).
+    r"|(?<![下每])(?P<wrel>上上个?|上个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?!\s*(?:到|至|~|-|和|、))"
+    # Some days or weeks back: 3天前, 两周前, 一个星期以前; "3 days ago", "two weeks ago".
+    rf"|(?P<ago>\d{{1,2}}|{_CN_SMALL})\s*个?(?P<ago_u>天|日|周|星期|礼拜)(?:之前|以前|前)"
+    r"|\b(?P<ago_en>\d{1,2}|a|one|two|three|four|five|six|seven|ten)\s+(?P<ago_en_u>days?|weeks?)\s+ago\b"
+    r"|(?P<en_wd>\b(?:last|this past|on|this)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)"
+    r"|(?P<en_dby>\bthe day before yesterday\b)"
     r"|(?P<week>上上?个?(?:周|星期|礼拜)[一二三四五六日天]?|上周末|本周|这周|这个?星期|\blast week\b|\bthis week\b)"
     rf"|(?P<en_m>\b{_MONTH_EN})\.?\s+(?P<en_d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<en_y>(?:19|20)\d\d))?"
     rf"|(?P<en_d2>\b\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<en_m2>{_MONTH_EN})\b\.?(?:,?\s*(?P<en_y2>(?:19|20)\d\d))?"
@@ -52,6 +59,24 @@ def _past(month: int, day: int, today: date, year: int | None) -> date | None:
         return d if d <= today else date(today.year - 1, month, day)
     except ValueError:
         return None
+
+
+_EN_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_WEEKDAYS = "一二三四五六"
+
+
+def _weekday(word: str, rel: str, today: date) -> date | None:
+    """上周三 / 上上周五 / 本周一 / 周三: weeks run Monday to Sunday; a weekday alone is the latest one not after today."""
+    wd = 6 if word in "日天" else _WEEKDAYS.index(word)
+    monday = today - timedelta(days=today.weekday())
+    if rel.startswith("上上"):
+        return monday - timedelta(weeks=2) + timedelta(days=wd)
+    if rel.startswith("上"):
+        return monday - timedelta(weeks=1) + timedelta(days=wd)
+    day = monday + timedelta(days=wd)
+    if rel:
+        return day if day <= today else None  # 本周五 said before Friday: no past day
+    return day if day <= today else day - timedelta(weeks=1)
 
 
 def find(text: str, today: date) -> list[DateMention]:
@@ -90,6 +115,18 @@ def find(text: str, today: date) -> list[DateMention]:
         elif g["day"]:
             back = {"大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "今天": 0, "今日": 0}[g["day"]]
             day = today - timedelta(days=back)
+        elif g["wd"]:
+            day = _weekday(g["wd"], g["wrel"] or "", today)
+        elif g["ago"] or g["ago_en"]:
+            n = number(g["ago"]) if g["ago"] else _EN_NUMBERS.get(g["ago_en"].lower()) or int(g["ago_en"])
+            unit = 7 if (g["ago_u"] or g["ago_en_u"]).lower() in ("周", "星期", "礼拜", "week", "weeks") else 1
+            day = today - timedelta(days=int(n) * unit) if n else None
+        elif g["en_wd"]:
+            # "last Wednesday" / "on Wednesday": the latest one before today.
+            wd = next(i for i, w in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")) if w in g["en_wd"].lower().split()[-1][:3])
+            day = today - timedelta(days=(today.weekday() - wd - 1) % 7 + 1)
+        elif g["en_dby"]:
+            day = today - timedelta(days=2)
         elif g["week"]:
             precision = "week"
         elif g["en_m"] or g["en_m2"]:

@@ -8,6 +8,7 @@ from datetime import date
 from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.lexicon import Mention
 from assistant.chat.reading.model import Extraction, FindingUpdate
+from assistant.chat.reading.topics import criterion_of_topic
 from assistant.chat.reading.patterns import (
     DIMENSION,
     ENUM,
@@ -23,6 +24,14 @@ from assistant.chat.reading.patterns import (
 
 
 CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+# Said right before a severity, it denies one was raised: "外审没有发现严重不符合", "no major findings".
+NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$", re.ASCII)
+# A date followed by how the finding was closed is the day it closed, not its audit: "昨天复审，F1关了".
+CLOSING_EVENT = re.compile(r"\s*(?:的)?(?:现场|文件)?(?:复审|复查|复核|验证|审查|关闭|关掉|关了)|\s*(?:re-?audit|closed|verified|follow-up)", re.IGNORECASE)
+# "严重的那个还没关，一般的那个关了": a finding already recorded, named by its severity and a demonstrative after it.
+SHARED_SEVERITY = re.compile(r"\b(?:both|all(?: of them)?|each)\s+(?:are\s+|were\s+|is\s+)?(?P<s>major|minor|observations?)\b"
+                             r"|(?:都是|均为|全是|全部是|均是|都算)(?P<z>严重|一般|观察)", re.IGNORECASE)
+SEVERITY_THAT = re.compile(r"(?:(?P<major>严重)|(?P<minor>一般|轻微)|(?P<obs>观察项?))的?(?:那|这)(?:个|条|项|一条|一项)")
 
 
 class FindingReading:
@@ -34,24 +43,34 @@ class FindingReading:
         anchors = []
         backrefs = []
         for m in SEVERITY.finditer(self.text):
-            if self.ctx.findings and FINDING_BACKREF.search(self.text[max(0, m.start() - 6):m.start()]):
-                backrefs.append(m)  # "登高证那个严重不符合，…还没": the finding already recorded, named again
+            before = self.text[max(0, m.start() - 6):m.start()]
+            if self.ctx.findings and (FINDING_BACKREF.search(before) or re.search(r"\bthe\s+$", before, re.IGNORECASE)
+                                      and m.group(0).lower().endswith("one")):
+                backrefs.append(m)  # "登高证那个严重不符合，…还没" / "the major one": the finding already recorded, named again
                 continue
             if re.search(r"(?:不是|并非|而不是|not an?|not)\s*$", self.text[max(0, m.start() - 4):m.start()], re.ASCII):
                 continue
             clause = self.clause_at(m.start())
-            if re.search(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$",
-                         self.text[clause.start:m.start()], re.ASCII):
+            if NONE_RAISED.search(self.text[clause.start:m.start()]):
                 continue  # "外审没有发现严重不符合": none raised
             if m.lastgroup == "nc" and not re.search(r"开|记|发现|raised|issued|审核", self.text, re.ASCII):
                 continue
             anchors.append(("severity", m))
         ids = [m for m in FINDING_ID.finditer(self.text) if not DIMENSION.fullmatch(m.group(0))]
         anchors += [("id", m) for m in ids]
-        if not anchors:
+        if self.ctx.findings:
+            backrefs += [m for m in SEVERITY_THAT.finditer(self.text)]
+            backrefs.sort(key=lambda m: m.start())
+        if not anchors and len({self.clause_at(m.start()) for m in backrefs}) < 2:
             if not self._finding_by_topic(backrefs):
                 self._finding_corrections()
             return
+        for m in backrefs:
+            self._backref_status(m, anchors, backrefs)
+        if not anchors:
+            return
+        # A new finding's words start after what was said of one already recorded ("那个严重项关了，另外又开了…").
+        told = [self.clause_at(m.start()).end for m in backrefs if self.clause_at(m.start()).end <= min(x.start() for _, x in anchors)]
         sentences = sorted({self.clause_at(m.start()).sentence for _, m in anchors})
         # A sentence after the finding that only tells its status ("We haven't fixed it yet.") belongs to it.
         last = max(c.sentence for c in self.clauses)
@@ -69,6 +88,9 @@ class FindingReading:
             spans.append((cs[0].start, cs[-1].end))
         self.finding_spans = spans
         a, b = spans[0][0], spans[-1][1]
+        if told and spans[0][0] <= max(told) < spans[-1][1]:
+            a = max(told)
+            self.finding_spans = [(a, spans[0][1])] + spans[1:]
         out = self.out(a)
         if out is None:
             # "严重不符合多久内要整改完？": a question about findings states none.
@@ -101,6 +123,8 @@ class FindingReading:
         for m in SEVERITY.finditer(text):
             if re.search(r"(?:不是|并非|而不是|not an?|not)\s*$", text[max(0, m.start() - 4):m.start()], re.ASCII):
                 continue
+            if NONE_RAISED.search(text[max(0, m.start() - 8):m.start()]):
+                continue  # "没发现严重不符合，只开了一个观察项": the severity denied is not the finding's
             if m.lastgroup != "nc":
                 return {"major": "major", "minor": "minor", "obs": "observation"}[m.lastgroup]
         return None
@@ -121,7 +145,7 @@ class FindingReading:
                 # A date that closed the finding ("7月份复审已经关掉了") is no audit date; the one it was raised on is.
                 after = self.text[d.end:d.end + 12]
                 raised_before = RAISED.search(self.text[max(a, d.start - 4):d.start])
-                if FINDING_CLOSED.search(after[:6]) and not RAISED.search(after[:6]) and not raised_before:
+                if (FINDING_CLOSED.search(after[:6]) or CLOSING_EVENT.match(after)) and not RAISED.search(after[:6]) and not raised_before:
                     continue
                 return d.day
         return None
@@ -147,7 +171,21 @@ class FindingReading:
             topics = [m for m in ms if m.of("other") and not self._audit_word(m)]
             if topics:
                 return topics[0].of("other")
+        # Nothing named: the criterion whose catalogue words the description shares ("差评没人回复" → D3.4).
+        for x, y in [(a, b)] + ([other] if other else []):
+            cid = criterion_of_topic(self._topic_words(x, y))
+            if cid:
+                return cid
         return None
+
+    def _topic_words(self, a: int, b: int) -> str:
+        """What a finding's description says it is about: its words without the status, the audit and dates."""
+        if b <= a:
+            return ""
+        piece = self._finding_text(a, b)
+        for pattern in (FINDING_OPEN, FINDING_CLOSED, RAISED, SEVERITY, FINDING_ID):
+            piece = pattern.sub(" ", piece)
+        return re.sub(r"\b(?:is|was|are|were|already|still|yet|auditors?|audit)\b|审核|复审|外审|监督|审核员|老师", " ", piece, flags=re.IGNORECASE)
 
     def _audit_word(self, m: Mention) -> bool:
         # "昨天内审开了个观察项": 内审 names the audit that raised the finding, not what it is about.
@@ -172,21 +210,32 @@ class FindingReading:
     def _findings_by_id(self, ids: list[re.Match], a: int, b: int, out: Extraction) -> None:
         header_end = ids[0].start()
         header = self.text[a:header_end]
-        header_sev = self._severity(header)
+        header_sev = self._shared_severity(header, len({m.group(0).upper() for m in ids})) \
+            or self._shared_severity(self.text[a:b], 0, both=True)
         header_status = self._status(header)
         header_day = self._day_in(a, header_end) or self._same_audit(a, b)
         bounds = [(m.start(), ids[i + 1].start() if i + 1 < len(ids) else b) for i, m in enumerate(ids)]
         if len(ids) == 1:
             bounds = [(a, b)]
+        # "…，都还开着" / "Both still open.": a status said last for all of them.
+        last = self.clause_at(max(a, b - 1))
+        all_status = self._status(self.text[last.start:b]) if re.match(r"\s*(?:都|均|全部|全都|两个都|三个都|both|all)", self.text[last.start:b], re.I) else None
+        seen: dict[str, int] = {}
         for m, (sa, sb) in zip(ids, bounds):
             fid = m.group(0).upper().replace("_", "-")
             seg = self.text[sa:sb]
+            if fid in seen:
+                # Named again in the same message ("F2 and F3 … F2 on …", "F4已经关了"): what its own clause says.
+                own = self.clause_at(m.start())
+                self._merge(out, seen[fid], self._criterion_of(m.end(), own.end), self._status(self.text[m.start():own.end]),
+                            self._finding_text(m.end(), own.end))
+                continue
             severity = self._severity(seg) if len(ids) > 1 else self._severity(self.text[a:b])
-            severity = severity or (header_sev if len(ids) > 1 and header_sev and not re.search(r"[三四五六七八九十\d]\s*个", header) else None)
+            severity = severity or (header_sev if len(ids) > 1 else None)
             near = re.match(r"\s*[(（:：,，]?\s*(?P<s>major|minor|observation|严重|一般|观察)", self.text[m.end():m.end() + 16], re.IGNORECASE | re.ASCII)
             if severity is None and near:
                 severity = {"major": "major", "严重": "major", "minor": "minor", "一般": "minor"}.get(near.group("s").lower(), "observation")
-            status = self._status(seg) or header_status
+            status = self._status(seg) or header_status or all_status
             if status is None and out is self.supposed and re.search(r"关掉|关闭|关了|整改完|close|fix|resolve", seg, re.ASCII):
                 status = "closed"  # "if we close F1": closed in the supposition
             day = self._day_in(sa, sb) or header_day
@@ -205,10 +254,36 @@ class FindingReading:
                     continue
                 # "Correction: F1 was about certificates": a correction may change the clause a finding is about.
                 new_cid = cid if (not known.get("criterion") or (self.correction and cid and cid != known.get("criterion"))) else None
+                seen[fid] = len(out.findings)
                 out.findings.append(FindingUpdate(fid, new_cid, severity, text if not known.get("text") else "",
                                                   day, status))  # type: ignore[arg-type]
                 continue
+            seen[fid] = len(out.findings)
             out.findings.append(FindingUpdate(fid, cid, severity, text, day, status or "open"))
+
+    def _merge(self, out: Extraction, i: int, cid: str | None, status: str | None, text: str) -> None:
+        """What a finding named again in the same message adds: its criterion and words when not known yet, its status."""
+        f = out.findings[i]
+        f.criterion = f.criterion or cid
+        if not f.text and f.severity is not None and not (FINDING_OPEN.search(text) or FINDING_CLOSED.search(text)):
+            f.text = text
+        if status:
+            f.status = status
+
+    def _shared_severity(self, text: str, n_ids: int, both: bool = False) -> str | None:
+        """The severity said once for several findings: "开了两个一般项：F2…，F3…" (a count, when said, must be all of
+        them: "1个严重不符合" before three IDs is one of them), or "F2 and F3, both minor" / "都是一般项"."""
+        if both:
+            m = SHARED_SEVERITY.search(text)
+            word = (m.group("s") or m.group("z") or "").lower() if m else ""
+            return {"major": "major", "严重": "major", "minor": "minor", "一般": "minor"}.get(word, "observation") if m else None
+        kinds = {m.lastgroup for m in SEVERITY.finditer(text)} - {"nc"}
+        if len(kinds) != 1:
+            return None
+        count = re.search(r"([0-9一二两三四五六七八九十]+)\s*(?:个|项|条)\s*(?:严重|一般|轻微|观察)", text)
+        if count and qty.number(count.group(1)) not in (None, n_ids):
+            return None
+        return self._severity(text)
 
     def _severity_groups(self, sev: list[re.Match]) -> list[list[re.Match]]:
         """Severity marks in order, grouped: a new group where the severity changes ("严重…；一般…")."""
@@ -268,6 +343,29 @@ class FindingReading:
             self.finding_spans = [(0, len(self.text))]
             out.findings.append(FindingUpdate(f["id"], None, None, "", None, status))
         return True
+
+    def _backref_status(self, m: re.Match, anchors: list, backrefs: list[re.Match]) -> None:
+        """"那个严重不符合关了。不过又开了个观察项": a finding already recorded, named by its severity in a sentence of
+        its own beside a new one; its status is updated when that sentence tells one and one open finding fits."""
+        here = self.clause_at(m.start())
+        if any(self.clause_at(a.start()) == here for _, a in anchors):
+            return
+        # Its words run from its clause to the end of its sentence or the clause where a new finding starts.
+        cs = []
+        for c in self.clauses[self.clauses.index(here):]:
+            if c.sentence != here.sentence or any(c.start <= a.start() < c.end for _, a in anchors) \
+                    or (c != here and any(c.start <= x.start() < c.end for x in backrefs)):
+                break
+            cs.append(c)
+        out = self.out(cs[-1].start)
+        status = self._status(self.text[cs[0].start:cs[-1].end])
+        if out is None or status is None:
+            return
+        severity = {"major": "major", "minor": "minor", "obs": "observation"}.get(m.lastgroup or "")
+        same = [f for f in self.ctx.findings if f.get("severity") == severity and f.get("status", "open") != status]
+        if len(same) == 1 and same[0].get("id"):
+            self.finding_spans.append((cs[0].start, cs[-1].end))
+            out.findings.append(FindingUpdate(same[0]["id"], None, None, "", None, status))
 
     def _findings_counted(self, sev: list[re.Match], a: int, b: int, out: Extraction, header_day: date | None = None) -> None:
         """"开了两个观察项，一个是…，一个是…，都还开着" / "开了3个一般不符合，已经关了2个，剩下一个还在弄"."""
@@ -344,7 +442,7 @@ class FindingReading:
             b = last.start
         piece = self.raw[a:b]
         piece = re.sub(r"^[\s，,。；;：:、]+|[\s，,。；;：:、]+$", "", piece)
-        piece = re.sub(r"^(?:说|是|关于|on the same day|on \S+|about|because)\s*", "", piece)
+        piece = re.sub(r"^(?:说|是|关于|on the same day|on (?=\d)\S+|on(?=\s)|about|because|regarding|concerning)\s*", "", piece)
         piece = re.sub(r"^(?:about|because)\s*", "", piece)
         piece = re.sub(r"^(?:万一|如果|要是|假如)?(?:还)?(?:有|开了)?(?:一个|[0-9一二两三四五六七八九十]+个)?$", "", piece)
         return piece.rstrip("。.")

@@ -50,6 +50,15 @@ def _strict(ch: str) -> frozenset[str]:
     return frozenset(r.translate(_TONES) for r in raw.split(",")) if raw else frozenset()
 
 
+@lru_cache(maxsize=4096)
+def _word_reading(word: str) -> tuple[str, ...]:
+    """Each character of a trade word as it reads in that word (审核 is shen he: 核 never reads kai there, so
+    "外审开了" stays as written)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(word, style=Style.NORMAL))
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Names of criteria (longest first), evidence keywords, the catalogue's documents and level descriptors."""
@@ -175,7 +184,7 @@ def by_ear(text: str, lex: Lexicon) -> str:
                 continue
             for k in range(size):
                 for w, pos in lex.ear_index.get(window[:k] + "?" + window[k + 1:], ()):
-                    if pos == k and _strict(window[k]) & _strict(w[k]):
+                    if pos == k and _word_reading(w)[k] in _strict(window[k]):
                         chars[i + k] = w[k]
                         for j in range(i, i + size):
                             fixed[j] = True

@@ -83,38 +83,98 @@ UNTRUE = re.compile(
     # Records made up after the fact, certificates borrowed: 后来编出来的, 后补的, 借别人的证, filled in afterwards.
     r"|编出来|编的|后补|补填|补签|补做的|补写的|事后补|倒签|借(?:用)?别人的|借来的|挂靠的|冒名|代签|顶替"
     r"|\b(?:filled in|written up|made|signed) (?:afterwards|after the fact|later)\b|\bback-?filled\b|\bnever (?:happened|took place)\b|\bborrowed\b"
-    r"|(?:made up|fabricated|invented|faked|falsified|doctored|massaged|fudged|cooked|tampered|backdated)\b"
+    r"|(?:made up|fabricated|invented|faked|falsified|doctored|massaged|fudged|cooked|tampered|backdated|photoshopped)\b"
+    # Figures made to look better than they are: 有水分, 虚报, 多报, 报高了; "we padded / inflated the numbers" (not 虚高:
+    # a rate counted the wrong way, "一次修复率虚高", is a finding, not a confession).
+    r"|(?:有|很大的|不少)水分|水分(?:很大|不小|挺大)|灌水|虚报|多报了?|报高了|报大了|虚增|夸大了?|凑数|刷(?:了)?数据"
+    # Said of what someone did ("we padded the numbers"), not of a rate counted the wrong way ("the rate was inflated").
+    r"|\b(?:we|i|someone|they|staff|he|she)\s+(?:\w+\s+)?(?:padded|inflated|overstated|exaggerated|embellished|pumped up|dressed up|juiced)\b"
+    r"|\b(?:padded|inflated|overstated|exaggerated|embellished|pumped up|dressed up|juiced)\s+(?:the|our|some|a few|those|these)\b"
+    # Pictures retouched: 截图的日期是后来P上去的, 照片PS过.
+    r"|(?:截图|照片|图片|图|日期|签名|签字|章)\S{0,10}?(?<![A-Za-z])(?:P|PS)(?:上去|上的|过|了|的|出来)"
+    r"|(?<![A-Za-z])(?:P|PS)(?:了|过)\S{0,4}(?:截图|照片|图片|日期|签名)"
+    # Customers impersonated, or their part done for them: 找人冒充客户, 替客户填, filled in by our own staff.
+    # (A repair form filled in for a customer, or fake parts, or someone posing as our engineer, is none of this.)
+    r"|找人(?:冒充|假装|扮)|(?:冒充|假装|扮)(?:成)?(?:客户|用户|顾客)"
+    r"|(?:问卷|满意度|评价|回访|评分|调查)\S{0,12}?(?:替|代|帮)(?:客户|用户|顾客)(?:填|签|打|评|勾)"
+    r"|(?:替|代|帮)(?:客户|用户|顾客)(?:打分|评分|评价|打了?好评|填(?:写)?(?:问卷|满意度|评价))"
+    r"|\bfilled (?:in|out) by (?:our|the)(?: own)? (?:staff|engineers|employees|technicians|agents|team)\b|\bfilled (?:them |it )?(?:in|out) ourselves\b"
+    r"|\bmade (?:the|our) (?:numbers|figures|data|results) look better\b"
+    # Records removed to look better, or made up in a rush before the audit: 把超时的工单删了, 台账是审核前突击补的.
+    r"|(?:删|删掉|删了|删除|去掉|剔掉|藏起)\S{0,10}?(?:超时|差评|不满意|逾期)|(?:超时|差评|不满意|逾期)的?\S{0,6}?(?:工单|记录|评价)\S{0,8}?(?:删了|删掉|删除了|去掉了)"
+    r"|突击补|临时补(?:的|了)|审核前(?:才)?补"
+    r"|\b(?:figures?|data|numbers?|timestamps?|dates?|records?)\s+(?:\S+\s+){0,6}?(?:were|was|had been|have been|got)\s+(?:\S+\s+)?"
+    r"(?:changed|altered|edited|adjusted|tweaked)\s+(?:by hand|manually|afterwards|later|after the fact)\b"
+    # What the customer should have filled in, filled in by the company: 满意度问卷是我们自己填的.
+    r"|(?:问卷|回访|评价|满意度|签名|签字|确认单)\S{0,10}?(?:是)?(?:我们|我们的人|员工|工程师|客服|坐席|网点|师傅)自己?(?:填|签|打|勾)的"
     r"|\b(?:changed|altered|edited|adjusted|tweaked)\b\S*\s+(?:\S+\s+){0,3}?(?:figures?|data|numbers?|timestamps?|records?)\b",
+    re.IGNORECASE,
+)
+# A submitted figure said to be more than the real one: "报告上写回访了2000户，实际也就几百户", "报告是我们自己填的，
+# 实际没那么多", "the report said 2,000 calls, actually it was a few hundred". A plan or target short of practice is not this.
+INFLATED = re.compile(
+    r"(?:(?:报告|材料|记录|台账|报表|数据)(?:\S(?!目标|计划)){0,14}?(?:写|填|报|记)(?:的|了|着|上)?|报上去|交上去|上报|申报|填报)\S{0,16}?"
+    r"(?:实际|其实|真实|事实)(?:上|情况|情况是)?\S{0,3}?(?:也就|只有|只|才|没那么|没有那么|没这么|达不到|不到|根本没|远没)"
+    r"|\b(?:report|records?|figures?|data|numbers?|submission)\b[^.;]{0,40}?\b(?:said|says|showed|claimed|stated|put)\b[^.;]{0,40}?"
+    r"\b(?:actually|in reality|in fact|really|the real (?:number|figure))\b[^.;]{0,30}?\b(?:only|just|less|fewer|lower|not|nowhere near)\b",
+    re.IGNORECASE,
+)
+# A submitted figure said to be more than the real one: "报告上写回访了2000户，实际也就几百户", "报告是我们自己填的，
+# 实际没那么多", "the report said 2,000 calls, actually it was a few hundred". A plan or target short of practice is not this.
+INFLATED = re.compile(
+    r"(?:(?:报告|材料|记录|台账|报表|数据)(?:\S(?!目标|计划)){0,14}?(?:写|填|报|记)(?:的|了|着|上)?|报上去|交上去|上报|申报|填报)\S{0,16}?"
+    r"(?:实际|其实|真实|事实)(?:上|情况|情况是)?\S{0,3}?(?:也就|只有|只|才|没那么|没有那么|没这么|达不到|不到|根本没|远没)"
+    r"|\b(?:report|records?|figures?|data|numbers?|submission)\b[^.;]{0,40}?\b(?:said|says|showed|claimed|stated|put)\b[^.;]{0,40}?"
+    r"\b(?:actually|in reality|in fact|really|the real (?:number|figure))\b[^.;]{0,30}?\b(?:only|just|less|fewer|lower|not|nowhere near)\b",
     re.IGNORECASE,
 )
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
                    re.IGNORECASE | re.ASCII)
-INCIDENT = re.compile(r"召回|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|触电|侧翻|死亡|起火|着火|爆炸|中毒|困人|\brecall\b|\bmajor incident\b|\bserious incident\b"
-                       r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|accident)\b"
+INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规定|演练|机制|方案)|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|烫伤|夹伤|触电|漏电|侧翻|死亡|出了人命|摔伤|摔下|跌落|摔倒|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
+                       r"|\brecall(?:ed|s|ing)?\b(?!\s+(?:procedures?|plans?|polic(?:y|ies)|process(?:es)?|drills?|mechanism))|\bmajor incident\b|\bserious incident\b"
+                       r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|fatalities|accident|electric shock|caught fire|burns|died|deaths?|hurt)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
-INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论|认定|谈妥|赔完)"
+INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
+                            r"|悬而未决|没个结果|还没(?:有)?结果|仍在处理中|尚在处理"
+                            # Some of it left, or done only later: 还剩一千台没换, 下个月才能全部完成.
+                            r"|还(?:剩|有)\S{0,8}?(?:没|未)(?:换|回收|召回|处理|修|赔)"
+                            r"|(?:下个?月|下周|明年|年底|月底|年后|以后|后面)\S{0,6}?才(?:能|会|可以)?\S{0,4}?(?:完成|结束|结案|处理完|回收完|换完)"
                             r"|(?:还在|正在|仍在)(?:起诉|诉讼|打官司|仲裁|调查|谈|协商)|诉讼中|起诉我们|没定责|责任还没"
                             r"|(?:没|未)(?:结案|解决|处理完|完结|关闭)|还在(?:进行|调查|处理|整改|回收|召回|走流程)|(?:整改|调查|召回|处理)\S{0,3}(?:还在|仍在|正在)(?:进行)?"
-                            r"|\b(?:still (?:open|ongoing|under|not|being)|not (?:yet )?(?:closed|resolved|finished|completed)|unresolved|ongoing|under investigation)\b",
+                            r"|\b(?:still (?:open|ongoing|under|not|being|pending|dealing|running|going on|in progress)|not (?:yet )?(?:closed|resolved|finished|completed|over|settled|done)|unresolved|ongoing|under investigation|pending)\b"
+                            r"|\b(?:isn't|is not|hasn't been|has not been|haven't|have not|wasn't|aren't)\s+(?:yet\s+)?(?:over|closed|resolved|finished|completed|settled|done|wrapped up)\b",
                             re.IGNORECASE | re.ASCII)
-INCIDENT_DONE = re.compile(r"(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式关闭|结案了|处理完了|已结案"
+INCIDENT_DONE = re.compile(r"早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式关闭|结案了|处理完了|已结案"
                             r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
 NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?", re.IGNORECASE | re.ASCII)
 NO_ORG = re.compile(r"(?:没有|没|无|冇)(?:专门|独立|正式|单独)?的?(?:售后|服务)\S{0,5}?(?:部门|机构|组织|团队)"
                      r"|(?:没有|没|未|冇)(?:设|设立|设置|成立|组建|建)(?:过)?(?:专门|独立|单独)?的?(?:售后|服务)?(?:部门|机构|组织|团队)"
                      r"|(?:没有|没|无|冇)(?:专门|独立|单独)的?(?:售后)?(?:部门|机构|组织|团队)"
-                     r"|(?:no|without an?|don't have an?|do not have an?) (?:dedicated |separate )?(?:after-sales|service) (?:department|organi[sz]ation|team)",
+                     r"|(?:no|without an?|don't have an?|do not have an?) (?:dedicated |separate )?(?:after-sales|service) (?:department|organi[sz]ation|team)"
+                     # L0's own words: after-sales covered by sales or production staff on the side, nobody in charge.
+                     r"|售后\S{0,8}?(?:销售|生产|车间|技术|采购|行政)\S{0,6}?(?:兼着|兼管|兼顾|兼职|兼做|顺带|顺便|捎带|临时顶|临时管|临时帮|帮忙)"
+                     r"|(?:销售|生产|车间)\S{0,6}?(?:兼着|兼管|兼顾|兼职|顺带|顺便|捎带)\S{0,4}?售后"
+                     r"|(?:没有|没|无)(?:专人|专门的人|人专门)(?:负责|管|跟)\S{0,2}售后|售后\S{0,4}?(?:没有|没|无)(?:专人|人)(?:专门)?(?:负责|管)"
+                     r"|售后(?:服务)?(?:部门?|中心|团队|科)\S{0,6}?(?:撤了|撤销了|解散了|取消了|裁掉了|砍掉了)"
+                     r"|\b(?:no ?one|nobody)\s+(?:is\s+)?(?:in charge of|responsible for|owns|handles)\s+after-sales\b"
+                     r"|\bafter-sales\s+(?:is\s+)?(?:just\s+|only\s+)?(?:handled|done|covered|run)\s+by\s+(?:the\s+|our\s+)?(?:sales|production)\b"
+                     r"|\bafter-sales\s+(?:team|department)\s+was\s+(?:dissolved|disbanded|cut|closed)\b",
                      re.IGNORECASE | re.ASCII)
 HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立了?)(?:专门的|独立的|正式的)?\S{0,6}?(?:售后服务部|售后部|服务部|售后服务中心|客服中心|售后中心|售后服务科|售后科|售后服务部门|售后部门|售后团队)"
                       r"|(?:售后服务部|售后部|售后服务中心|售后中心|售后服务部门|售后部门)(?:是|已经|已|早就|早)?\S{0,6}?(?:成立|设立|组建)(?:的|了)"
-                      r"|\bwe have an? (?:dedicated )?(?:after-sales|service) (?:department|organi[sz]ation|team)\b", re.IGNORECASE | re.ASCII)
+                      r"|\bwe have an? (?:dedicated )?(?:after-sales|service) (?:department|organi[sz]ation|team)\b"
+                      r"|售后(?:这块|这边|服务)?(?<![没无])(?:有|设有)(?:专门|独立|单独)的?(?:部门|团队|机构)"
+                      # "售后服务部有12个人": the department told by its people.
+                      r"|(?:售后服务部|售后部|售后服务中心|售后中心|售后服务部门|售后部门|售后团队)(?:现在|目前)?(?:有|共有|一共|总共|一共有)(?:\d+|[一二两三四五六七八九十百几]+)\S{0,2}?(?:人|名|号人)",
+                      re.IGNORECASE | re.ASCII)
 
 # --- findings ------------------------------------------------------------------------------------------------------
 
 SEVERITY = re.compile(
-    r"(?P<major>严重不符合项?|严重不合格项?|重大不符合项?|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|nc|finding|one)s?\b)"
-    r"|(?P<minor>一般不符合项?|轻微不符合项?|一般不合格项?|轻微不合格项?|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|nc|finding|one)s?\b)"
-    r"|(?P<obs>观察项|\bobservations?\b)"
+    # The severity with or without the noun: 严重不符合(项), 严重的不符合, 严重项, "严重的" at a pause; major NC/one.
+    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
+    r"|(?P<minor>(?:一般|轻微)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
+    r"|(?P<obs>观察项|\bobservations?\b|\bOFIs?\b)"
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
 )
@@ -124,7 +184,7 @@ FINDING_BACKREF = re.compile(r"(?:那个|这个|那条|这条|那项|这项|那�
                              re.IGNORECASE | re.ASCII)
 FINDING_BACKREF_WORD = re.compile(r"那条|这条|那项|这项|那个|这个|那一条|\bthat one\b|\bthe one (?:about|on|for)\b", re.IGNORECASE | re.ASCII)
 FINDING_CLOSED = re.compile(
-    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审查过了|整改完毕|整改完成|整改完了|搞掂|搞定了)"
+    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审核通过|评审通过|审查过了|整改完毕|整改完成|整改完了|搞掂|搞定了)"
     r"|(?:已经|已)改完"
     r"|\b(?:closed|resolved|cleared)\b", re.IGNORECASE | re.ASCII)
 FINDING_OPEN = re.compile(
