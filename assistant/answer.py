@@ -24,6 +24,8 @@ from assistant.text import is_english, query_tokens, scope_terms, tokens
 
 _PARA_MARK = re.compile(r"^[(（]\d+[)）]")
 _DIGIT = re.compile(r"\d")
+_CRITERION_ID = re.compile(r"(?<![A-Za-z0-9])D\d\.\d(?![0-9])")
+_DIMENSION_ID = re.compile(r"(?<![A-Za-z0-9])D\d(?![.0-9])")
 
 
 class Answer(BaseModel):
@@ -259,8 +261,15 @@ def _extract_answer(q: _Question, hits: list[Hit], t: dict) -> Answer:
     room = MAIN_CHARS - len(best.text)
     # A short passage (a scheme rule, a KPI definition) is quoted whole: its sentences are one rule.
     whole = sum(len(seg.text) for seg in main_segs if not seg.example or q.example) <= MAIN_CHARS
+    # A scheme passage lists a whole dimension: when its best sentence is about one criterion, the sentences about
+    # the others do not bear on the question (unless it asks about the dimension or for a list).
+    about = set(_CRITERION_ID.findall(best.text))
+    if _LIST.search(q.text) or _DIMENSION_ID.search(q.text):
+        about = set()
     for seg in sorted(main_segs[1:], key=lambda s: s.i):
         if (seg.example and not q.example) or len(seg.text) > room:
+            continue
+        if len(about) == 1 and (set(_CRITERION_ID.findall(seg.text)) - about):
             continue
         if not whole and seg.score < best.score - MAIN_NEAR:
             continue

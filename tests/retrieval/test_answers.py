@@ -113,3 +113,10 @@ def test_a_rules_answer_quotes_no_past_finding(index_settings):
     ans = answer_question("严重不符合多少天内要整改完？", settings=index_settings)
     numbers = {n for n, _ in quoted_sentences(ans.answer)}
     assert all(ans.citations[n - 1]["source"] != "findings" for n in numbers)
+
+
+def test_a_kpi_threshold_answer_quotes_that_kpi_not_the_rest_of_its_dimension(index_settings):
+    ans = answer_question("一次修复率要做到多少才能评L5？", settings=index_settings)
+    first = ans.answer.splitlines()[0]
+    assert "≥95% 为L5" in first and "[1]" in first
+    assert "D1.3" not in ans.answer and "D1.4" not in ans.answer
