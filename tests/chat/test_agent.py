@@ -107,8 +107,9 @@ def test_model_facts_count_only_with_the_users_words(index_settings):
 
 
 def test_a_veto_the_reader_misses_is_caught_by_the_model_and_checked(index_settings):
-    message = "说实话，报给机构的那批回访数据有水分。"
-    facts = tool_call("StatedFacts", materials_truthful=False, declaration_quote="报给机构的那批回访数据有水分")
+    # Wording the offline reader does not know (its own readings of "有水分", "虚报" … are in tests/chat/test_reading_fi.py).
+    message = "交给机构的回访数据，其实是市场部润色过的。"
+    facts = tool_call("StatedFacts", materials_truthful=False, declaration_quote="交给机构的回访数据，其实是市场部润色过的")
     conv = chat(index_settings, facts)
     conv.handle(message)
     assert conv.state.assessment["declarations"]["materials_truthful"] is False
