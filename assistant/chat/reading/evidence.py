@@ -12,6 +12,7 @@ from assistant.chat.reading.patterns import (
     POSSESS,
     UNTRUE,
 )
+from assistant.chat.reading.lexicon import Mention
 from assistant.chat.reading.text import Clause
 
 # "一份都没有" / "一个也没有" / "全都没有": nothing of what the sentence just named.
@@ -34,7 +35,7 @@ class EvidenceReading:
             if TOTAL_ABSENCE.search(later):
                 continue  # "售后服务规范那些书面的东西，说实话一份都没有": named only to say there is none
             for a, b, item in self._documents(clause):
-                if neg_clause and self._is_after_negation(clause, a):
+                if neg_clause and self._is_after_negation(clause, a) or self._absent_after(b, clause):
                     continue
                 if self._intention(item, b) or self._defect(item) or re.match(r"[没无未缺按出写发编找借交]", item):
                     continue  # "没量表" / "按计划" / "出报告": an absence or an act, not a document's name
@@ -62,6 +63,13 @@ class EvidenceReading:
     def _defect(self, item: str) -> bool:
         """"expired certificates" / "过期的上岗证": a document told as a problem (a finding), not evidence shown."""
         return bool(self._DEFECT.search(item))
+
+    # The clause ends saying the document is not there: "安全库存测算表没有", "计划也没", "清单暂无".
+    _ABSENT_AFTER = re.compile(r"^[^,.;!?，。；]{0,6}?(?:还|也|都|并|暂时|目前|现在|倒是|就|却|其实)?(?:没有|没|暂无|缺|欠缺|没得|没见)"
+                               r"(?:的|呢|啊|哦|了)?\s*(?:[,.;!?，。；]|$)")
+
+    def _absent_after(self, end: int, clause: Clause) -> bool:
+        return bool(self._ABSENT_AFTER.match(self.text[end:clause.end]))
 
     def _is_after_negation(self, clause: Clause, pos: int) -> bool:
         piece = self.text[clause.start:pos]
@@ -118,6 +126,8 @@ class EvidenceReading:
         for m in re.finditer(r"《([^》]{2,30})》", piece):
             if not any(a <= clause.start + m.start() < b for a, b, _ in found):
                 found.append((clause.start + m.start(), clause.start + m.end(), m.group(1).strip()))
+        found += self._screenshots(clause, found)
+        bare: list[tuple[int, int, str]] = []
         taken = [False] * len(piece)
         for q in self.quantities:
             for k in range(max(q.start, clause.start) - clause.start, min(q.end, clause.end) - clause.start):
@@ -142,14 +152,25 @@ class EvidenceReading:
                     continue  # "软件著作权证书", "流程文件", "资格证书": the name goes on to a longer document word
                 k = i
                 while k > 0 and not taken[k - 1] and (CJK.match(piece[k - 1]) or piece[k - 1].isalnum()) and i - k < 16:
-                    if self._DOC_STOP.search(piece[max(0, k - 3):k]):
+                    if self._DOC_STOP.search(piece[max(0, k - 3):k]) and not self._lookup_noun(piece, k):
                         break
+                    if piece[k - 1] == "持" and piece[k:k + 1] != "续":
+                        break  # "全部持特种设备作业证": the verb 持 (hold), not 持续
                     k -= 1
                 if re.search(r"(?:(?<![调检稽抽审核巡排])查|查询|调取|调出|导出|拉出|(?<![查])看|找|拿|填)(?:所有|全部|到|一下|出)?$", piece[:k]):
                     continue  # "能按序列号查历史记录": records looked up, not a document named
+                if self._HELD.search(piece[:k]):
+                    continue  # "全部持特种设备作业证" / "没拿到制冷作业证": a qualification people hold (or lack), no document shown
+                lead = self._LEAD.match(piece[:j], k)
+                if lead:
+                    k = lead.end()
                 item = piece[k:j]
-                item = re.sub(r"^(?:[0-9]{4}年版?的?|V\d+(?:\.\d+)*版?|\d+(?:\.\d+)*版的?|[0-9一二两三四五六七八九十]+(?:份|套|本|个|项))", "", item)
-                if len(item) < 3 or (item == head and len(head) <= 2) or re.fullmatch(r"[0-9.%\s]+\S{0,2}", item):
+                if re.fullmatch(r"(?:会议)?(?:" + self._BARE + r")", item) and not re.fullmatch(self._STANDALONE, item):
+                    for x in range(k, j):
+                        taken[x] = True
+                    bare.append((clause.start + k, clause.start + j, item))  # "有报告": whose report the topic says
+                    continue
+                if len(item) < 3 and not re.fullmatch(self._STANDALONE, item) or re.fullmatch(r"[0-9.%\s]+\S{0,2}", item):
                     continue
                 if self._generic(item):
                     continue
@@ -161,10 +182,112 @@ class EvidenceReading:
                     continue  # "服务规范我给4分": the criterion named, no document shown
                 for x in range(k, j):
                     taken[x] = True
+                shared = self._distributed(piece, k, item)
+                if shared:
+                    for x in range(shared[0][0], k):
+                        taken[x] = True
+                    found += [(clause.start + a, clause.start + j, name) for a, name in shared]
+                    continue
                 found.append((clause.start + k, clause.start + j, self._with_topic(item, clause, clause.start + k)))
+        found += self._with_topics(bare, found)
         found += self._documents_en(clause)
         found += self._listed(clause, found)
+        found += self._coordinated(clause, found)
         return sorted(found)
+
+    # What goes before a document's name and is no part of it: its version, a count, a classifier after a verb (整了个制度).
+    _LEAD = re.compile(r"(?:[0-9]{4}年版?的?|V\d+(?:\.\d+)*版?|\d+(?:\.\d+)*版的?|[0-9一二两三四五六七八九十]+(?:份|套|本|个|项)"
+                       r"|(?<=[了出])[个份本套])")
+    # Document words that name nothing by themselves ("有报告", "有会议纪要"): the topic they are told under names them.
+    _BARE = "报告|纪要|记录|台账|计划|制度|办法|规定|清单|档案|规范|手册|流程|程序|方案|总结|文件|明细|报表"
+    # Documents that are whole by themselves: "有专利", "a patent".
+    _STANDALONE = r"专利|软件著作权|著作权"
+    # A qualification people hold or lack, told before the certificate's name.
+    _HELD = re.compile(r"(?:持有?|持证|考取了?|(?:没|未|没有)(?:拿到|取得|考取|考到|获得))$")
+
+    def _lookup_noun(self, piece: str, k: int) -> bool:
+        """"官方查询截图" / "查询记录": 查询 before a document word is part of its name, not the act of looking one up."""
+        return piece[k - 1:k + 1] == "查询" and any(piece.startswith(h, k + 1) for h in self.lex.doc_heads_zh)
+
+    _SCREENSHOT = re.compile(r"截(?:了|过)(?:一下)?(?P<x>[\u4e00-\u9fff]{2,8}?)的图")
+
+    def _screenshots(self, clause: Clause, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """"截了官方查询的图": the verb 截图 with its object inside is a screenshot of that object (官方查询截图)."""
+        piece = self.text[clause.start:clause.end]
+        out = []
+        for m in self._SCREENSHOT.finditer(piece):
+            a, b = clause.start + m.start("x"), clause.start + m.end()
+            if not any(x < b and a < y for x, y, _ in found):
+                out.append((a, b, m.group("x") + "截图"))
+        return out
+
+    # A modifier in a list before one document word: "安装、维修两本作业指导书", "安装和维修作业指导书".
+    _MODS = re.compile(r"(?P<mods>(?:(?:(?![有和与及跟是的都也还一二两三四五六七八九十几])[\u4e00-\u9fff]){2,4}(?:、|和|与|及|跟|以及))+)"
+                       r"(?P<last>(?:(?![有和与及跟是的都也还一二两三四五六七八九十几])[\u4e00-\u9fff]){2,4})?"
+                       r"(?:[0-9一二两三四五六七八九十几]+[本份套个项类种])?$")
+
+    def _distributed(self, piece: str, k: int, item: str) -> list[tuple[int, str]]:
+        """(start, name) of each document a list of modifiers before one document's name makes: "安装、维修两本作业
+        指导书" → 安装作业指导书, 维修作业指导书; "内审和管理评审报告" → 内审报告, 管理评审报告. Empty when the words
+        before `item` are no such list (each of them a document itself, a criterion's name, or the list's start cut
+        from a longer word)."""
+        m = self._MODS.search(piece[:k])
+        if not m:
+            return []
+        mods = [x for x in re.split(r"、|以及|和|与|及|跟", m.group("mods")) if x]
+        if m.group("last"):
+            mods.append(m.group("last"))
+            own, rest = None, item
+        else:
+            # The item opens with the last modifier: a criterion's name, or as many characters as the one before it.
+            named = [x for x in self.mentions if x.text and item.lower().startswith(x.text.lower()) and len(x.text) < len(item)]
+            own = named[0].text if named else item[:len(mods[-1])]
+            rest = item[len(own):]
+        heads = self.lex.doc_heads_zh
+        if len(rest) < 2 or not any(rest.endswith(h) for h in heads) or any(x.endswith(h) for x in mods for h in heads):
+            return []
+        before = piece[:m.start()]
+        if before and CJK.match(before[-1]) and not self._DOC_STOP.search(before[-3:]):
+            return []  # "组织架构图和…": the list would start inside a longer word
+        if any(self.lex.documents.get(x) for x in mods):
+            return []
+        out, pos = [], m.start()
+        for x in mods:
+            at = piece.find(x, pos)
+            pos = at + len(x)
+            out.append((at, x + rest))
+        if own is not None:
+            out.append((k, own + rest))
+        return out
+
+    def _with_topics(self, bare: list[tuple[int, int, str]], found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Bare document words ("有报告", "报告和会议纪要都有") named by the topics said before them in their sentence:
+        "内审每年做一次，有报告" → 内审报告. Several bare words after as many topics pair in order ("做内审，也开管理
+        评审，报告和会议纪要都有" → 内审报告, 管理评审会议纪要); otherwise each takes the nearest topic."""
+        if not bare:
+            return []
+        s = self.clause_at(bare[0][0]).sentence
+        topics: list[Mention] = []
+        for m in self.mentions:
+            if m.start >= bare[0][0] or self.clause_at(m.start).sentence != s or not CJK.search(m.text):
+                continue
+            if not (m.criterion or m.of("other")) or any(a <= m.start < b for a, b, _ in found):
+                continue
+            if topics and topics[-1].text == m.text:
+                continue
+            topics.append(m)
+        out = []
+        if len(bare) >= 2 and len(topics) >= len(bare):
+            for (a, b, item), m in zip(bare, topics[-len(bare):]):
+                out.append((a, b, m.text + item))
+            return out
+        for a, b, item in bare:
+            before = [m for m in topics if m.end <= a]
+            if before:
+                out.append((a, b, before[-1].text + item))
+            elif len(item) >= 3:
+                out.append((a, b, item))
+        return out
 
     _LIST_CUT = re.compile(r"、|和|及|与|以及|还有|跟|,|/|\band\b", re.ASCII)
 
@@ -177,6 +300,7 @@ class EvidenceReading:
             pos = v.end()
             rest = piece[pos:]
             offset = clause.start + pos
+            with_doc = sum(1 for x, _y, _ in found if x >= offset) and bool(self._LIST_CUT.search(rest))
             i = 0
             for part in self._LIST_CUT.split(rest):
                 j = rest.find(part, i)
@@ -192,7 +316,7 @@ class EvidenceReading:
                 b = a + len(item)
                 if len(item) < 2 or len(item) > 14 or any(x < b and a < y for x, y, _ in found + out):
                     continue
-                if re.search(r"\d|[有是在做了过]|\s{2,}", item) and not classifier:
+                if re.search(r"\d|[有是在做了过没未不拿持]|\s{2,}", item) and not classifier:
                     continue
                 if re.match(r"[没无未缺按出写发编找借交]", item):
                     continue  # "没计划" / "按计划" / "出报告": an absence or an act, not a document's name
@@ -201,14 +325,48 @@ class EvidenceReading:
                 acronym = bool(re.fullmatch(r"[A-Z]{2,6}", item))
                 if re.search(r"(?:部|部门|中心|团队|科|组|处|站)$", item):
                     continue  # "有售后服务部": an organisation, no document
-                if classifier or named or keyword or acronym:
+                if classifier or named or keyword or acronym or (with_doc and self._noun_like(item)):
                     out.append((a, b, item))
             break
         return out
 
+    # What a list before its verb is said to be there with: "A和B都有", "A、B都留着", "A跟B也能提供".
+    _HELD_LIST = re.compile(r"^(?P<list>[^,.;!?，。；:]+?)(?:都|也|全|均|全部|基本)?(?:有|在|齐全|齐|留着|保存着|保留着|能提供|可以提供|能拿出来|可以拿出来)"
+                            r"(?:的|了|呢)?[\s,.;!?，。；]*$")
+
+    def _coordinated(self, clause: Clause, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """"培训签到表和考试成绩都有": a name listed with a document before the verb they share is an item too, even
+        without a document word of its own (考试成绩)."""
+        piece = self.text[clause.start:clause.end]
+        m = self._HELD_LIST.match(piece)
+        if not m:
+            return []
+        out, i, members = [], 0, []
+        text = m.group("list")
+        for part in self._LIST_CUT.split(text):
+            j = text.find(part, i)
+            i = j + len(part)
+            item = part.strip()
+            a = clause.start + j + part.find(item) if item else clause.start + j
+            members.append((a, a + len(item), item))
+        docs = [x for x in members if any(fa < x[1] and x[0] < fb for fa, fb, _ in found)]
+        if len(members) < 2 or not docs:
+            return []
+        for a, b, item in members:
+            if (a, b, item) not in docs and self._noun_like(item):
+                out.append((a, b, item))
+        return out
+
+    def _noun_like(self, item: str) -> bool:
+        """A short name of a thing (考试成绩), not a verb phrase, a number, an organisation or a practice."""
+        return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,8}", item)) and not re.search(r"[有是在做了过没未不拿持按每都也还就把被给让要会能我们]", item) \
+            and not re.search(r"(?:部|部门|中心|团队|科|组|处|站|体系|机制|工作|管理)$", item)
+
     def _generic(self, item: str) -> bool:
         return item in ("管理制度", "相关制度", "文件资料", "书面规定", "相关文件", "原始记录", "受控版本", "作业记录", "工作记录",
                         "各种记录", "相关记录", "记录表") or bool(re.fullmatch(r"(?:这个|那个|这份|那份|该|本|上述|所有|全部|各类|各种)\S{1,4}", item))
+
+    _PERIOD = r"(?:年度|月度|季度|每年|每月|每季度|书面|正式|专门|内部)的?"
 
     def _with_topic(self, item: str, clause: Clause, at: int) -> str:
         """"培训有年度计划" → 年度培训计划: the topic the clause opens with belongs to the document's name."""
@@ -220,13 +378,14 @@ class EvidenceReading:
         if topic in item or not any(n.text == topic and not n.criterion("any") for n in self.lex.names):
             return item
         for head in self.lex.doc_heads_zh:
-            if item.endswith(head) and len(item) > len(head):
+            # Only a period or a manner stands before the document word ("年度计划"); "定位签到表" has a name of its own.
+            if item.endswith(head) and len(item) > len(head) and re.fullmatch(self._PERIOD, item[:-len(head)]):
                 return item[: -len(head)] + topic + head
         return item
 
     _EN_STOP = {"we", "have", "has", "had", "a", "an", "the", "our", "and", "or", "for", "of", "with", "under", "measured",
                 "written", "documented", "formal", "complete", "full", "official", "every", "each", "is", "are", "was", "were",
-                "it", "i", "i'd", "call", "level", "also", "keep", "maintain", "use", "run", "hold", "there", "some", "any",
+                "it", "i", "i'd", "level", "also", "keep", "maintain", "use", "run", "hold", "there", "some", "any",
                 "no", "not", "about", "on", "in", "to", "by", "from", "its", "their", "this", "that", "these", "those",
                 "current", "annual"}
 
@@ -243,16 +402,33 @@ class EvidenceReading:
                     break
                 k = w.start()
                 taken_words += 1
-            if taken_words == 0:
-                continue
+            if taken_words == 0 and not re.fullmatch(r"patents?|copyrights?", m.group(0), re.IGNORECASE):
+                continue  # a bare "plan" or "report" names nothing; "a patent" is whole
             if re.match(rf"\s+(?:{heads})\b", piece[m.end():], re.IGNORECASE):
                 continue  # "survey procedure": the name goes on to a longer document word
             if re.match(r"\s+(?:engineers?|staff|workers?|technicians?|employees?|partners?|suppliers?|agents?|people|teams?)\b",
                         piece[m.end():], re.IGNORECASE | re.ASCII):
                 continue  # "contract engineers": the word qualifies people, no document
             item = piece[k:m.end()].strip()
+            shared = self._distributed_en(piece, k, item)
+            if shared:
+                out += [(clause.start + a, clause.start + m.end(), name) for a, name in shared]
+                continue
             out.append((clause.start + k, clause.start + m.end(), item))
         return out
+
+    def _distributed_en(self, piece: str, k: int, item: str) -> list[tuple[int, str]]:
+        """"installation and repair work instructions" → installation work instructions, repair work instructions: one
+        modifier word listed before a document's name that opens with another."""
+        words = item.split()
+        m = re.search(r"(?<![A-Za-z-])([A-Za-z][A-Za-z-]*)\s*,?\s+(?:and|or|&)\s+$", piece[:k])
+        if not m or len(words) < 3 and not (len(words) == 2 and words[0].lower() not in self._EN_STOP):
+            return []
+        mod = m.group(1)
+        if mod.lower() in self._EN_STOP or re.fullmatch("|".join(map(re.escape, self.lex.doc_heads_en)), mod, re.IGNORECASE):
+            return []  # "manuals and repair records": the word before "and" is a document of its own
+        rest = " ".join(words[1:])
+        return [(m.start(1), f"{mod} {rest}"), (k, item)]
 
     def _document_after(self, a: int, b: int) -> str | None:
         clause = self.clause_at(a)
@@ -261,7 +437,7 @@ class EvidenceReading:
                 return item
         return None
 
-    def _place(self, item: str, clause: Clause, at: int) -> str | None:
+    def _place(self, item: str, clause: Clause, at: int, sibling: bool = False) -> str | None:
         """The criterion a document proves: a name inside it, the catalogue's lists, the clause's subject, keywords,
         then the sentence's subject."""
         from assistant.chat.reading.lexicon import mentions
@@ -292,6 +468,9 @@ class EvidenceReading:
                 return cid
         low = item.lower()
         hits = [(low.find(w), cid) for w, cid in self.lex.evidence if w in low]
+        told = self._told_with(item, hits, at)
+        if told:
+            return told
         if hits:
             return min(hits)[1]
         topics = [m for m in inner if m.of("other")]
@@ -302,5 +481,32 @@ class EvidenceReading:
         for m in reversed(sentence):
             cid = m.criterion or m.of("other")
             if cid:
+                return cid
+        if not sibling:
+            # "培训签到表和考试成绩都有": an item listed with a placed document proves what that one proves.
+            for a, _b, other in self._documents(clause):
+                if a != at and other != item and (cid := self._place(other, clause, a, sibling=True)):
+                    return cid
+        # The topic the message was on before this sentence ("服务质量检查我们每月抽查…；有检查办法和检查表").
+        for m in reversed([m for m in outside if m.end <= at and self.clause_at(m.start).sentence < s_index]):
+            cid = m.criterion or m.of("other")
+            if cid:
+                return cid
+        return None
+
+    def _told_with(self, item: str, hits: list[tuple[int, str]], at: int) -> str | None:
+        """The criterion a document proves by the catalogue and what it is told with: among the criteria whose accepted
+        evidence names it (培训签到表: D1.1, D4.1, D4.2) or whose keywords it has (签到: D2.2), the one named nearest
+        before it in its sentence ("培训…有年度培训计划和签到表" → D4.1)."""
+        if len(item) < 2:
+            return None
+        cands = {cid for name, cids in self.lex.documents.items() if len(name) >= 3 and (item in name or name in item)
+                 for cid in cids} | {cid for _, cid in hits}
+        if len(cands) < 2:
+            return None
+        s_index = self.clause_at(at).sentence
+        for m in reversed([m for m in self.mentions if m.end <= at and self.clause_at(m.start).sentence == s_index]):
+            cid = m.criterion or m.of("other")
+            if cid in cands:
                 return cid
         return None
