@@ -37,9 +37,9 @@ class EvidenceReading:
             for a, b, item in self._documents(clause):
                 if neg_clause and self._is_after_negation(clause, a) or self._absent_after(b, clause):
                     continue
-                if self._intention(item, b) or self._defect(item) or re.match(r"[没无未缺按出写发编找借交]", item):
+                if self._intention(item, b) or self._defect(item) or re.match(r"[没无未按出写发编找借交]|缺(?!件|货|料)", item):
                     continue  # "没量表" / "按计划" / "出报告": an absence or an act, not a document's name
-                if self.in_findings(a):
+                if self.in_findings(a) and not self._shown_in_finding(clause, a):
                     continue
                 cid = self._place(item, clause, a)
                 if cid is None:
@@ -47,6 +47,18 @@ class EvidenceReading:
                         out.unplaced_evidence.append(item)
                 elif not any(e.item == item and e.criterion == cid for e in out.evidence):
                     out.evidence.append(EvidenceUpdate(cid, item))
+
+    _SHOWN = re.compile(r"(?:有|建了|建立了|补了|补齐了|做了|编了|制定了|accepted|approved|have|built|set up)\s*(?:(?:我们|our|the|a|an)\s*)?$",
+                        re.IGNORECASE)
+
+    def _shown_in_finding(self, clause: Clause, at: int) -> bool:
+        """"F2关了，我们建了投诉台账" / "the auditor accepted our certificate register": inside what is told of a finding
+        closed, a document its own clause says is had or made (no number of defects, no negation) is evidence shown."""
+        piece = self.text[clause.start:clause.end]
+        closed = re.search(r"(?<![没未])(?:关了|关闭了|已关闭|已经关|整改了|整改完了|认可|验证通过)|\b(?:closed|accepted|verified)\b",
+                           self._sentence_text(clause.sentence), re.IGNORECASE)
+        return bool(closed) and bool(self._SHOWN.search(self.text[clause.start:at])) and not re.search(r"\d", piece) \
+            and not NEG_BEFORE.search(piece) and not NEG_AFTER.search(piece)
 
     _INTENT_AFTER = re.compile(r"\s*(?:再|要|把|将|去|会|还要|准备|争取|增加|提升|提高|多|上|做到|达到|搞)")
 
@@ -165,7 +177,9 @@ class EvidenceReading:
                 if lead:
                     k = lead.end()
                 item = piece[k:j]
-                if re.fullmatch(r"(?:会议)?(?:" + self._BARE + r")", item) and not re.fullmatch(self._STANDALONE, item):
+                if re.fullmatch(r"(?:会议|管理)?(?:" + self._BARE + r")", item) and not re.fullmatch(self._STANDALONE, item):
+                    if piece[j:j + 1] in ("了", "过", "着") or self._topic_in_list(clause.start + k, clause.start + j):
+                        continue  # "程序里规定了时限": a verb; "组织、制度、系统都能到L4": topics listed, no document
                     for x in range(k, j):
                         taken[x] = True
                     bare.append((clause.start + k, clause.start + j, item))  # "有报告": whose report the topic says
@@ -199,7 +213,7 @@ class EvidenceReading:
     _LEAD = re.compile(r"(?:[0-9]{4}年版?的?|V\d+(?:\.\d+)*版?|\d+(?:\.\d+)*版的?|[0-9一二两三四五六七八九十]+(?:份|套|本|个|项)"
                        r"|(?<=[了出])[个份本套])")
     # Document words that name nothing by themselves ("有报告", "有会议纪要"): the topic they are told under names them.
-    _BARE = "报告|纪要|记录|台账|计划|制度|办法|规定|清单|档案|规范|手册|流程|程序|方案|总结|文件|明细|报表"
+    _BARE = "报告|纪要|记录|台账|计划|制度|办法|规定|清单|档案|规范|手册|流程|程序|方案|总结|明细|报表"
     # Documents that are whole by themselves: "有专利", "a patent".
     _STANDALONE = r"专利|软件著作权|著作权"
     # A qualification people hold or lack, told before the certificate's name.
@@ -260,6 +274,12 @@ class EvidenceReading:
             out.append((k, own + rest))
         return out
 
+    def _topic_in_list(self, a: int, b: int) -> bool:
+        """A bare word that is a topic itself, listed with other topics ("组织、制度、系统")."""
+        return any(m.start == a and m.end == b for m in self.mentions) and any(
+            re.fullmatch(r"\s*[、和与及]\s*", self.text[m.end:a]) or re.fullmatch(r"\s*[、和与及]\s*", self.text[b:m.start])
+            for m in self.mentions if m.start != a)
+
     def _with_topics(self, bare: list[tuple[int, int, str]], found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Bare document words ("有报告", "报告和会议纪要都有") named by the topics said before them in their sentence:
         "内审每年做一次，有报告" → 内审报告. Several bare words after as many topics pair in order ("做内审，也开管理
@@ -273,6 +293,8 @@ class EvidenceReading:
                 continue
             if not (m.criterion or m.of("other")) or any(a <= m.start < b for a, b, _ in found):
                 continue
+            if re.search(r"(?:率|时间|周期|时长|学时|rate|time)$", m.text, re.IGNORECASE):
+                continue  # "整改按期关闭率我们拉了台账": a measure's name is no document's topic
             if topics and topics[-1].text == m.text:
                 continue
             topics.append(m)
@@ -285,7 +307,7 @@ class EvidenceReading:
             before = [m for m in topics if m.end <= a]
             if before:
                 out.append((a, b, before[-1].text + item))
-            elif len(item) >= 3:
+            elif len(item) >= 3 and not self._generic(item):
                 out.append((a, b, item))
         return out
 
@@ -318,7 +340,7 @@ class EvidenceReading:
                     continue
                 if re.search(r"\d|[有是在做了过没未不拿持]|\s{2,}", item) and not classifier:
                     continue
-                if re.match(r"[没无未缺按出写发编找借交]", item):
+                if re.match(r"[没无未按出写发编找借交]|缺(?!件|货|料)", item):
                     continue  # "没计划" / "按计划" / "出报告": an absence or an act, not a document's name
                 named = any(n.criterion("any") and n.text in item.lower() for n in self.lex.names)
                 keyword = any(len(w) >= 3 and w in item.lower() for w, _ in self.lex.evidence)
@@ -360,6 +382,7 @@ class EvidenceReading:
     def _noun_like(self, item: str) -> bool:
         """A short name of a thing (考试成绩), not a verb phrase, a number, an organisation or a practice."""
         return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,8}", item)) and not re.search(r"[有是在做了过没未不拿持按每都也还就把被给让要会能我们]", item) \
+            and not re.fullmatch(r"(?:会议)?(?:" + self._BARE + r")", item) \
             and not re.search(r"(?:部|部门|中心|团队|科|组|处|站|体系|机制|工作|管理)$", item)
 
     def _generic(self, item: str) -> bool:
