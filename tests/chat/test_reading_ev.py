@@ -172,3 +172,17 @@ def test_the_conversation_records_each_distributed_document(conv):
     conv.handle("文件方面有《售后服务规范》2024版，还有安装、维修作业指导书，都是受控的")
     recorded = conv.state.assessment["criteria"]["D1.1"]["evidence"]
     assert len(recorded) == 3 and "安装作业指导书" in recorded and "维修作业指导书" in recorded
+
+
+# --- what is called evidence but names no document ------------------------------------------------------------------
+
+
+def test_a_practice_called_evidence_is_said_back_not_stored():
+    x = extract("证据是我们每个月都会开会讨论投诉的情况", today=TODAY)
+    assert x.evidence == [] and any("没有作为证据记录" in s for s in x.set_aside)
+    assert items("这个能作为D1.4的证据：每月的检查表") == ["检查表"]
+
+
+def test_evidence_for_a_named_criterion_in_english():
+    assert evidence("evidence for D3.2 is the survey plan and the questionnaire") == [
+        ("D3.2", "questionnaire"), ("D3.2", "survey plan")]

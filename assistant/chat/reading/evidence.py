@@ -34,7 +34,12 @@ class EvidenceReading:
             later = "".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == clause.sentence and c.start > clause.start)
             if TOTAL_ABSENCE.search(later):
                 continue  # "售后服务规范那些书面的东西，说实话一份都没有": named only to say there is none
-            for a, b, item in self._documents(clause):
+            documents = self._documents(clause)
+            for at, item in self.__dict__.get("_described_items", {}).items():
+                note = self._t(f"{item}（这是做法，不是文件名，没有作为证据记录）", f"{item} (a practice, not a document's name: not recorded as evidence)")
+                if clause.start <= at < clause.end and note not in out.set_aside:
+                    out.set_aside.append(note)
+            for a, b, item in documents:
                 if neg_clause and self._is_after_negation(clause, a) or self._absent_after(b, clause):
                     continue
                 if self._intention(item, b) or self._defect(item) or re.match(r"[没无未按出写发编找借交]|缺(?!件|货|料)", item):
@@ -97,11 +102,19 @@ class EvidenceReading:
                       "通知": "书", "手册": "化"}
 
     _EVIDENCE_SAID = re.compile(
-        r"(?:证据|凭证|佐证|证明材料|evidence)\s*(?:有|是|为|包括|就是|:|includes?|is|are)\s*(?P<a>(?:[^,.;!?，。；]|\.(?=\d))+)"
+        r"(?:证据|凭证|佐证|证明材料|evidence)(?:\s+(?:for|of)\s+D\d\.\d)?\s*(?:有|是|为|包括|就是|:|includes?|is|are)\s*(?P<a>(?:[^,.;!?，。；]|\.(?=\d))+)"
         r"|(?P<b>[^,.;!?，。；:：]+?)\s*(?:是|作为|可以作为|算|is|as)\s*(?P<c>(?:[^,;!?，。；]|\.(?=\d)){0,24}?的)?\s*(?:证据|佐证|evidence)"
         r"(?:\s+(?:for|of)\s+(?:[A-Za-z0-9 -]|\.(?=\d)){1,40})?",
         re.IGNORECASE | re.ASCII)
     _ITEM_CUT = re.compile(r"和|与|及|以及|、|还有|\band\b|/|,", re.ASCII)
+
+    def _described(self, item: str) -> bool:
+        """What is called evidence but is a sentence or a pointer, not a document's name: pronouns, modal verbs,
+        adverbs of habit, or a long run without a document word."""
+        if any(item.endswith(h) for h in (*self.lex.doc_heads_zh, *self.lex.doc_heads_en)):
+            return bool(re.search(r"[我你他她它这那]|都会|每个月都|的情况", item))
+        return bool(re.search(r"[我你他她它这那]|都|会|能|可以|的情况|了|\b(?:we|i|they|that|it|this|do|does|did)\b", item, re.IGNORECASE)) \
+            or (CJK.search(item) is not None and len(item) > 10)
 
     def _said_evidence(self, clause: Clause) -> list[tuple[int, int, str]]:
         """"证据是投诉台账" / "蓝皮书是D1.1的证据" / "evidence for D3.2 is the survey plan": items called evidence,
@@ -124,6 +137,10 @@ class EvidenceReading:
                 item = re.sub(r"^(?:一本|一份|一套|一个|一些|我们的|我们|the|our|an?)\s*|\s*(?:等|等等|都有|也有)$", "", part.strip(),
                               flags=re.IGNORECASE)
                 item = item.strip(" “”\"'《》")
+                if self._described(item):
+                    # "证据是我们每个月都会开会讨论…": a practice told, no document named; said back as not recorded.
+                    self.__dict__.setdefault("_described_items", {})[clause.start + a0 + i] = item
+                    continue
                 if len(item) >= 2 and not any(m2.criterion and m2.text.lower() == item.lower() for m2 in self.mentions):
                     start = clause.start + a0 + i + part.find(item) if item in part else clause.start + a0 + i
                     out.append((start, start + len(item), item))
