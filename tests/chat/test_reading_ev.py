@@ -186,3 +186,19 @@ def test_a_practice_called_evidence_is_said_back_not_stored():
 def test_evidence_for_a_named_criterion_in_english():
     assert evidence("evidence for D3.2 is the survey plan and the questionnaire") == [
         ("D3.2", "questionnaire"), ("D3.2", "survey plan")]
+
+
+def test_nouns_that_open_like_acts_are_documents():
+    assert items("备件这块有出入库台账") == ["出入库台账"]
+    assert items("有发料明细") == ["发料明细"]
+    assert items("每月出报告") == []
+
+
+def test_certificates_held_by_people_listed_after_hold():
+    assert items("工程师都持有电工证和登高证") == []
+
+
+def test_an_item_takes_a_sibling_criterion_only_when_listed_with_it():
+    assert evidence("The after-sales manual was issued in 2023 and we also have a spare parts policy.") == [
+        ("D1.1", "after-sales manual"), ("D2.4", "spare parts policy")]
+    assert evidence("回访我们有录音，也有回访记录表") == [("D3.1", "回访录音"), ("D3.1", "回访记录表")]

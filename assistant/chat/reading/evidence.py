@@ -42,7 +42,7 @@ class EvidenceReading:
             for a, b, item in documents:
                 if neg_clause and self._is_after_negation(clause, a) or self._absent_after(b, clause):
                     continue
-                if self._intention(item, b) or self._defect(item) or re.match(r"[没无未按出写发编找借交]|缺(?!件|货|料)", item):
+                if self._intention(item, b) or self._defect(item) or re.match(self._ACT, item):
                     continue  # "没量表" / "按计划" / "出报告": an absence or an act, not a document's name
                 if self.in_findings(a) and not self._shown_in_finding(clause, a):
                     continue
@@ -52,6 +52,9 @@ class EvidenceReading:
                         out.unplaced_evidence.append(item)
                 elif not any(e.item == item and e.criterion == cid for e in out.evidence):
                     out.evidence.append(EvidenceUpdate(cid, item))
+
+    # An item that opens with an absence or an act ("没量表", "按计划", "出报告"), not with a noun (缺件, 出入库, 发料).
+    _ACT = re.compile(r"[没无未按写编找]|缺(?!件|货|料)|出(?!入|库|厂|险|货)|发(?!料|票|放|货|运)|交(?!接|付|期)|借(?!用|条)")
 
     _SHOWN = re.compile(r"(?:有|建了|建立了|补了|补齐了|做了|编了|制定了|accepted|approved|have|built|set up)\s*(?:(?:我们|our|the|a|an)\s*)?$",
                         re.IGNORECASE)
@@ -230,7 +233,7 @@ class EvidenceReading:
     _LEAD = re.compile(r"(?:[0-9]{4}年版?的?|V\d+(?:\.\d+)*版?|\d+(?:\.\d+)*版的?|[0-9一二两三四五六七八九十]+(?:份|套|本|个|项)"
                        r"|(?<=[了出])[个份本套])")
     # Document words that name nothing by themselves ("有报告", "有会议纪要"): the topic they are told under names them.
-    _BARE = "报告|纪要|记录|台账|计划|制度|办法|规定|清单|档案|规范|手册|流程|程序|方案|总结|明细|报表"
+    _BARE = "报告|纪要|记录|台账|计划|制度|办法|规定|清单|档案|规范|手册|流程|程序|方案|总结|明细|报表|录音|照片"
     # Documents that are whole by themselves: "有专利", "a patent".
     _STANDALONE = r"专利|软件著作权|著作权"
     # A qualification people hold or lack, told before the certificate's name.
@@ -336,6 +339,8 @@ class EvidenceReading:
         piece = self.text[clause.start:clause.end]
         out = []
         for v in POSSESS.finditer(piece):
+            if piece[v.start() - 1:v.start()] == "持":
+                break  # "工程师都持有电工证": certificates people hold, no document shown
             pos = v.end()
             rest = piece[pos:]
             offset = clause.start + pos
@@ -357,7 +362,7 @@ class EvidenceReading:
                     continue
                 if re.search(r"\d|[有是在做了过没未不拿持]|\s{2,}", item) and not classifier:
                     continue
-                if re.match(r"[没无未按出写发编找借交]|缺(?!件|货|料)", item):
+                if re.match(self._ACT, item):
                     continue  # "没计划" / "按计划" / "出报告": an absence or an act, not a document's name
                 named = any(n.criterion("any") and n.text in item.lower() for n in self.lex.names)
                 keyword = any(len(w) >= 3 and w in item.lower() for w, _ in self.lex.evidence)
@@ -524,8 +529,11 @@ class EvidenceReading:
                 return cid
         if not sibling:
             # "培训签到表和考试成绩都有": an item listed with a placed document proves what that one proves.
-            for a, _b, other in self._documents(clause):
-                if a != at and other != item and (cid := self._place(other, clause, a, sibling=True)):
+            end = at + len(item)
+            for a, b, other in self._documents(clause):
+                between = self.text[b:at] if b <= at else self.text[end:a]
+                if a != at and other != item and re.fullmatch(r"\s*(?:、|和|及|与|跟|以及|,|and|&)\s*", between) \
+                        and (cid := self._place(other, clause, a, sibling=True)):
                     return cid
         # The topic the message was on before this sentence ("服务质量检查我们每月抽查…；有检查办法和检查表").
         for m in reversed([m for m in outside if m.end <= at and self.clause_at(m.start).sentence < s_index]):
