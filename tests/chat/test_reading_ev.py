@@ -202,3 +202,13 @@ def test_an_item_takes_a_sibling_criterion_only_when_listed_with_it():
     assert evidence("The after-sales manual was issued in 2023 and we also have a spare parts policy.") == [
         ("D1.1", "after-sales manual"), ("D2.4", "spare parts policy")]
     assert evidence("回访我们有录音，也有回访记录表") == [("D3.1", "回访录音"), ("D3.1", "回访记录表")]
+
+
+@pytest.mark.parametrize("text, item", [
+    ("文件方面，我们有《售后服务规范》V3.0", "售后服务规范V3.0"),
+    ("文件方面有《售后服务规范》2024版", "售后服务规范2024版"),
+    ("售后服务规范V3.0已经发布", "售后服务规范V3.0"),
+    ("We have a service manual (v3.2).", "service manual (v3.2)"),
+])
+def test_a_document_keeps_the_version_said_after_its_name(text, item):
+    assert evidence(text) == [("D1.1", item)]

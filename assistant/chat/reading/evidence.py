@@ -157,7 +157,9 @@ class EvidenceReading:
         found: list[tuple[int, int, str]] = self._said_evidence(clause)
         for m in re.finditer(r"《([^》]{2,30})》", piece):
             if not any(a <= clause.start + m.start() < b for a, b, _ in found):
-                found.append((clause.start + m.start(), clause.start + m.end(), m.group(1).strip()))
+                v = self._VERSION.match(piece, m.end())
+                end, name = (v.end(), m.group(1).strip() + v.group(0).strip()) if v else (m.end(), m.group(1).strip())
+                found.append((clause.start + m.start(), clause.start + end, name))
         found += self._screenshots(clause, found)
         bare: list[tuple[int, int, str]] = []
         taken = [False] * len(piece)
@@ -222,12 +224,21 @@ class EvidenceReading:
                         taken[x] = True
                     found += [(clause.start + a, clause.start + j, name) for a, name in shared]
                     continue
-                found.append((clause.start + k, clause.start + j, self._with_topic(item, clause, clause.start + k)))
+                v = self._VERSION.match(piece, j)
+                if v:
+                    for x in range(j, v.end()):
+                        taken[x] = True
+                found.append((clause.start + k, clause.start + (v.end() if v else j),
+                              self._with_topic(item, clause, clause.start + k) + (v.group(0).strip() if v else "")))
         found += self._with_topics(bare, found)
         found += self._documents_en(clause)
         found += self._listed(clause, found)
         found += self._coordinated(clause, found)
         return sorted(found)
+
+    # A version said right after a document's name belongs to it: "售后服务规范V3.0", "《规范》2024版", "manual (v3.2)".
+    _VERSION = re.compile(r"\s?(?:[（(]\s*(?:[Vv](?:er\.?|ersion)?\s?\d+(?:\.\d+)*|(?:19|20)\d{2}\s?版?)\s*[)）]"
+                          r"|[Vv](?:er\.?|ersion)?\s?\d+(?:\.\d+)*(?![\d%])版?|(?:19|20)\d{2}\s?(?:年)?版|第[一二三四五六七八九十\d]+版)")
 
     # What goes before a document's name and is no part of it: its version, a count, a classifier after a verb (整了个制度).
     _LEAD = re.compile(r"(?:[0-9]{4}年版?的?|V\d+(?:\.\d+)*版?|\d+(?:\.\d+)*版的?|[0-9一二两三四五六七八九十]+(?:份|套|本|个|项)"
@@ -459,7 +470,8 @@ class EvidenceReading:
             if shared:
                 out += [(clause.start + a, clause.start + m.end(), name) for a, name in shared]
                 continue
-            out.append((clause.start + k, clause.start + m.end(), item))
+            v = self._VERSION.match(piece, m.end())
+            out.append((clause.start + k, clause.start + (v.end() if v else m.end()), item + (" " + v.group(0).strip() if v else "")))
         return out
 
     def _distributed_en(self, piece: str, k: int, item: str) -> list[tuple[int, str]]:
@@ -489,6 +501,7 @@ class EvidenceReading:
 
         if at in self._named_evidence:
             return self._named_evidence[at]
+        item = self._VERSION.sub("", item).strip() or item
         inner = mentions(item, self.lex)
         low_item = item.lower()
         # Every name inside the item, overlaps allowed; the one nearest its last word wins ("客户满意度调查管理办法").
