@@ -212,3 +212,24 @@ def test_an_item_takes_a_sibling_criterion_only_when_listed_with_it():
 ])
 def test_a_document_keeps_the_version_said_after_its_name(text, item):
     assert evidence(text) == [("D1.1", item)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("The training plan isn't written yet.", []),
+    ("Complaint log: none.", []),
+    ("Our spare parts policy and stocktake records are available; the safety stock sheet is missing.",
+     ["spare parts policy", "stocktake records"]),
+    ("安全库存测算表：没有", []),
+])
+def test_english_and_colon_absence_after_the_name(text, want):
+    assert items(text) == want
+
+
+def test_english_documents_named_by_what_they_are_of():
+    assert evidence("We keep minutes of management review meetings.") == [("D5.4", "minutes of management review meetings")]
+    assert ("D4.3", "screenshots of the official lookups") in evidence(
+        "The certificate register is up to date and we keep screenshots of the official lookups.")
+
+
+def test_a_bare_word_under_its_own_topic_is_that_document():
+    assert evidence("服务规范的话，我们有规范，覆盖了全部网点") == [("D1.1", "服务规范")]

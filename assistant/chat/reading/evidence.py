@@ -88,8 +88,20 @@ class EvidenceReading:
     _ABSENT_AFTER = re.compile(r"^[^,.;!?，。；]{0,6}?(?:还|也|都|并|暂时|目前|现在|倒是|就|却|其实)?(?:没有|没|暂无|缺|欠缺|没得|没见)"
                                r"(?:的|呢|啊|哦|了)?\s*(?:[,.;!?，。；]|$)")
 
+    # "The training plan isn't written yet", "the safety stock sheet is missing", "Complaint log: none".
+    _ABSENT_AFTER_EN = re.compile(
+        r"^\s*(?::\s*(?:none|no|n/a|missing|not yet)\b"
+        r"|(?:is|are|was|were|has been|have been)\s+(?:still\s+)?(?:missing|absent|lacking|pending|outstanding|not there|not in place|not available)\b"
+        r"|(?:is|are|was|were)\s*(?:not|n't)\s+(?:yet\s+)?(?:written|ready|available|done|in place|there|finished|complete|drafted|created|set up|issued|started)\b"
+        r"|(?:isn't|aren't|wasn't|weren't)\s+(?:yet\s+)?(?:written|ready|available|done|in place|there|finished|complete|drafted|created|set up|issued|started)\b"
+        r"|(?:doesn't|don't|does not|do not)\s+exist\b|(?:hasn't|haven't|has not|have not)\s+been\s+(?:written|done|drafted|created|set up|issued|started))",
+        re.IGNORECASE)
+
     def _absent_after(self, end: int, clause: Clause) -> bool:
-        return bool(self._ABSENT_AFTER.match(self.text[end:clause.end]))
+        rest = self.text[end:clause.end]
+        # "Complaint log: none." — the colon ends the clause; what follows it still speaks of the document.
+        colon = re.match(r"\s*:\s*(?:none|no|n/a|missing|not yet|无|没有|暂无)(?=\W|$)", self.text[end:end + 20], re.IGNORECASE)
+        return bool(self._ABSENT_AFTER.match(rest) or self._ABSENT_AFTER_EN.match(rest) or colon)
 
     def _is_after_negation(self, clause: Clause, pos: int) -> bool:
         piece = self.text[clause.start:pos]
@@ -305,6 +317,11 @@ class EvidenceReading:
             out.append((k, own + rest))
         return out
 
+    @staticmethod
+    def _named_by(topic: str, item: str) -> str:
+        """The document a bare word names under a topic: "服务规范…有规范" is the 服务规范 itself."""
+        return topic if topic.endswith(item) else topic + item
+
     def _topic_in_list(self, a: int, b: int) -> bool:
         """A bare word that is a topic itself, listed with other topics ("组织、制度、系统")."""
         return any(m.start == a and m.end == b for m in self.mentions) and any(
@@ -332,12 +349,12 @@ class EvidenceReading:
         out = []
         if len(bare) >= 2 and len(topics) >= len(bare):
             for (a, b, item), m in zip(bare, topics[-len(bare):]):
-                out.append((a, b, m.text + item))
+                out.append((a, b, self._named_by(m.text, item)))
             return out
         for a, b, item in bare:
             before = [m for m in topics if m.end <= a]
             if before:
-                out.append((a, b, before[-1].text + item))
+                out.append((a, b, self._named_by(before[-1].text, item)))
             elif len(item) >= 3 and not self._generic(item):
                 out.append((a, b, item))
         return out
@@ -445,6 +462,9 @@ class EvidenceReading:
                 "no", "not", "about", "on", "in", "to", "by", "from", "its", "their", "this", "that", "these", "those",
                 "current", "annual"}
 
+    _EN_OF = re.compile(r"\s+of\s+(?:the\s+|our\s+|all\s+(?:the\s+)?|every\s+|each\s+)?(?P<what>[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,3}?)"
+                        r"(?=\s*(?:[,.;:!?]|$|\b(?:and|for|from|in|on|at|with|are|is|was|were|every|each)\b))", re.IGNORECASE | re.ASCII)
+
     def _documents_en(self, clause: Clause) -> list[tuple[int, int, str]]:
         piece = self.text[clause.start:clause.end]
         out = []
@@ -458,6 +478,11 @@ class EvidenceReading:
                     break
                 k = w.start()
                 taken_words += 1
+            of = self._EN_OF.match(piece, m.end()) if taken_words == 0 else None
+            if of and not re.match(r"(?:this|that|these|those|it|them|which|what|us|you)\b", of.group("what"), re.IGNORECASE):
+                # "screenshots of the official lookups", "minutes of management review": the head named by what follows.
+                out.append((clause.start + m.start(), clause.start + of.end(), piece[m.start():of.end()]))
+                continue
             if taken_words == 0 and not re.fullmatch(r"patents?|copyrights?", m.group(0), re.IGNORECASE):
                 continue  # a bare "plan" or "report" names nothing; "a patent" is whole
             if re.match(rf"\s+(?:{heads})\b", piece[m.end():], re.IGNORECASE):
