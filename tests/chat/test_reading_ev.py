@@ -233,3 +233,7 @@ def test_english_documents_named_by_what_they_are_of():
 
 def test_a_bare_word_under_its_own_topic_is_that_document():
     assert evidence("服务规范的话，我们有规范，覆盖了全部网点") == [("D1.1", "服务规范")]
+
+
+def test_names_before_de_say_which_records_and_are_no_items():
+    assert evidence("电话和微信的回访记录都有") == [("D3.1", "回访记录")]

@@ -35,7 +35,7 @@ class EvidenceReading:
             if TOTAL_ABSENCE.search(later):
                 continue  # "售后服务规范那些书面的东西，说实话一份都没有": named only to say there is none
             documents = self._documents(clause)
-            for at, item in self.__dict__.get("_described_items", {}).items():
+            for at, item in self._described_said().items():
                 note = self._t(f"{item}（这是做法，不是文件名，没有作为证据记录）", f"{item} (a practice, not a document's name: not recorded as evidence)")
                 if clause.start <= at < clause.end and note not in out.set_aside:
                     out.set_aside.append(note)
@@ -131,6 +131,10 @@ class EvidenceReading:
         return bool(re.search(r"[我你他她它这那]|都|会|能|可以|的情况|了|\b(?:we|i|they|that|it|this|do|does|did)\b", item, re.IGNORECASE)) \
             or (CJK.search(item) is not None and len(item) > 10)
 
+    def _described_said(self) -> dict[int, str]:
+        """What the message called evidence but told as a practice, by position (kept on the reader)."""
+        return vars(self).setdefault("_described_items", {})
+
     def _said_evidence(self, clause: Clause) -> list[tuple[int, int, str]]:
         """"证据是投诉台账" / "蓝皮书是D1.1的证据" / "evidence for D3.2 is the survey plan": items called evidence,
         whatever their names."""
@@ -154,7 +158,7 @@ class EvidenceReading:
                 item = item.strip(" “”\"'《》")
                 if self._described(item):
                     # "证据是我们每个月都会开会讨论…": a practice told, no document named; said back as not recorded.
-                    self.__dict__.setdefault("_described_items", {})[clause.start + a0 + i] = item
+                    self._described_said()[clause.start + a0 + i] = item
                     continue
                 if len(item) >= 2 and not any(m2.criterion and m2.text.lower() == item.lower() for m2 in self.mentions):
                     start = clause.start + a0 + i + part.find(item) if item in part else clause.start + a0 + i
@@ -372,7 +376,7 @@ class EvidenceReading:
             pos = v.end()
             rest = piece[pos:]
             offset = clause.start + pos
-            with_doc = sum(1 for x, _y, _ in found if x >= offset) and bool(self._LIST_CUT.search(rest))
+            with_doc = any(x >= offset for x, _y, _ in found) and bool(self._LIST_CUT.search(rest))
             i = 0
             for part in self._LIST_CUT.split(rest):
                 j = rest.find(part, i)
@@ -422,8 +426,9 @@ class EvidenceReading:
             a = clause.start + j + part.find(item) if item else clause.start + j
             members.append((a, a + len(item), item))
         docs = [x for x in members if any(fa < x[1] and x[0] < fb for fa, fb, _ in found)]
-        if len(members) < 2 or not docs:
-            return []
+        whole = [x for x in docs if any(fa == x[0] and fb == x[1] for fa, fb, _ in found)]
+        if len(members) < 2 or not whole or any("的" in x[2] for x in members):
+            return []  # "电话和微信的回访记录都有": the names before 的 say which records, they are none themselves
         for a, b, item in members:
             if (a, b, item) not in docs and self._noun_like(item):
                 out.append((a, b, item))
