@@ -168,6 +168,9 @@ def lexicon(version: str | None = None) -> Lexicon:
                    {k: tuple(v) for k, v in fuzzy.items()}, {k: tuple(v) for k, v in ear.items()})
 
 
+_FUNCTION_CHARS = frozenset("和与及或跟并的地得了着过是有在都也还就把被给让从对向")
+
+
 def by_ear(text: str, lex: Lexicon) -> str:
     """`text` with the words of the trade typed by ear put right, one character for one so positions stay: a window
     that differs from a trade word in one character that reads the same (管里 → 管理, 不附合 → 不符合). Longer words
@@ -177,12 +180,15 @@ def by_ear(text: str, lex: Lexicon) -> str:
     chars = list(text)
     fixed = [False] * len(chars)
     words = {w for entries in lex.ear_index.values() for w, _ in entries}
+    # Conjunctions and particles are typed right: "文件和投诉台账" is never 文件化 (和 reads huo, as 化 does).
     for size in range(6, 1, -1):
         for i in range(len(chars) - size + 1):
             window = "".join(chars[i:i + size])
             if window in words or any(fixed[i:i + size]) or not all(_CJK.match(ch) for ch in window):
                 continue
             for k in range(size):
+                if window[k] in _FUNCTION_CHARS:
+                    continue
                 for w, pos in lex.ear_index.get(window[:k] + "?" + window[k + 1:], ()):
                     if pos == k and _word_reading(w)[k] in _strict(window[k]):
                         chars[i + k] = w[k]
