@@ -42,7 +42,7 @@ _PLAIN: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE)
     # a rule set up: 整了个制度, 搞了一套办法, 定了流程
     (r"(?:整|搞|弄|定|出|写|建)了?(?:一?[个套份])?(?=\S{0,6}(?:制度|办法|规定|流程|程序|规范))", "制定了"),
     # a system put in place: 系统整了一个, 上了工单系统
-    (r"(?<=系统|平台)(?:早就|已经)?(?:上了|用上了|(?:整|搞|弄|建)了一?[个套])|(?:上了|用上了|(?:整|搞|弄|建)了一?[个套])(?=\S{0,4}(?:系统|平台))", "上线了"),
+    (r"(?<=系统|平台)(?:早就|已经)?(?:上了|用上了|(?:整|搞|弄|建)了一?[个套]|(?:是|也|倒是)?有(?=\s*[,，;；]))|(?:上了|用上了|(?:整|搞|弄|建)了一?[个套])(?=\S{0,4}(?:系统|平台))", "上线了"),
     (r"(?:一年|每年)(?:一|两|二|\d)(?:次|回)|年年", "每年"),
     (r"按计划来|照计划|按计划", "按计划"),
     # a report or minutes made: 每月出个报告, 有纪要, 报告和纪要都有
@@ -433,6 +433,13 @@ class LevelReading:
         present = self._present(cid, at)
         if cid == "D5.1" and not present:
             return 0, self._t(f"“{words}”：无售后服务组织，按L0记录", f"\"{words}\": no after-sales organisation, recorded as L0")
+        if present:
+            # "有架构图，任命了总监，…跨部门接口还没发文件": what is there describes a level; what is lacking is
+            # what the level above requires.
+            found = self._describe(cid, [c for c in self.clauses if c.sentence == s and not self._asks(c)])
+            if found and found[0] >= 2:
+                return found[0], self._t(f"“{words}”：其余描述与{cid} L{found[0]}的说明一致，按L{found[0]}记录",
+                                         f"\"{words}\": the rest matches the L{found[0]} descriptor of {cid}, recorded as L{found[0]}")
         l0, l1 = self._fit(cid, sentence, 0), self._fit(cid, sentence, 1)
         if l1 > l0:
             return 1, self._t(f"“{words}”：与{cid} L1（初始级）的说明一致，按L1记录",
@@ -475,6 +482,8 @@ class LevelReading:
             if not cs or self._about_findings(cs[0].start) or self.out(cs[0].start) is None:
                 continue
             crits = self._described(cs[0].start, cs[-1].end)
+            if not crits and groups and last == s - 1 and re.search(r"[:：]\s*$", self.text[groups[-1][1][-1].start:groups[-1][1][-1].end]):
+                crits = [groups[-1][0]]  # "Quality checks: the supervisor sometimes rides along…"
             if not crits:
                 continue
             if groups and last == s - 1 and groups[-1][0] == crits[0]:
@@ -527,7 +536,8 @@ class LevelReading:
         for c in cs:
             # What the clause describes, without the documents it names (evidence, not a level).
             piece = "".join(" " if any(x <= i < y for x, y in docs) else ch for i, ch in enumerate(self.text[c.start:c.end], c.start))
-            (lacking if _LACKING.search(piece) or NEG_BEFORE.search(piece) or NEG_AFTER.search(piece) else there).append(piece)
+            said = self.text[c.start:c.end]
+            (lacking if _LACKING.search(said) or NEG_BEFORE.search(said) or NEG_AFTER.search(said) else there).append(piece)
         scores: dict[int, int] = {lv: 0 for lv in sig if lv > 0}
         where: dict[int, set[int]] = {lv: set() for lv in scores}  # where the words that fit each level were said
         offset = 0
@@ -556,7 +566,8 @@ class LevelReading:
             return None
         # A level is read from a description of it, not from one phrase ("都整改完了"): words said in two places,
         # or one phrase that says much of it alone ("每个项目都有前后数据对比").
-        if _spread(where[lv1]) < 2 and best < 5:
+        # A lack of what the level above requires is a second word for the level below it.
+        if _spread(where[lv1]) + (lv1 == cap) < 2 and best < 5:
             return None
         if best >= 3 and best - second[1] >= 2:
             return lv1, False
