@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.lexicon import Mention
@@ -23,11 +24,115 @@ from assistant.chat.reading.patterns import (
     THIS,
     UNTRUE,
 )
-from assistant.chat.reading.text import Clause
+from assistant.chat.reading.text import _QUESTION, Clause
 
 
 # The subject of a negation that is only a part of the whole ("还有两成半没…", "部分网点没…", "有些师傅没…").
 PART = re.compile(r"(?:[0-9一二两三四五六七八九十几]+(?:成半?|%|个|名|位|家)|百分之\S{1,4}|部分|一些|有些|有的|少数|个别)\S{0,2}$")
+
+
+# A clause that says what is lacking or still done the old way: "授权的还是用表格记", "加盟店各做各的".
+_LACKING = re.compile(r"还是|仍然|依然|照旧|各\S各的|尚未|未覆盖|没覆盖|没铺开|还没|\bstill\b|\bnot yet\b|\bexcept\b")
+# Particles and indefinites that make no question in a statement: "…还是用表格记嘛", "效果验证没怎么做".
+_SOFT_QUESTION = re.compile(r"(?:没|不)怎么|[嘛吧]$")
+
+# How people say what the catalogue's descriptors say: each family of everyday words is read as the descriptors'
+# own words before a description is matched to them. Chinese, then English (the descriptors are Chinese).
+_PLAIN: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), w) for p, w in (
+    # a rule set up: 整了个制度, 搞了一套办法, 定了流程
+    (r"(?:整|搞|弄|定|出|写|建)了?(?:一?[个套份])?(?=\S{0,6}(?:制度|办法|规定|流程|程序|规范))", "制定了"),
+    # a system put in place: 系统整了一个, 上了工单系统
+    (r"(?<=系统|平台)(?:早就|已经)?(?:上了|用上了|(?:整|搞|弄|建)了一?[个套]|(?:是|也|倒是)?有(?=\s*[,，;；]))|(?:上了|用上了|(?:整|搞|弄|建)了一?[个套])(?=\S{0,4}(?:系统|平台))", "上线了"),
+    (r"(?:一年|每年)(?:一|两|二|\d)(?:次|回)|年年", "每年"),
+    (r"按计划来|照计划|按计划", "按计划"),
+    # a report or minutes made: 每月出个报告, 有纪要, 报告和纪要都有
+    (r"出(?:一?[个份])?(?=报告|纪要)|有(?=报告|纪要|会议纪要)", "形成"),
+    (r"(?<=报告|纪要)(?:\S{0,6})都有", "形成"),
+    # a meeting held: 管理评审也开, 开管理评审
+    (r"(?<=评审)(?:每年)?(?:也|都)?开|(?<![召])开(?=\S{0,2}(?:管理评审|评审会|会议))", "召开"),
+    (r"(?:都|也)?整改(?:了|完了?|过了?)", "有整改记录"),
+    (r"有空|有时候?|时不时|想起来|看心情|不定期|sometimes|occasionally|now and then|when \w+ (?:has|have) time", "偶尔"),
+    (r"跟着|陪着|ride along|accompan\w*", "陪同"),
+    (r"说(?:两|几)?句|说一下|说说|提醒一下|打个招呼|嘴上说|verbal\w*|a word", "口头提醒"),
+    (r"(?:也|都)?(?:不记|没记录|不留记录|不做记录|不留底)|(?:no|without) records?|not recorded|nothing (?:is )?(?:written|recorded)", "不留记录"),
+    (r"各(?:做|干|搞|弄|管|用)各的|each (?:does|keeps|uses) (?:its|their) own", "各用各的"),
+    (r"按(?:那个|这个|它|办法|制度)(?:做|来|执行|走)", "按办法执行"),
+    (r"加盟店|加盟商|代理商|经销商|授权店|授权的|franchise\w*|distributors?|dealers?|agents?|authori[sz]ed (?:outlets?|stations?|centers?|centres?)", "授权网点"),
+    (r"直营|自营的|own (?:outlets?|stations?|branches)|company-run|self-operated", "自营网点"),
+    (r"(?:用|靠)(?:表格|Excel|纸|纸质单|手工)|spreadsheets?|excel|paper", "用Excel表格"),
+    # English: the descriptors' words for what an English description says
+    (r"internal audits?", "内审"), (r"management reviews?", "管理评审"),
+    (r"\b(?:every|all|each)\b[^,;.]{0,20}\b(?:process|processes|department|departments)", "全部流程"),
+    (r"(?:a )?(?:representative )?sample of (?:outlets|stations|distributors|dealers|sites)", "有代表性的网点"),
+    (r"(?:auditors?|they) (?:are|were) (?:trained|qualified|certified)", "内审员经培训取得资格"),
+    (r"(?:never|don't|do not|not) audit (?:their|its) own", "不审核本部门"),
+    (r"(?:an? )?owners? and (?:a )?deadlines?", "责任人和期限"),
+    (r"every year|annually|once a year|yearly", "每年"), (r"to (?:a|the) plan|planned|on schedule", "按计划"),
+    (r"minutes", "形成纪要"), (r"(?:a |written )?reports?", "形成报告"),
+))
+
+
+def _plain(text: str) -> str:
+    """`text` with its everyday words followed by the descriptors' words for them."""
+    return _plain_at(text)[0]
+
+
+def _plain_at(text: str) -> tuple[str, list[int]]:
+    """`_plain(text)` and, for each of its characters, where in `text` it was said (the words added for an
+    everyday phrase were said where the phrase starts)."""
+    src = list(range(len(text)))
+    for pattern, words in _PLAIN:
+        out, at, last = [], [], 0
+        for m in pattern.finditer(text):
+            out.append(text[last:m.end()] + words)
+            at += src[last:m.end()] + [src[m.start()] if m.start() < len(src) else len(text)] * len(words)
+            last = m.end()
+        if out:
+            text, src = "".join(out) + text[last:], at + src[last:]
+    return text, src
+
+
+def _places(plain: str, src: list[int], words: set[str], cue: re.Pattern | None) -> set[int]:
+    """Where in the original text the `words` (and the cue's matches) of `plain` were said."""
+    low = plain.lower()
+    found = {src[m.start()] for w in words for m in re.finditer(re.escape(w), low)}
+    if cue is not None:
+        found |= {src[m.start()] for m in cue.finditer(plain)}
+    return found
+
+
+def _spread(places: set[int]) -> int:
+    """How many separate places: positions more than three characters apart."""
+    n, last = 0, None
+    for p in sorted(places):
+        if last is None or p - last > 3:
+            n += 1
+        last = p
+    return n
+
+
+def _tokens(text: str) -> set[str]:
+    """The character bigrams of the Chinese in `text` and its Latin words (PDCA, KPI, Excel)."""
+    from assistant.chat.reading.lexicon import _grams
+
+    return _grams(text) | {w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)}
+
+
+_COMMON = {"服务", "售后", "网点", "记录", "企业", "工程", "程师", "客户", "系统", "全部"}
+
+
+@lru_cache(maxsize=4)
+def _signatures_of(version: str | None, descriptors: tuple) -> dict[str, dict[int, frozenset[str]]]:
+    out: dict[str, dict[int, frozenset[str]]] = {}
+    for cid, levels in descriptors:
+        toks = {lv: _tokens(text) - _COMMON for lv, text in levels}
+        out[cid] = {lv: frozenset(t - set().union(*(toks[o] for o in toks if o != lv))) for lv, t in toks.items()}
+    return out
+
+
+def _signatures(version: str | None, lex) -> dict[str, dict[int, frozenset[str]]]:
+    """For each criterion and level, the words of its descriptor no other level of that criterion has."""
+    return _signatures_of(version, tuple((cid, tuple(sorted(lv.items()))) for cid, lv in sorted(lex.descriptors.items())))
 
 
 class LevelReading:
@@ -328,6 +433,13 @@ class LevelReading:
         present = self._present(cid, at)
         if cid == "D5.1" and not present:
             return 0, self._t(f"“{words}”：无售后服务组织，按L0记录", f"\"{words}\": no after-sales organisation, recorded as L0")
+        if present:
+            # "有架构图，任命了总监，…跨部门接口还没发文件": what is there describes a level; what is lacking is
+            # what the level above requires.
+            found = self._describe(cid, [c for c in self.clauses if c.sentence == s and not self._asks(c)])
+            if found and found[0] >= 2:
+                return found[0], self._t(f"“{words}”：其余描述与{cid} L{found[0]}的说明一致，按L{found[0]}记录",
+                                         f"\"{words}\": the rest matches the L{found[0]} descriptor of {cid}, recorded as L{found[0]}")
         l0, l1 = self._fit(cid, sentence, 0), self._fit(cid, sentence, 1)
         if l1 > l0:
             return 1, self._t(f"“{words}”：与{cid} L1（初始级）的说明一致，按L1记录",
@@ -361,42 +473,109 @@ class LevelReading:
 
     def read_descriptions(self) -> None:
         """A practice described without a level ("工单系统全网点都用，能按序列号查历史"): the level whose descriptor in
-        the catalogue it matches best, when it clearly matches one, for criteria that have levels and no value."""
-        from assistant.chat.reading.lexicon import _grams, level_signatures
-
-        signatures = level_signatures(self.scheme.version)
-        doc_spans = [(a, b) for a, b, _, _ in self.all_documents()]
+        the catalogue it matches best, when it clearly matches one, for criteria that have levels and no value.
+        Consecutive sentences about the same criterion are one description ("内审每年按计划做。管理评审也开，有纪要。")."""
+        groups: list[tuple[str, list[Clause]]] = []
+        last = -2
         for s in sorted({c.sentence for c in self.clauses}):
-            cs = [c for c in self.clauses if c.sentence == s and not c.question and not c.hypothetical]
-            if not cs or self.in_findings(cs[0].start):
+            cs = [c for c in self.clauses if c.sentence == s and not self._asks(c) and not c.hypothetical]
+            if not cs or self._about_findings(cs[0].start) or self.out(cs[0].start) is None:
                 continue
-            a, b = cs[0].start, cs[-1].end
-            out = self.out(a)
-            if out is None:
-                continue
-            names = [m for m in self.mentions if a <= m.start < b and not any(x <= m.start < y for x, y in doc_spans)]
-            crits = [c for c in self._criteria_of(names) if not self.scheme.criteria[c].is_kpi]
+            crits = self._described(cs[0].start, cs[-1].end)
+            if not crits and groups and last == s - 1 and re.search(r"[:：]\s*$", self.text[groups[-1][1][-1].start:groups[-1][1][-1].end]):
+                crits = [groups[-1][0]]  # "Quality checks: the supervisor sometimes rides along…"
             if not crits:
                 continue
-            cid = crits[0]
-            if cid in self.negated or any(x.criterion == cid for x in self.stated.levels + self.supposed.levels):
+            if groups and last == s - 1 and groups[-1][0] == crits[0]:
+                groups[-1][1].extend(cs)
+            else:
+                groups.append((crits[0], cs))
+            last = s
+        for cid, cs in groups:
+            out = self.out(cs[0].start)
+            if out is None or cid in self.negated or any(x.criterion == cid for x in self.stated.levels + self.supposed.levels):
                 continue
-            # What the sentence describes, without the documents it names (evidence, not a level).
-            text = "".join(ch if not any(x <= i < y for x, y in doc_spans) else " " for i, ch in enumerate(self.text[a:b], a))
-            grams = _grams(text)
-            scores = {lv: len(grams & sig) + self._cue_score(lv, text) for lv, sig in signatures.get(cid, {}).items() if lv > 0}
-            if not scores:
+            found = self._describe(cid, cs)
+            if found is None:
                 continue
-            best = max(scores.values())
-            top = [lv for lv, sc in scores.items() if sc == best]
-            second = max([sc for lv, sc in scores.items() if lv not in top] or [0])
-            # A description of the initial level needs its own mark (全靠, 凭经验): a new practice that happens to
-            # share words with the catalogue's L1 example is no statement of L1.
-            if best >= 3 and best - second >= 2 and (min(top) >= 2 or self._cue_score(1, text)):
-                level = min(top)
-                out.levels.append(LevelUpdate(cid, level, self.said(a, b), self._t(
-                    f"描述与{cid} L{level}（{self._level_name(level)}）的说明一致，按L{level}记录",
-                    f"the description matches the L{level} descriptor of {cid}: recorded as L{level}")))
+            level, tied = found
+            a, b = cs[0].start, cs[-1].end
+            if tied:
+                note = self._t(f"描述介于{cid} L{level}与L{level + 1}的说明之间，按较低的L{level}记录",
+                               f"the description lies between the L{level} and L{level + 1} descriptors of {cid}: the lower, L{level}, recorded")
+            else:
+                note = self._t(f"描述与{cid} L{level}（{self._level_name(level)}）的说明一致，按L{level}记录",
+                               f"the description matches the L{level} descriptor of {cid}: recorded as L{level}")
+            out.levels.append(LevelUpdate(cid, level, self.said(a, b), note))
+
+    def _asks(self, c: Clause) -> bool:
+        """A clause that asks: "授权的还是用表格记嘛" and "效果验证没怎么做" state, whatever their particles."""
+        if not c.question:
+            return False
+        piece = _SOFT_QUESTION.sub("", self.text[c.start:c.end].rstrip(" ,，。.;；!！"))
+        return bool(_QUESTION.search(piece))
+
+    def _about_findings(self, pos: int) -> bool:
+        """Words that were read as an audit finding ("不符合项有整改记录" read as a finding is not)."""
+        return self.in_findings(pos) and bool(self.stated.findings or self.supposed.findings)
+
+    def _described(self, a: int, b: int) -> list[str]:
+        """The criteria with levels and no value named between `a` and `b` outside the documents named there."""
+        doc_spans = [(x, y) for x, y, _, _ in self.all_documents()]
+        names = [m for m in self.mentions if a <= m.start < b and not any(x <= m.start < y for x, y in doc_spans)]
+        return [c for c in self._criteria_of(names) if not self.scheme.criteria[c].is_kpi]
+
+    def _describe(self, cid: str, cs: list[Clause]) -> tuple[int, bool] | None:
+        """The level of `cid` the clauses describe and whether it is the lower of two adjacent levels that fit as
+        well, or None. What is there counts for every level; what is lacking or still done the old way ("授权的
+        还是用表格记", "跨部门接口还没发文件") only for the levels whose descriptors say what is lacking (L0-L2),
+        and a lack of what a higher level requires keeps the level below it."""
+        sig = _signatures(self.scheme.version, self.lex)[cid]
+        docs = [(x, y) for x, y, _, _ in self.all_documents()]
+        there, lacking = [], []
+        for c in cs:
+            # What the clause describes, without the documents it names (evidence, not a level).
+            piece = "".join(" " if any(x <= i < y for x, y in docs) else ch for i, ch in enumerate(self.text[c.start:c.end], c.start))
+            said = self.text[c.start:c.end]
+            (lacking if _LACKING.search(said) or NEG_BEFORE.search(said) or NEG_AFTER.search(said) else there).append(piece)
+        scores: dict[int, int] = {lv: 0 for lv in sig if lv > 0}
+        where: dict[int, set[int]] = {lv: set() for lv in scores}  # where the words that fit each level were said
+        offset = 0
+        for piece, lacks in [(p, False) for p in there] + [(p, True) for p in lacking]:
+            plain, src = _plain_at(piece)
+            toks = _tokens(plain)
+            for lv in scores:
+                words = toks & sig[lv] if lv <= 2 or not lacks else set()
+                cue = self._CUES.get(lv) if lv == 1 or not lacks else None
+                scores[lv] += len(words) + (self._cue_score(lv, plain) if cue else 0)
+                where[lv] |= {offset + p for p in _places(plain, src, words, cue)}
+            offset += len(piece) + 10
+        have, lack = _plain(" ".join(there)), _plain(" ".join(lacking))
+        # "跨部门接口还没发文件": the lowest level above L2 whose own words the lack names is not reached.
+        stripped = _tokens(_plain(NEG_BEFORE.sub(" ", NEG_AFTER.sub(" ", " ".join(lacking)))))
+        cap = next((lv - 1 for lv in sorted(sig) if lv >= 3 and len(stripped & sig[lv]) >= 2), 5)
+        scores = {lv: sc for lv, sc in scores.items() if lv <= cap}
+        ranked = sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+        if not ranked:
+            return None
+        (lv1, best), rest = ranked[0], ranked[1:]
+        second = rest[0] if rest else (lv1, 0)
+        # A description of the initial level needs its own mark (全靠, 凭经验): a new practice that happens to
+        # share words with the catalogue's L1 example is no statement of L1.
+        if lv1 == 1 and not (self._cue_score(1, have) or self._cue_score(1, lack)):
+            return None
+        # A level is read from a description of it, not from one phrase ("都整改完了"): words said in two places,
+        # or one phrase that says much of it alone ("每个项目都有前后数据对比").
+        # A lack of what the level above requires is a second word for the level below it.
+        if _spread(where[lv1]) + (lv1 == cap) < 2 and best < 5:
+            return None
+        if best >= 3 and best - second[1] >= 2:
+            return lv1, False
+        if best >= 3 and second[1] == best and abs(second[0] - lv1) == 1:
+            third = rest[1][1] if len(rest) > 1 else 0
+            if best - third >= 2 and min(lv1, second[0]) >= 2:
+                return min(lv1, second[0]), True
+        return None
 
     def _fit(self, cid: str, text: str, level: int) -> int:
         """How many of the words only the criterion's `level` descriptor has occur in `text`."""
@@ -407,7 +586,7 @@ class LevelReading:
         return len(grams & level_signatures(self.scheme.version).get(cid, {}).get(level, frozenset()))
 
     _CUES = {
-        1: re.compile(r"全靠|靠个人|凭经验|口头|偶尔|零散|临时|个别|各自|随意"),
+        1: re.compile(r"全靠|靠个人|凭经验|口头|偶尔|零散|临时|个别|各自|随意|各用各的|不留记录"),
         3: re.compile(r"全部|所有|全网点|全公司|全渠道|全口径|统一|覆盖|打通|集成|都在用|接入|接进来|追溯|按\S{0,6}(?:号|码)查"),
         4: re.compile(r"看板|目标|考核|指标|量化|对标|每月(?:统计|分析|评审)|数据(?:分析|评审|验证|对比)|前后数据"),
         5: re.compile(r"行业领先|标杆|智能|预测|持续优化|行业首创|被同行"),
