@@ -633,3 +633,9 @@ def test_a_plan_said_as_an_intention_is_no_document():
 
 def test_a_corrected_company_name():
     assert read("名字说错了，是东昇物业，日出那个昇。").enterprise.get("name") == "东昇物业"
+
+
+def test_how_often_and_service_hours_are_said_back_not_dropped():
+    ex = read("我们热线是7×24小时的，一次修复率90%，内审每年两次")
+    assert {k.criterion: k.value for k in ex.kpis} == {"D1.2": 90.0}
+    assert "7×24小时" in ex.unplaced and "每年两次" in ex.unplaced

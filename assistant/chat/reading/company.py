@@ -10,6 +10,7 @@ from assistant.chat.reading.model import Extraction
 from assistant.chat.reading.patterns import (
     COMPANY_SUFFIX,
     EMPLOYEES,
+    FREQUENCY,
     INCIDENT,
     INCIDENT_DONE,
     INCIDENT_OPEN,
@@ -22,6 +23,7 @@ from assistant.chat.reading.patterns import (
     NOT_NAME,
     NO_INCIDENT,
     SELF_INTRO,
+    SERVICE_HOURS,
     SUBUNIT,
     TRUE,
     UNTRUE,
@@ -288,6 +290,12 @@ class CompanyReading:
             words = self._unplaced_words(q)
             if words not in out.unplaced:
                 out.unplaced.append(words)
+        # How often something is done and service hours are numbers said with no field: said back, not dropped.
+        for m in [*FREQUENCY.finditer(self.text), *SERVICE_HOURS.finditer(self.text)]:
+            if self.out(m.start()) is self.stated:
+                words = self.said(m.start(), m.end())
+                if words not in self.stated.unplaced:
+                    self.stated.unplaced.append(words)
 
     def _bare_value(self) -> bool:
         rest = self.text

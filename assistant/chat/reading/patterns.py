@@ -13,6 +13,8 @@ IDENTIFIER = re.compile(
     r"|(?:最近|过去|近|前|头|这|今年前)\s*[0-9一二两三四五六七八九十半]+\s*(?:个月|年|周|天|个?季度|个?星期)",
     re.IGNORECASE,
 )
+# "7×24小时" / "24/7": service hours, which have no field either (said back, never a KPI value).
+SERVICE_HOURS = re.compile(r"\d+\s*[×xX*]\s*24(?:\s*小时)?|24\s*[×xX*]\s*\d+|24/7", re.IGNORECASE)
 # "每年一次" / "一年两次" / "once a year": how often, which has no field.
 FREQUENCY = re.compile(
     r"(?:每|一)\s*(?:年|半年|季度?|个?月|周|个?星期|天)\s*(?:都|会|要|做|开|搞|组织|进行|开展|举办|召开){0,3}\s*"
