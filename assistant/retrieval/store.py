@@ -194,8 +194,10 @@ class Bm25Index:
         return {cid: i for i, cid in enumerate(self.ids)}
 
     def value(self, field: str, cid: str) -> str:
-        """A chunk's metadata field ("" when it has none)."""
-        return self.meta[field][self._pos[cid]] or ""
+        """A chunk's metadata field ("" when it has none, or when the chunk is not in this BM25 index: one added to
+        a Chroma server by another process since this one loaded)."""
+        i = self._pos.get(cid)
+        return (self.meta[field][i] or "") if i is not None else ""
 
     def mask(self, filters: dict[str, str]) -> np.ndarray | None:
         if not filters:

@@ -635,7 +635,37 @@ def test_a_corrected_company_name():
     assert read("名字说错了，是东昇物业，日出那个昇。").enterprise.get("name") == "东昇物业"
 
 
-def test_how_often_and_service_hours_are_said_back_not_dropped():
-    ex = read("我们热线是7×24小时的，一次修复率90%，内审每年两次")
+def test_service_hours_are_said_back_not_dropped():
+    ex = read("我们热线是7×24小时的，一次修复率90%")
     assert {k.criterion: k.value for k in ex.kpis} == {"D1.2": 90.0}
-    assert "7×24小时" in ex.unplaced and "每年两次" in ex.unplaced
+    assert "7×24小时" in ex.unplaced
+
+
+@pytest.mark.parametrize(("text", "declarations"), [
+    # A recall with units still out, or the regulator's decision still to come, is an unresolved incident (V3).
+    ("我们有批设备因为报警失灵召回了，现在还有二十多台没追回来，监管那边还没给结论", {"major_incident_unresolved": True}),
+    ("5月那次召回，质监到现在还没销案", {"major_incident_unresolved": True}),
+    # Figures handed in said to be untrue (V1), in Chinese and English.
+    ("领导让把那张表改好看点再交，所以交上去的数其实不是真实的", {"materials_truthful": False}),
+    ("To be honest, that 95% resolution number isn't real.", {"materials_truthful": False}),
+    ("Our branch managers filled in many of the satisfaction forms themselves.", {"materials_truthful": False}),
+    # Neither a procedure nor a question nor a closed recall is a veto.
+    ("我们的召回程序还没建立", {}),
+    ("The figures we sent are real, every one.", {}),
+])
+def test_vetoes_in_plain_words(text, declarations):
+    assert read(text).declarations == declarations
+
+
+def test_a_recall_supposed_in_a_question_is_no_declaration():
+    ex = read("如果有召回还没结束，会怎样？")
+    assert ex.hypothetical and not (ex.stated and ex.stated.declarations)
+
+
+def test_absences_topics_and_departments_are_no_evidence_and_no_name():
+    assert read("改进这块说实话没什么正式流程，都是老板想起来哪块就抓哪块").evidence == []
+    assert read("投诉处理周期平均要得个六天左右，莫得办法，厂家配件来得慢").evidence == []
+    ex = read("服务规范这块有受控的售后服务规范和退换货判定标准")
+    assert sorted(e.item for e in ex.evidence) == ["售后服务规范", "退换货判定标准"]
+    ex = read("我们是有售后服务部的，有部长，有组织架构图，就是人少")
+    assert [e.item for e in ex.evidence] == ["组织架构图"] and "name" not in ex.enterprise

@@ -10,7 +10,6 @@ from assistant.chat.reading.model import Extraction
 from assistant.chat.reading.patterns import (
     COMPANY_SUFFIX,
     EMPLOYEES,
-    FREQUENCY,
     INCIDENT,
     INCIDENT_DONE,
     INCIDENT_OPEN,
@@ -290,8 +289,9 @@ class CompanyReading:
             words = self._unplaced_words(q)
             if words not in out.unplaced:
                 out.unplaced.append(words)
-        # How often something is done and service hours are numbers said with no field: said back, not dropped.
-        for m in [*FREQUENCY.finditer(self.text), *SERVICE_HOURS.finditer(self.text)]:
+        # Service hours are numbers said with no field: said back, not dropped. (How often something is done is
+        # read by the level descriptors: "内审每年一次".)
+        for m in SERVICE_HOURS.finditer(self.text):
             if self.out(m.start()) is self.stated:
                 words = self.said(m.start(), m.end())
                 if words not in self.stated.unplaced:

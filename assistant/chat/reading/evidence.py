@@ -44,6 +44,8 @@ class EvidenceReading:
                     continue
                 if self._intention(item, b) or self._defect(item) or re.match(self._ACT, item):
                     continue  # "没量表" / "按计划" / "出报告": an absence or an act, not a document's name
+                if self._NEGATED_INSIDE.search(item) or self._TOPIC_AFTER.match(self.text[b:b + 4]) or item.endswith("的"):
+                    continue  # "块说实话没什么正式流程" / "莫得办法": an absence; "服务规范这块": a topic; "售后服务部的": no noun
                 if self.in_findings(a) and not self._shown_in_finding(clause, a):
                     continue
                 cid = self._place(item, clause, a)
@@ -55,6 +57,11 @@ class EvidenceReading:
 
     # An item that opens with an absence or an act ("没量表", "按计划", "出报告"), not with a noun (缺件, 出入库, 发料).
     _ACT = re.compile(r"[没无未按写编找]|缺(?!件|货|料)|出(?!入|库|厂|险|货)|发(?!料|票|放|货|运)|交(?!接|付|期)|借(?!用|条)")
+
+    # An item with an absence inside it is no document ("没什么正式流程", "莫得办法", "冇制度").
+    _NEGATED_INSIDE = re.compile(r"没|莫得|冇|未(?!关闭|完成|结案)")
+    # What follows the item makes it the topic of the sentence: "服务规范这块有…", "培训方面…".
+    _TOPIC_AFTER = re.compile(r"这块|这一块|这方面|方面|这边|那块")
 
     _SHOWN = re.compile(r"(?:有|建了|建立了|补了|补齐了|做了|编了|制定了|accepted|approved|have|built|set up)\s*(?:(?:我们|our|the|a|an)\s*)?$",
                         re.IGNORECASE)

@@ -481,7 +481,7 @@ class LevelReading:
             cs = [c for c in self.clauses if c.sentence == s and not self._asks(c) and not c.hypothetical]
             if not cs or self._about_findings(cs[0].start) or self.out(cs[0].start) is None:
                 continue
-            crits = self._described(cs[0].start, cs[-1].end)
+            crits = self._criteria_described(cs[0].start, cs[-1].end)
             if not crits and groups and last == s - 1 and re.search(r"[:：]\s*$", self.text[groups[-1][1][-1].start:groups[-1][1][-1].end]):
                 crits = [groups[-1][0]]  # "Quality checks: the supervisor sometimes rides along…"
             if not crits:
@@ -519,7 +519,7 @@ class LevelReading:
         """Words that were read as an audit finding ("不符合项有整改记录" read as a finding is not)."""
         return self.in_findings(pos) and bool(self.stated.findings or self.supposed.findings)
 
-    def _described(self, a: int, b: int) -> list[str]:
+    def _criteria_described(self, a: int, b: int) -> list[str]:
         """The criteria with levels and no value named between `a` and `b` outside the documents named there."""
         doc_spans = [(x, y) for x, y, _, _ in self.all_documents()]
         names = [m for m in self.mentions if a <= m.start < b and not any(x <= m.start < y for x, y in doc_spans)]

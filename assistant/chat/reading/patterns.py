@@ -77,7 +77,7 @@ PRESENT = re.compile(r"(?<![没未无])(?:有|做过|做了|开过|开了|上了
 
 UNTRUE = re.compile(
     r"(?:数据|数字|数|材料|报告|记录|资料|台账|figures?|data|numbers?|records?|materials?|reports?)\S{0,16}?"
-    r"(?:编的|编造|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|不真实|拍脑袋|凑的|凑出来|瞎填|乱填|估出来填|假的|made up|fabricated|invented|faked|falsified|not (?:true|real|genuine|truthful))"
+    r"(?:编的|编造|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|不真实|不是真(?:实)?的|并不真实|不属实|不实|拍脑袋|凑的|凑出来|瞎填|乱填|估出来填|假的|made up|fabricated|invented|faked|falsified|not (?:true|real|genuine|truthful))"
     r"|(?:编造|伪造|虚构|造假|作假|补编|瞎编|捏造)(?:了|的)?\S{0,6}(?:数据|材料|记录|报告)"
     # Figures changed by hand before they were handed in: 改过数, 手工改过时间戳, 数据调过, 做了手脚.
     r"|(?:改过|改了|调过|调了|修改过|动过|美化过|润色过|注水|刷过|刷了)\S{0,6}?(?:数|数据|数字|时间戳|时间|记录|日期|台账|报表)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))"
@@ -102,6 +102,9 @@ UNTRUE = re.compile(
     r"|(?:替|代|帮)(?:客户|用户|顾客)(?:打分|评分|评价|打了?好评|填(?:写)?(?:问卷|满意度|评价))"
     r"|\bfilled (?:in|out) by (?:our|the)(?: own)? (?:staff|engineers|employees|technicians|agents|team)\b|\bfilled (?:them |it )?(?:in|out) ourselves\b"
     r"|\bmade (?:the|our) (?:numbers|figures|data|results) look better\b"
+    # "that 96% number isn't real"; "our managers filled in the survey forms themselves".
+    r"|\b(?:figures?|data|numbers?|results?|reports?|records?|scores?)\b[^.;]{0,20}?\b(?:isn't|is not|aren't|are not|wasn't|weren't)\s+(?:really\s+|actually\s+)?(?:real|true|genuine|accurate|honest)\b"
+    r"|\bfilled (?:in|out)\b[^.;]{0,40}?\b(?:surveys?|questionnaires?|feedback|ratings?|satisfaction|forms?)\b[^.;]{0,20}?\b(?:themselves|ourselves|myself)\b"
     # Records removed to look better, or made up in a rush before the audit: 把超时的工单删了, 台账是审核前突击补的.
     r"|(?:删|删掉|删了|删除|去掉|剔掉|藏起)\S{0,10}?(?:超时|差评|不满意|逾期)|(?:超时|差评|不满意|逾期)的?\S{0,6}?(?:工单|记录|评价)\S{0,8}?(?:删了|删掉|删除了|去掉了)"
     r"|突击补|临时补(?:的|了)|审核前(?:才)?补"
@@ -121,28 +124,19 @@ INFLATED = re.compile(
     r"\b(?:actually|in reality|in fact|really|the real (?:number|figure))\b[^.;]{0,30}?\b(?:only|just|less|fewer|lower|not|nowhere near)\b",
     re.IGNORECASE,
 )
-# A submitted figure said to be more than the real one: "报告上写回访了2000户，实际也就几百户", "报告是我们自己填的，
-# 实际没那么多", "the report said 2,000 calls, actually it was a few hundred". A plan or target short of practice is not this.
-INFLATED = re.compile(
-    r"(?:(?:报告|材料|记录|台账|报表|数据)(?:\S(?!目标|计划)){0,14}?(?:写|填|报|记)(?:的|了|着|上)?|报上去|交上去|上报|申报|填报)\S{0,16}?"
-    r"(?:实际|其实|真实|事实)(?:上|情况|情况是)?\S{0,3}?(?:也就|只有|只|才|没那么|没有那么|没这么|达不到|不到|根本没|远没)"
-    r"|\b(?:report|records?|figures?|data|numbers?|submission)\b[^.;]{0,40}?\b(?:said|says|showed|claimed|stated|put)\b[^.;]{0,40}?"
-    r"\b(?:actually|in reality|in fact|really|the real (?:number|figure))\b[^.;]{0,30}?\b(?:only|just|less|fewer|lower|not|nowhere near)\b",
-    re.IGNORECASE,
-)
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
                    re.IGNORECASE | re.ASCII)
 INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规定|演练|机制|方案)|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|烫伤|夹伤|触电|漏电|侧翻|死亡|出了人命|摔伤|摔下|跌落|摔倒|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
                        r"|\brecall(?:ed|s|ing)?\b(?!\s+(?:procedures?|plans?|polic(?:y|ies)|process(?:es)?|drills?|mechanism))|\bmajor incident\b|\bserious incident\b"
                        r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|fatalities|accident|electric shock|caught fire|burns|died|deaths?|hurt)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
-INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|完成|关闭|解决|回收完|搞定|完结|处理好|换完|整改完|定论|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
+INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|销案|完成|关闭|解决|回收完|追回|收回|搞定|完结|处理好|换完|整改完|定论|结论|说法|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
                             r"|悬而未决|没个结果|还没(?:有)?结果|仍在处理中|尚在处理"
                             # Some of it left, or done only later: 还剩一千台没换, 下个月才能全部完成.
-                            r"|还(?:剩|有)\S{0,8}?(?:没|未)(?:换|回收|召回|处理|修|赔)"
+                            r"|还(?:剩|有)\S{0,8}?(?:没|未)(?:换|回收|召回|追回|收回|找回|处理|修|赔)"
                             r"|(?:下个?月|下周|明年|年底|月底|年后|以后|后面)\S{0,6}?才(?:能|会|可以)?\S{0,4}?(?:完成|结束|结案|处理完|回收完|换完)"
                             r"|(?:还在|正在|仍在)(?:起诉|诉讼|打官司|仲裁|调查|谈|协商)|诉讼中|起诉我们|没定责|责任还没"
-                            r"|(?:没|未)(?:结案|解决|处理完|完结|关闭)|还在(?:进行|调查|处理|整改|回收|召回|走流程)|(?:整改|调查|召回|处理)\S{0,3}(?:还在|仍在|正在)(?:进行)?"
+                            r"|(?:没|未)(?:结案|销案|结束|解决|处理完|完结|关闭)|还在(?:进行|调查|处理|整改|回收|召回|走流程)|(?:整改|调查|召回|处理)\S{0,3}(?:还在|仍在|正在)(?:进行)?"
                             r"|\b(?:still (?:open|ongoing|under|not|being|pending|dealing|running|going on|in progress)|not (?:yet )?(?:closed|resolved|finished|completed|over|settled|done)|unresolved|ongoing|under investigation|pending)\b"
                             r"|\b(?:isn't|is not|hasn't been|has not been|haven't|have not|wasn't|aren't)\s+(?:yet\s+)?(?:over|closed|resolved|finished|completed|settled|done|wrapped up)\b",
                             re.IGNORECASE | re.ASCII)
@@ -228,7 +222,7 @@ INDUSTRY_EN = re.compile(r"\b(?:an?|the)\s+(?P<i>(?:[a-z-]+\s+){0,3}?[a-z-]+?)\s
 EMPLOYEES = re.compile(r"员工|职工|人员|全公司|公司|企业|集团|总共|一共|全员|总人数|employees?|staff|people|headcount|workforce", re.IGNORECASE | re.ASCII)
 SUBUNIT = re.compile(r"售后|客服|服务|维修|网点|工程师|技术员|坐席|部门|团队|车间|这块|那块|持证|证|培训|参训|考试|考核|应|岗|engineers?|technicians?|agents?|service|department|team|cent(?:re|er)|after-sales",
                      re.IGNORECASE | re.ASCII)
-NOT_NAME = re.compile(r"做|的|一家|行业|企业|^(?:我们|我司|本)?公司$|^(?:这|那|我|你|他)|想|准备|打算|希望|请问|级$|水平$"
+NOT_NAME = re.compile(r"做|的|一家|行业|企业|^(?:我们|我司|本)?公司$|^(?:这|那|我|你|他)|想|准备|打算|希望|请问|级$|水平$|^(?:有|没|在|是|就|也|都)"
                       r"|^(?:汽车|电梯|医疗器械|医疗|物业|家电|电器|手机|空调|电商|工程机械|新能源|通信|电子|软件|物流|家具|暖通|安防|光伏|仪器|机床|制造|服务)"
                       r"(?:公司|企业|厂|厂家|行业|集团)?$")
 
