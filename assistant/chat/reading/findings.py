@@ -41,6 +41,7 @@ OTHERS = re.compile(r"\s*(?:另外|其他|其余|剩下)(?:的)?(?:[0-9一二两
 RAISED_FRAME = re.compile(r"^(?:(?:was|were|is|has been)\s+)?(?:raised|issued|found|opened|written up)\b"
                           r"(?:\s+(?:on|in|at|during|by)\s+[^,;]*?(?=\s+(?:about|on|for|regarding|concerning)\b))?"
                           r"\s*(?:about|on|for|regarding|concerning)?\s*", re.IGNORECASE)
+AUDIT_WORD = re.compile(r"(?:监督|外部|第三方|认证)?审核|外审|\baudit(?:ed)?\b", re.IGNORECASE)
 # Words joining a finding's description to the next one's.
 JOINERS = re.compile(r"(?:[\s,，;；、]*(?:\bplus\b|\band\b|\balso\b|\bas well as\b|\ban?\b|\bthe\b|另外|还有|以及|并且|同时|和|及|与|跟))+"
                      r"[\s,，;；、:：]*$|[\s,，;；、:：]+$", re.IGNORECASE)
@@ -349,9 +350,19 @@ class FindingReading:
             if c.start <= here.start or c.start >= b:
                 continue
             named = any(c.start <= x.start < c.end and x.criterion for x in self.mentions)
-            if not named and (c.sentence != here.sentence or SHARED_TAIL.match(self.text, c.start)):
+            if not named and (c.sentence != here.sentence or SHARED_TAIL.match(self.text, c.start) or self._audit_day_only(c.start, c.end)):
                 return c.start
         return b
+
+    def _audit_day_only(self, a: int, b: int) -> bool:
+        """A clause telling only the audit's date ("11月3号审核", "audited on 3 Nov")."""
+        if not AUDIT_WORD.search(self.text, a, b) or not any(a <= d.start < b and d.day for d in self.dates):
+            return False
+        piece = self.text[a:b]
+        for d in self.dates:
+            if a <= d.start < b:
+                piece = piece.replace(self.text[d.start:d.end], " ")
+        return self._trivial(re.sub(AUDIT_WORD.pattern + r"|的|时间|日期|是|在|于|on|was|were|date", "", piece, flags=re.IGNORECASE))
 
     def _carried(self, spans: list[tuple], m: re.Match) -> str | None:
         """"一般不符合F2 培训记录不全，F3 制度文件没版本号": a severity said before an ID holds for the IDs after it
@@ -558,9 +569,18 @@ class FindingReading:
             if c.end >= b or not self._only_frame(max(a, c.start), c.end):
                 break
             a = c.end
+        if lead and not self._trivial(self.raw[a:b]) and self._ends_in_status(a, b):
+            # "培训记录不全还开着": the status said at the end of the description's own clause.
+            cut = max([m.start() for p in (FINDING_OPEN, FINDING_CLOSED) for m in p.finditer(self.text, a, b)], default=None)
+            # "…上周已经关了": the day it was closed goes with the status.
+            cut = next((d.start for d in self.dates if cut is not None and a <= d.start and 0 <= cut - d.end <= 2), cut)
+            if cut is not None and len(re.sub(r"[\W_]|那个|这个|那条|这条|那项|这项", "", self.raw[a:cut])) >= 4:
+                b = cut
         piece = self.raw[a:b]
         # "was raised on 15 November about missing training records": the words after the frame.
         piece = RAISED_FRAME.sub("", piece.strip(" ,;:"), count=1) if lead else piece
+        # "F1（严重）投诉超期": the severity in brackets after the ID is not its words.
+        piece = re.sub(r"^\s*[(（]\s*(?:严重|重大|一般|轻微|观察项?|major|minor|observation)\s*[)）]\s*", "", piece, flags=re.IGNORECASE)
         piece = re.sub(r"^[\s，,。；;：:、]+|[\s，,。；;：:、]+$", "", piece)
         piece = re.sub(r"^(?:说|是|关于|on the same day|on (?=\d)\S+|on(?=\s)|about|because|regarding|concerning)\s*", "", piece)
         piece = re.sub(r"^(?:about|because)\s*", "", piece)
