@@ -89,3 +89,9 @@ def test_a_status_word_inside_the_description_is_kept_in_its_words():
     text = "10月20号外审开了2个一般不符合，F1：有工程师证书过期了还在上门；F2：投诉关闭没有客户确认。都还open"
     assert [f[3] for f in findings(text)] == ["open", "open"]
     assert texts(text)["F2"] == "投诉关闭没有客户确认"
+
+
+def test_a_sentence_telling_only_when_it_was_raised_belongs_to_the_finding():
+    assert findings("观察项一条：内审没覆盖到分公司。9月3号开的") == [(None, "observation", "2026-09-03", "open")]
+    # a day it was closed is no audit day
+    assert findings("外审开了个一般不符合，培训记录不全。12月1号复审关了") == [(None, "minor", None, "closed")]

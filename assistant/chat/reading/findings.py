@@ -86,12 +86,15 @@ class FindingReading:
         # A new finding's words start after what was said of one already recorded ("那个严重项关了，另外又开了…").
         told = [self.clause_at(m.start()).end for m in backrefs if self.clause_at(m.start()).end <= min(x.start() for _, x in anchors)]
         sentences = sorted({self.clause_at(m.start()).sentence for _, m in anchors})
-        # A sentence after the finding that only tells its status ("We haven't fixed it yet.") belongs to it.
+        # A sentence after the finding that only tells its status or when it was raised ("We haven't fixed it yet.",
+        # "9月3号开的") belongs to it.
         last = max(c.sentence for c in self.clauses)
         nxt = sentences[-1] + 1
         while nxt <= last:
-            piece = " ".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == nxt)
-            if (FINDING_OPEN.search(piece) or FINDING_CLOSED.search(piece)) and not self.mentions_in(nxt) and len(piece) < 60:
+            cs = [c for c in self.clauses if c.sentence == nxt]
+            piece = " ".join(self.text[c.start:c.end] for c in cs)
+            dated = any(cs[0].start <= d.start < cs[-1].end and d.day for d in self.dates) and self._only_frame(cs[0].start, cs[-1].end)
+            if (FINDING_OPEN.search(piece) or FINDING_CLOSED.search(piece) or dated) and not self.mentions_in(nxt) and len(piece) < 60:
                 sentences.append(nxt)
                 nxt += 1
             else:
