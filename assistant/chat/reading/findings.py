@@ -31,6 +31,20 @@ CLOSING_EVENT = re.compile(r"\s*(?:的)?(?:现场|文件)?(?:复审|复查|复�
 # "严重的那个还没关，一般的那个关了": a finding already recorded, named by its severity and a demonstrative after it.
 SHARED_SEVERITY = re.compile(r"\b(?:both|all(?: of them)?|each)\s+(?:are\s+|were\s+|is\s+)?(?P<s>major|minor|observations?)\b"
                              r"|(?:都是|均为|全是|全部是|均是|都算)(?P<z>严重|一般|观察)", re.IGNORECASE)
+# Said at the start of a clause after a list of findings: about all of them, or about the audit as a whole.
+ALL_OF_THEM = re.compile(r"\s*(?:都|均|全部|全都|全是|[两三四五几]个都|\b(?:both|all)\b)", re.IGNORECASE)
+SHARED_TAIL = re.compile(ALL_OF_THEM.pattern + r"|\s*(?:审核日期|审核时间|审核是|审核在|\bthe audit (?:was|date)\b)", re.IGNORECASE)
+# A clause about the findings not named in it: "另外两个还开着", "其余的都关了", "the others are still open".
+OTHERS = re.compile(r"\s*(?:另外|其他|其余|剩下)(?:的)?(?:[0-9一二两三四五六七八九十]+)?(?:个|项|条)?|\s*\b(?:the (?:other|rest)|others)\b",
+                    re.IGNORECASE)
+# "was raised on 15 November about …": the frame before a finding's words in English.
+RAISED_FRAME = re.compile(r"^(?:(?:was|were|is|has been)\s+)?(?:raised|issued|found|opened|written up)\b"
+                          r"(?:\s+(?:on|in|at|during|by)\s+[^,;]*?(?=\s+(?:about|on|for|regarding|concerning)\b))?"
+                          r"\s*(?:about|on|for|regarding|concerning)?\s*", re.IGNORECASE)
+AUDIT_WORD = re.compile(r"(?:监督|外部|第三方|认证)?审核|外审|\baudit(?:ed)?\b", re.IGNORECASE)
+# Words joining a finding's description to the next one's.
+JOINERS = re.compile(r"(?:[\s,，;；、]*(?:\bplus\b|\band\b|\balso\b|\bas well as\b|\ban?\b|\bthe\b|另外|还有|以及|并且|同时|和|及|与|跟))+"
+                     r"[\s,，;；、:：]*$|[\s,，;；、:：]+$", re.IGNORECASE)
 SEVERITY_THAT = re.compile(r"(?:(?P<major>严重)|(?P<minor>一般|轻微)|(?P<obs>观察项?))的?(?:那|这)(?:个|条|项|一条|一项)")
 
 
@@ -72,12 +86,15 @@ class FindingReading:
         # A new finding's words start after what was said of one already recorded ("那个严重项关了，另外又开了…").
         told = [self.clause_at(m.start()).end for m in backrefs if self.clause_at(m.start()).end <= min(x.start() for _, x in anchors)]
         sentences = sorted({self.clause_at(m.start()).sentence for _, m in anchors})
-        # A sentence after the finding that only tells its status ("We haven't fixed it yet.") belongs to it.
+        # A sentence after the finding that only tells its status or when it was raised ("We haven't fixed it yet.",
+        # "9月3号开的") belongs to it.
         last = max(c.sentence for c in self.clauses)
         nxt = sentences[-1] + 1
         while nxt <= last:
-            piece = " ".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == nxt)
-            if (FINDING_OPEN.search(piece) or FINDING_CLOSED.search(piece)) and not self.mentions_in(nxt) and len(piece) < 60:
+            cs = [c for c in self.clauses if c.sentence == nxt]
+            piece = " ".join(self.text[c.start:c.end] for c in cs)
+            dated = any(cs[0].start <= d.start < cs[-1].end and d.day for d in self.dates) and self._only_frame(cs[0].start, cs[-1].end)
+            if (FINDING_OPEN.search(piece) or FINDING_CLOSED.search(piece) or dated) and not self.mentions_in(nxt) and len(piece) < 60:
                 sentences.append(nxt)
                 nxt += 1
             else:
@@ -182,7 +199,7 @@ class FindingReading:
         """What a finding's description says it is about: its words without the status, the audit and dates."""
         if b <= a:
             return ""
-        piece = self._finding_text(a, b)
+        piece = self._finding_text(a, b, lead=False)
         for pattern in (FINDING_OPEN, FINDING_CLOSED, RAISED, SEVERITY, FINDING_ID):
             piece = pattern.sub(" ", piece)
         return re.sub(r"\b(?:is|was|are|were|already|still|yet|auditors?|audit)\b|审核|复审|外审|监督|审核员|老师", " ", piece, flags=re.IGNORECASE)
@@ -208,44 +225,69 @@ class FindingReading:
         return next((f for f in self.ctx.findings if str(f.get("id", "")).upper() == fid.upper()), None)
 
     def _findings_by_id(self, ids: list[re.Match], a: int, b: int, out: Extraction) -> None:
-        header_end = ids[0].start()
+        """Findings named by ID: one span per mention of an ID (from a severity said right before it to where the next
+        begins); severity, status, date and words are read inside each span; what is said once for the list (before
+        the first, after the last, "都/both/all", "另外两个") holds for those that do not say their own."""
+        spans = self._id_spans(ids, a, b)
+        header_end = spans[0][1]
         header = self.text[a:header_end]
         header_sev = self._shared_severity(header, len({m.group(0).upper() for m in ids})) \
             or self._shared_severity(self.text[a:b], 0, both=True)
         header_status = self._status(header)
         header_day = self._day_in(a, header_end) or self._same_audit(a, b)
-        bounds = [(m.start(), ids[i + 1].start() if i + 1 < len(ids) else b) for i, m in enumerate(ids)]
-        if len(ids) == 1:
-            bounds = [(a, b)]
-        # "…，都还开着" / "Both still open.": a status said last for all of them.
-        last = self.clause_at(max(a, b - 1))
-        all_status = self._status(self.text[last.start:b]) if re.match(r"\s*(?:都|均|全部|全都|两个都|三个都|both|all)", self.text[last.start:b], re.I) else None
-        seen: dict[str, int] = {}
-        for m, (sa, sb) in zip(ids, bounds):
-            fid = m.group(0).upper().replace("_", "-")
-            seg = self.text[sa:sb]
-            if fid in seen:
-                # Named again in the same message ("F2 and F3 … F2 on …", "F4已经关了"): what its own clause says.
-                own = self.clause_at(m.start())
-                self._merge(out, seen[fid], self._criterion_of(m.end(), own.end), self._status(self.text[m.start():own.end]),
-                            self._finding_text(m.end(), own.end))
-                continue
-            severity = self._severity(seg) if len(ids) > 1 else self._severity(self.text[a:b])
-            severity = severity or (header_sev if len(ids) > 1 else None)
+        tail_status, tail_day, tail_all = None, None, False
+        if len(ids) > 1:
+            t = self._trailer_start(ids[-1], b)
+            if t < b:
+                tail_status, tail_day = self._status(self.text[t:b]), self._day_in(t, b)
+                tail_all = bool(ALL_OF_THEM.match(self.text, t))
+                spans[-1] = spans[-1][:2] + (t,) + spans[-1][3:]
+        # Per ID in the order first named: its mentions' spans.
+        order: dict[str, list[tuple]] = {}
+        for sp in spans:
+            order.setdefault(self._fid(sp[0]), []).append(sp)
+        others: list[tuple[str, str]] = []  # ("F4", status) said of "另外两个" after F4
+        for fid, mentions in order.items():
+            for m, sa, sb, _, o in mentions:
+                if o is not None and self._status(self.text[o:sb]):
+                    others.append((fid, self._status(self.text[o:sb])))
+        for fid, mentions in order.items():
+            m = mentions[0][0]
+            severity = None
+            for mm, sa, sb, prefix, o in mentions:
+                seg_end = o if o is not None else sb
+                severity = prefix or (self._severity(self.text[sa:seg_end]) if len(ids) > 1 else self._severity(self.text[a:b]))
+                if severity:
+                    break
+            if severity is None and len(ids) > 1:
+                severity = self._carried(spans, m) or header_sev
             near = re.match(r"\s*[(（:：,，]?\s*(?P<s>major|minor|observation|严重|一般|观察)", self.text[m.end():m.end() + 16], re.IGNORECASE | re.ASCII)
             if severity is None and near:
                 severity = {"major": "major", "严重": "major", "minor": "minor", "一般": "minor"}.get(near.group("s").lower(), "observation")
-            status = self._status(seg) or header_status or all_status
-            if status is None and out is self.supposed and re.search(r"关掉|关闭|关了|整改完|close|fix|resolve", seg, re.ASCII):
-                status = "closed"  # "if we close F1": closed in the supposition
-            day = self._day_in(sa, sb) or header_day
-            (da, db), other = self._description_bounds(sa, sb)
-            if len(ids) > 1:
-                da = max(da, m.end())
-                other = None
-            cid = self._criterion_of(da, db, other)
+            status, day, cid, text = None, None, None, ""
+            for mm, sa, sb, _, o in mentions:
+                seg_end = o if o is not None else sb
+                seg = self.text[sa:seg_end]
+                status = self._status(seg) or status
+                if status is None and out is self.supposed and re.search(r"关掉|关闭|关了|整改完|close|fix|resolve", seg, re.ASCII):
+                    status = "closed"  # "if we close F1": closed in the supposition
+                day = day or self._day_in(sa, seg_end)
+                (da, db), other = self._description_bounds(sa, seg_end)
+                if len(ids) > 1:
+                    da, other = max(da, mm.end()), None
+                db = self._trim_joiners(da, db)
+                words = self._finding_text(da, db)
+                cid = cid or self._criterion_of(da, db, other)
+                if self._trivial(text) and not self._trivial(words) and not (len(mentions) > 1 and mm is not m and (
+                        FINDING_OPEN.search(words) or FINDING_CLOSED.search(words))):
+                    text = words
+            status = status or header_status or next((st for f, st in others if f != fid), None) or tail_status
+            if tail_status and tail_all:
+                status = tail_status  # "…。都还open": said last, for all of them
+            day = day or header_day
             known = self._known(fid)
-            text = self._finding_text(da, db)
+            if day is None and known is None:
+                day = tail_day
             if known is not None or severity is None:
                 if known is None and status == "closed":
                     out.closed_findings.append(fid)
@@ -254,12 +296,95 @@ class FindingReading:
                     continue
                 # "Correction: F1 was about certificates": a correction may change the clause a finding is about.
                 new_cid = cid if (not known.get("criterion") or (self.correction and cid and cid != known.get("criterion"))) else None
-                seen[fid] = len(out.findings)
                 out.findings.append(FindingUpdate(fid, new_cid, severity, text if not known.get("text") else "",
                                                   day, status))  # type: ignore[arg-type]
                 continue
-            seen[fid] = len(out.findings)
             out.findings.append(FindingUpdate(fid, cid, severity, text, day, status or "open"))
+
+    @staticmethod
+    def _fid(m: re.Match) -> str:
+        return m.group(0).upper().replace("_", "-")
+
+    def _id_spans(self, ids: list[re.Match], a: int, b: int) -> list[tuple]:
+        """(ID, start, end, severity said right before it, where a clause about the others begins) per mention: a
+        mention's span starts at a severity said right before it ("严重不符合F1", "major NC F2", "an observation F3")
+        and ends where the next mention's begins."""
+        if len(ids) == 1:
+            return [(ids[0], a, b, None, None)]
+        starts, prefixes = [], []
+        for i, m in enumerate(ids):
+            lo = ids[i - 1].end() if i else a
+            sev = self._prefix_severity(m, lo, i > 0)
+            starts.append(sev.start() if sev else m.start())
+            prefixes.append(self._severity(sev.group(0)) if sev else None)
+        spans = []
+        for i, m in enumerate(ids):
+            sb = starts[i + 1] if i + 1 < len(ids) else b
+            spans.append((m, starts[i], sb, prefixes[i], self._others_at(m.end(), sb)))
+        return spans
+
+    def _prefix_severity(self, m: re.Match, lo: int, after_id: bool) -> re.Match | None:
+        """A severity said right before an ID is that ID's ("一般不符合F2", "major NC F2"), unless it is counted for
+        several ("两个一般项：F2…") or tells the ID before it ("F1是严重不符合 F2…")."""
+        sev = [x for x in SEVERITY.finditer(self.text, lo, m.start()) if x.lastgroup != "nc"]
+        if not sev:
+            return None
+        x = sev[-1]
+        if not re.fullmatch(r"[\s:：(（]*(?:编号|号|no\.?)?\s*", self.text[x.end():m.start()], re.IGNORECASE):
+            return None
+        if re.search(r"(?:[0-9两二三四五六七八九十]|\b(?:two|three|four|five|six|several))\s*(?:个|项|条)?\s*$", self.text[max(lo, x.start() - 6):x.start()], re.ASCII):
+            return None
+        if after_id and re.fullmatch(r"\s*(?:是|为|属于|算|is|was|[:：(（-])?\s*(?:an?\s+|一个|个)?", self.text[lo:x.start()], re.ASCII):
+            return None
+        return x
+
+    def _others_at(self, a: int, b: int) -> int | None:
+        """Where, in [a, b), a clause about the other findings begins ("另外两个还开着", "the others are open")."""
+        for c in self.clauses:
+            if a < c.start < b and OTHERS.match(self.text, c.start):
+                return c.start
+        return None
+
+    def _trailer_start(self, last: re.Match, b: int) -> int:
+        """Where what is said for the whole list after its last finding begins: a later sentence, or a clause
+        starting with 都/全部/both/all or telling the audit date ("审核日期11月18日，全部未关闭")."""
+        here = self.clause_at(last.start())
+        for c in self.clauses:
+            if c.start <= here.start or c.start >= b:
+                continue
+            named = any(c.start <= x.start < c.end and x.criterion for x in self.mentions)
+            if not named and (c.sentence != here.sentence or SHARED_TAIL.match(self.text, c.start) or self._audit_day_only(c.start, c.end)):
+                return c.start
+        return b
+
+    def _audit_day_only(self, a: int, b: int) -> bool:
+        """A clause telling only the audit's date ("11月3号审核", "audited on 3 Nov")."""
+        if not AUDIT_WORD.search(self.text, a, b) or not any(a <= d.start < b and d.day for d in self.dates):
+            return False
+        piece = self.text[a:b]
+        for d in self.dates:
+            if a <= d.start < b:
+                piece = piece.replace(self.text[d.start:d.end], " ")
+        return self._trivial(re.sub(AUDIT_WORD.pattern + r"|的|时间|日期|是|在|于|on|was|were|date", "", piece, flags=re.IGNORECASE))
+
+    def _carried(self, spans: list[tuple], m: re.Match) -> str | None:
+        """"一般不符合F2 培训记录不全，F3 制度文件没版本号": a severity said before an ID holds for the IDs after it
+        until another is named."""
+        carried = None
+        for mm, _, _, prefix, _ in spans:
+            if mm is m:
+                return carried
+            carried = prefix or carried
+        return carried
+
+    def _trim_joiners(self, a: int, b: int) -> int:
+        """The end of a description without the words joining it to the next finding ("…, and an", "；另外", "和")."""
+        j = JOINERS.search(self.text, a, b)
+        return j.start() if j else b
+
+    @staticmethod
+    def _trivial(words: str) -> bool:
+        return len(re.sub(r"[\W_]", "", words)) < 2
 
     def _merge(self, out: Extraction, i: int, cid: str | None, status: str | None, text: str) -> None:
         """What a finding named again in the same message adds: its criterion and words when not known yet, its status."""
@@ -425,27 +550,64 @@ class FindingReading:
                 da, db = other
             out.findings.append(FindingUpdate(None, cid, severity, self._finding_text(da, db), day, status))
 
-    def _finding_text(self, a: int, b: int) -> str:
+    def _finding_text(self, a: int, b: int, lead: bool = True) -> str:
         """The finding's own words, without the frame around them ("说", "万一有一个", the status)."""
         if self.correction and not RAISED.search(self.text, a, b):
             return ""
         # Clauses at the end that only tell the status or the date ("现在还没关", "10月8日开的") are not its words.
         while True:
             last = self.clause_at(max(a, b - 1))
-            if last.start <= a:
-                break
+            if last.start <= a or self._trivial(self.raw[a:last.start]) and not self._ends_in_status(last.start, b):
+                break  # a description is not stripped down to nothing ("F2：投诉关闭没有客户确认")
             tail = self.text[last.start:b]
             named = any(last.start <= m.start < b and m.criterion for m in self.mentions)
             if named or not (FINDING_OPEN.search(tail) or FINDING_CLOSED.search(tail) or RAISED.search(tail)
                              or any(last.start <= d.start < b for d in self.dates)):
                 break
             b = last.start
+        # Clauses at the start that are only the frame ("没关，8月12号开的，关于装机规范") are not its words either.
+        for c in self.clauses if lead else []:
+            if c.end <= a or c.start >= b:
+                continue
+            if c.end >= b or not self._only_frame(max(a, c.start), c.end):
+                break
+            a = c.end
+        if lead and not self._trivial(self.raw[a:b]) and self._ends_in_status(a, b):
+            # "培训记录不全还开着": the status said at the end of the description's own clause.
+            cut = max([m.start() for p in (FINDING_OPEN, FINDING_CLOSED) for m in p.finditer(self.text, a, b)], default=None)
+            # "…上周已经关了": the day it was closed goes with the status.
+            cut = next((d.start for d in self.dates if cut is not None and a <= d.start and 0 <= cut - d.end <= 2), cut)
+            if cut is not None and len(re.sub(r"[\W_]|那个|这个|那条|这条|那项|这项", "", self.raw[a:cut])) >= 4:
+                b = cut
         piece = self.raw[a:b]
+        # "was raised on 15 November about missing training records": the words after the frame.
+        piece = RAISED_FRAME.sub("", piece.strip(" ,;:"), count=1) if lead else piece
+        # "F1（严重）投诉超期": the severity in brackets after the ID is not its words.
+        piece = re.sub(r"^\s*[(（]\s*(?:严重|重大|一般|轻微|观察项?|major|minor|observation)\s*[)）]\s*", "", piece, flags=re.IGNORECASE)
         piece = re.sub(r"^[\s，,。；;：:、]+|[\s，,。；;：:、]+$", "", piece)
         piece = re.sub(r"^(?:说|是|关于|on the same day|on (?=\d)\S+|on(?=\s)|about|because|regarding|concerning)\s*", "", piece)
         piece = re.sub(r"^(?:about|because)\s*", "", piece)
         piece = re.sub(r"^(?:万一|如果|要是|假如)?(?:还)?(?:有|开了)?(?:一个|[0-9一二两三四五六七八九十]+个)?$", "", piece)
         return piece.rstrip("。.")
+
+    def _only_frame(self, a: int, b: int) -> bool:
+        """Whether [a, b) tells nothing but the status, that it was raised, or a date ("没关", "8月12号开的")."""
+        piece = self.text[a:b]
+        for d in self.dates:
+            if a <= d.start < b:
+                piece = piece.replace(self.text[d.start:d.end], " ")
+        for pattern in (FINDING_OPEN, FINDING_CLOSED, RAISED):
+            piece = pattern.sub(" ", piece)
+        return self._trivial(re.sub(r"已经?|还|了|的|是|在|于|on|was|were|is|it|still", "", piece))
+
+    def _ends_in_status(self, a: int, b: int) -> bool:
+        """Whether [a, b) ends telling the status or when it was raised ("整改到现在都没关", "已经关了2个"), unlike a
+        description that merely contains such a word ("投诉关闭没有客户确认")."""
+        piece = re.sub(r"(?:[0-9一二两三四五六七八九十]+\s*(?:个|项|条))?[了的呢啦啊吧]*[\s,，.。;；!！]*$", "", self.text[a:b])
+        ends = [m.end() for p in (FINDING_OPEN, FINDING_CLOSED, RAISED) for m in p.finditer(self.text, a, b)]
+        ends = [e - a for e in ends]
+        ends += [d.end - a for d in self.dates if a <= d.start < b]
+        return any(e >= len(piece) for e in ends)
 
     def _same_audit(self, a: int, b: int) -> date | None:
         if SAME_AUDIT.search(self.text, a, b) and self.ctx.findings:
