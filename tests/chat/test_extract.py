@@ -669,3 +669,12 @@ def test_absences_topics_and_departments_are_no_evidence_and_no_name():
     assert sorted(e.item for e in ex.evidence) == ["售后服务规范", "退换货判定标准"]
     ex = read("我们是有售后服务部的，有部长，有组织架构图，就是人少")
     assert [e.item for e in ex.evidence] == ["组织架构图"] and "name" not in ex.enterprise
+
+
+def test_a_date_with_no_place_is_said_back_with_why():
+    ex = read("今年9月有一批设备召回了，到现在还没追回来")
+    assert ex.declarations == {"major_incident_unresolved": True}
+    assert any(note.startswith("今年9月") and "日期" in note for note in ex.set_aside)
+    # A finding's date is the finding's: not said back.
+    ex = read("10月20号外审开了一个一般不符合F1，投诉台账不全，还开着")
+    assert not any("10月20号" in note for note in ex.set_aside)

@@ -289,6 +289,16 @@ class CompanyReading:
             words = self._unplaced_words(q)
             if words not in out.unplaced:
                 out.unplaced.append(words)
+        # A date outside any finding that is no date of the assessment (when a recall began, when a system went
+        # live): the assessment has no field for it, so it is said back. (A finding's dates are its own.)
+        for d in self.dates:
+            if self.out(d.start) is self.stated and not self.in_findings(d.start) and d.precision in ("day", "month") \
+                    and d.day not in self.stated.dates.values():
+                words = self.said(d.start, d.end)
+                note = self._t(f"{words}（日期：评估只记审核发现的审核日期和评估本身的日期）",
+                               f"{words} (a date: the assessment keeps only findings' audit dates and its own dates)")
+                if words and note not in self.stated.set_aside:
+                    self.stated.set_aside.append(note)
         # Service hours are numbers said with no field: said back, not dropped. (How often something is done is
         # read by the level descriptors: "内审每年一次".)
         for m in SERVICE_HOURS.finditer(self.text):
