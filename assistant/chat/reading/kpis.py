@@ -13,6 +13,7 @@ from assistant.chat.reading.patterns import (
     AVERAGE,
     CHANGE_BETWEEN,
     COMPLEMENTS,
+    DENIED,
     PEAK,
     NOW,
     OLD_REF,
@@ -68,8 +69,8 @@ class KpiReading:
                 return cid, m  # type: ignore[return-value]
         # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
         # So does "…used to take two weeks; now it's about 4 days" / "…去年是8天。现在5天".
-        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
-                                                            self.text[self._sentence_start(q.start):], re.IGNORECASE):
+        if not self.sentence_mentions(q.start) and (self._topic_alone(clause.sentence - 1) or re.match(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
+                                                            self.text[self._sentence_start(q.start):], re.IGNORECASE)):
             earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
             for m in reversed(earlier):
                 cid = m.of(kind) if m.criterion is None else m.criterion
@@ -87,6 +88,14 @@ class KpiReading:
                 if cid in self.scheme.criteria and self._accepts(cid, q):
                     return cid, None
         return None
+
+    def _topic_alone(self, sentence: int) -> bool:
+        """"上门及时率的话……大概九成二吧": a sentence that only names a KPI, with no number of its own, is the topic of
+        the value said next."""
+        if sentence < 0 or any(self.clause_at(p.start).sentence == sentence for p in self.quantities):
+            return False
+        return any(self.clause_at(m.start).sentence == sentence and m.criterion and self.scheme.criteria[m.criterion].is_kpi
+                   for m in self.mentions)
 
     def _named(self, m: Mention, q: qty.Quantity, kind: str) -> str | None:
         """The criterion a name means for `q`: "学时28" is training hours though a bare number reads first as a rate."""
@@ -308,7 +317,17 @@ class KpiReading:
             current = [q for q in qs if self._equals_recorded(cid, q)]
             usual = self._usual(qs, marks)
             refined = self._refined(c, qs)
-            if usual is not None:
+            loose = [q for q in qs if q.vague]
+            exact = [q for q in qs if not q.vague]
+            denied = {self._value(c, q)[0] for q in qs if DENIED.search(self.text, max(0, q.start - 14), q.start)}
+            kept = [q for q in qs if self._value(c, q)[0] not in denied]
+            if denied and kept:
+                # "26 hours, not 36. The 36 was the plan" / "是26，不是36": the value denied (and named again) is not it.
+                chosen, why = kept[-1], self._t("说了“不是”这个值", "said not to be the value")
+            elif loose and len(exact) == 1:
+                # "一般得大半天，平均八个小时吧": a loose word for a while beside a figure; the figure is the value.
+                chosen, why = exact[0], self._t("笼统的说法，已按说出的确切值记录", "a loose figure; the exact one given is recorded")
+            elif usual is not None:
                 chosen, why = usual, self._t("高峰或个别情况的值，已按平均值记录", "a peak or an exception; the average is recorded")
             elif refined is not None:
                 chosen, why = refined, self._t("约数，已按说出的确切值记录", "a round figure; the exact one given is recorded")
