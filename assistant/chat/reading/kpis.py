@@ -69,8 +69,8 @@ class KpiReading:
                 return cid, m  # type: ignore[return-value]
         # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
         # So does "…used to take two weeks; now it's about 4 days" / "…去年是8天。现在5天".
-        if not self.sentence_mentions(q.start) and (self._topic_alone(clause.sentence - 1) or re.match(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
-                                                            self.text[self._sentence_start(q.start):], re.IGNORECASE)):
+        refers = bool(_PRONOUN.search(self.text, clause.start, q.start) or _BACK.match(self.text[self._sentence_start(q.start):]))
+        if not self.sentence_mentions(q.start) and (refers or self._topic_alone(clause.sentence - 1)):
             earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
             for m in reversed(earlier):
                 cid = m.of(kind) if m.criterion is None else m.criterion
@@ -83,7 +83,8 @@ class KpiReading:
         bare = len(re.sub(r"[\W_]", "", self.text)) <= 10 and not self.mentions
         temporal = not self.mentions and PAST.search(self.text) and NOW.search(self.text)
         counted = q.kind is None and re.match(r"\s*[个名位人台件份条项家]", self.text[q.end:q.end + 2])
-        if (self.correction or bare or temporal) and not counted and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
+        # "现在是91.2%，如果提到95%能升一级吗": "now" / "it" with no name in the message is the KPI just talked about.
+        if (self.correction or bare or temporal or refers and not self.mentions) and not counted and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
             for cid in reversed(self.ctx.focus):
                 if cid in self.scheme.criteria and self._accepts(cid, q):
                     return cid, None
@@ -509,6 +510,14 @@ _FUNCTION_WORDS = frozenset("""is are was were be been this that these those now
 in on at for to from by with which who whom so as than per each the of it its we our their they you your according across
 overall average on since after before until when while though although because compared versus respectively both all
 too also only just ish odd plus out roughly about around approximately""".split())
+
+
+# "We track first response in our CRM; it averages 2.5 hours" / "去年是8天。现在5天": words opening a sentence that
+# carry on with the KPI just named.
+_BACK = re.compile(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total"
+                   r"|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])", re.IGNORECASE)
+# "If we pushed it to 95%" / "要是把它提到95%": a pronoun before the value in its clause, the KPI just talked about.
+_PRONOUN = re.compile(r"\b(?:it|that figure|that number|this figure|this number)\b|它|这个数|这个值|这个指标|这个比例", re.IGNORECASE)
 
 
 def _distance(a: int, b: int, q: qty.Quantity) -> int:
