@@ -134,3 +134,22 @@ def test_now_with_no_name_carries_on_with_the_kpi_talked_about_and_the_what_if_s
     assert x.hypothetical
     assert {k.criterion: k.value for k in x.stated.kpis} == {"D2.2": 91.2}
     assert {k.criterion: k.value for k in x.kpis} == {"D2.2": 95.0}
+
+
+# --- days of training at a stated day length -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, value", [
+    ("人均一年培训两天，一天按八个小时算。", 16.0),
+    ("Each technician gets 3 days of training a year, at 8 hours a day", 24.0),
+])
+def test_training_days_at_a_stated_day_length_are_hours(text, value):
+    x = read(text)
+    assert {k.criterion: k.value for k in x.kpis} == {"D4.2": value}
+    assert "8" in x.kpis[0].note
+
+
+def test_training_days_without_a_day_length_are_said_back_not_guessed():
+    x = read("人均一年培训两天")
+    assert x.kpis == []
+    assert "两天" in said_back(x)

@@ -13,6 +13,7 @@ from assistant.chat.reading.patterns import (
     AVERAGE,
     CHANGE_BETWEEN,
     COMPLEMENTS,
+    DAY_LENGTH,
     DENIED,
     PEAK,
     NOW,
@@ -48,7 +49,14 @@ class KpiReading:
         if q.kind is None:
             # A bare number is a percentage or training hours; for a time it needs its unit.
             return c.unit in ("percent", "training_hours")
+        if c.unit == "training_hours" and q.kind in ("days", "workdays") and self._day_hours() is not None:
+            return True  # "培训两天，一天按八个小时算"
         return qty.in_unit(q, c.unit or "") is not None
+
+    def _day_hours(self) -> float | None:
+        """How many hours a training day is, when the message says so ("一天按八个小时算", "at 8 hours a day")."""
+        m = DAY_LENGTH.search(self.text)
+        return qty.number(m.group("h") or m.group("e") or m.group("d")) if m else None
 
     def _criterion_for(self, q: qty.Quantity) -> tuple[str, Mention | None] | None:
         kind = self._kind(q)
@@ -191,6 +199,10 @@ class KpiReading:
 
     def read_kpis(self) -> None:
         self._respectively()
+        training = any(self.scheme.criteria[c].unit == "training_hours" for x in self.mentions for c in [x.criterion or x.of("time")] if c)
+        for m in DAY_LENGTH.finditer(self.text) if training else ():
+            # The length of a training day says how to count its days, and is no value of its own.
+            self.used.update(q.start for q in self.quantities if m.start() <= q.start < m.end())
         groups: dict[tuple[str, int], list[tuple[qty.Quantity, Mention | None]]] = {}
         for q in self.quantities:
             if q.start in self.used or self.in_findings(q.start):
@@ -449,10 +461,16 @@ class KpiReading:
         """The value of `q` in the criterion's unit, and how it was read when that was not literal."""
         times, per = self._per_year(c, q)
         v = qty.in_unit(q, c.unit or "", times)
+        note = ""
+        if v is None and c.unit == "training_hours" and q.kind in ("days", "workdays") and (hours := self._day_hours()):
+            v = q.value * hours * times
+            note = self._t(f"“{q.text}”按每天{format_number(hours)}小时折合{format_number(v)}学时记录",
+                           f"\"{q.text}\" at {format_number(hours)} hours a day recorded as {format_number(v)} training hours")
         if v is None:
             return None, ""
-        note = ""
-        if per:
+        if per and note:
+            note = self._t(f"{per}；", f"{per}; ") + note
+        elif per:
             note = self._t(f"“{per}{format_number(q.value)}小时”按全年{format_number(v)}学时记录",
                            f"{format_number(q.value)} hours {per} recorded as {format_number(v)} training hours a year")
         if c.unit == "percent" and q.decimal_rate and 0 < q.value <= 1 and min(float(t) for _, t in c.ladder) >= 50:

@@ -271,6 +271,12 @@ PER_PERIOD = (  # (words, periods in a year, how it is said back in Chinese and 
     (re.compile(r"每周|每个?(?:星期|礼拜)|一周|周均|\bper week\b|\ba week\b|\bweekly\b|\beach week\b", re.IGNORECASE | re.ASCII), 52, "每周", "a week"),
     (re.compile(r"每半年|半年", re.IGNORECASE | re.ASCII), 2, "每半年", "every half year"),
 )
+# How long a training day is ("一天按八个小时算", "每天8小时", "at 8 hours a day"): days of training become hours.
+DAY_LENGTH = re.compile(
+    r"(?:一|每|1)\s*天\s*(?:按|算|折|折合|是|等于|合|有)?\s*(?P<h>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*个?(?:小时|钟头|学时|课时)"
+    r"|(?P<e>\d+(?:\.\d+)?|six|seven|eight|nine|ten)[\s-]*hours?\s+(?:a|per|each)\s+day\b|\bdays? (?:being|of) (?P<d>\d+(?:\.\d+)?|six|seven|eight|nine|ten)[\s-]*hours?\b",
+    re.IGNORECASE,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
