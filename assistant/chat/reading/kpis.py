@@ -13,6 +13,8 @@ from assistant.chat.reading.patterns import (
     AVERAGE,
     CHANGE_BETWEEN,
     COMPLEMENTS,
+    DAY_LENGTH,
+    DENIED,
     PEAK,
     NOW,
     OLD_REF,
@@ -47,7 +49,14 @@ class KpiReading:
         if q.kind is None:
             # A bare number is a percentage or training hours; for a time it needs its unit.
             return c.unit in ("percent", "training_hours")
+        if c.unit == "training_hours" and q.kind in ("days", "workdays") and self._day_hours() is not None:
+            return True  # "培训两天，一天按八个小时算"
         return qty.in_unit(q, c.unit or "") is not None
+
+    def _day_hours(self) -> float | None:
+        """How many hours a training day is, when the message says so ("一天按八个小时算", "at 8 hours a day")."""
+        m = DAY_LENGTH.search(self.text)
+        return qty.number(m.group("h") or m.group("e") or m.group("d")) if m else None
 
     def _criterion_for(self, q: qty.Quantity) -> tuple[str, Mention | None] | None:
         kind = self._kind(q)
@@ -68,8 +77,8 @@ class KpiReading:
                 return cid, m  # type: ignore[return-value]
         # "We track first response in our CRM; it averages 2.5 hours": "it" is what the sentence before named.
         # So does "…used to take two weeks; now it's about 4 days" / "…去年是8天。现在5天".
-        if not self.sentence_mentions(q.start) and re.match(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])",
-                                                            self.text[self._sentence_start(q.start):], re.IGNORECASE):
+        refers = bool(_PRONOUN.search(self.text, clause.start, q.start) or _BACK.match(self.text[self._sentence_start(q.start):]))
+        if not self.sentence_mentions(q.start) and (refers or self._topic_alone(clause.sentence - 1)):
             earlier = [m for m in self.mentions if self.clause_at(m.start).sentence == clause.sentence - 1]
             for m in reversed(earlier):
                 cid = m.of(kind) if m.criterion is None else m.criterion
@@ -82,11 +91,20 @@ class KpiReading:
         bare = len(re.sub(r"[\W_]", "", self.text)) <= 10 and not self.mentions
         temporal = not self.mentions and PAST.search(self.text) and NOW.search(self.text)
         counted = q.kind is None and re.match(r"\s*[个名位人台件份条项家]", self.text[q.end:q.end + 2])
-        if (self.correction or bare or temporal) and not counted and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
+        # "现在是91.2%，如果提到95%能升一级吗": "now" / "it" with no name in the message is the KPI just talked about.
+        if (self.correction or bare or temporal or refers and not self.mentions) and not counted and not any(self.scheme.criteria.get(m.criterion or "") for m in self.sentence_mentions(q.start)):
             for cid in reversed(self.ctx.focus):
                 if cid in self.scheme.criteria and self._accepts(cid, q):
                     return cid, None
         return None
+
+    def _topic_alone(self, sentence: int) -> bool:
+        """"上门及时率的话……大概九成二吧": a sentence that only names a KPI, with no number of its own, is the topic of
+        the value said next."""
+        if sentence < 0 or any(self.clause_at(p.start).sentence == sentence for p in self.quantities):
+            return False
+        return any(self.clause_at(m.start).sentence == sentence and m.criterion and self.scheme.criteria[m.criterion].is_kpi
+                   for m in self.mentions)
 
     def _named(self, m: Mention, q: qty.Quantity, kind: str) -> str | None:
         """The criterion a name means for `q`: "学时28" is training hours though a bare number reads first as a rate."""
@@ -181,6 +199,10 @@ class KpiReading:
 
     def read_kpis(self) -> None:
         self._respectively()
+        training = any(self.scheme.criteria[c].unit == "training_hours" for x in self.mentions for c in [x.criterion or x.of("time")] if c)
+        for m in DAY_LENGTH.finditer(self.text) if training else ():
+            # The length of a training day says how to count its days, and is no value of its own.
+            self.used.update(q.start for q in self.quantities if m.start() <= q.start < m.end())
         groups: dict[tuple[str, int], list[tuple[qty.Quantity, Mention | None]]] = {}
         for q in self.quantities:
             if q.start in self.used or self.in_findings(q.start):
@@ -308,7 +330,17 @@ class KpiReading:
             current = [q for q in qs if self._equals_recorded(cid, q)]
             usual = self._usual(qs, marks)
             refined = self._refined(c, qs)
-            if usual is not None:
+            loose = [q for q in qs if q.vague]
+            exact = [q for q in qs if not q.vague]
+            denied = {self._value(c, q)[0] for q in qs if DENIED.search(self.text, max(0, q.start - 14), q.start)}
+            kept = [q for q in qs if self._value(c, q)[0] not in denied]
+            if denied and kept:
+                # "26 hours, not 36. The 36 was the plan" / "是26，不是36": the value denied (and named again) is not it.
+                chosen, why = kept[-1], self._t("说了“不是”这个值", "said not to be the value")
+            elif loose and len(exact) == 1:
+                # "一般得大半天，平均八个小时吧": a loose word for a while beside a figure; the figure is the value.
+                chosen, why = exact[0], self._t("笼统的说法，已按说出的确切值记录", "a loose figure; the exact one given is recorded")
+            elif usual is not None:
                 chosen, why = usual, self._t("高峰或个别情况的值，已按平均值记录", "a peak or an exception; the average is recorded")
             elif refined is not None:
                 chosen, why = refined, self._t("约数，已按说出的确切值记录", "a round figure; the exact one given is recorded")
@@ -429,10 +461,16 @@ class KpiReading:
         """The value of `q` in the criterion's unit, and how it was read when that was not literal."""
         times, per = self._per_year(c, q)
         v = qty.in_unit(q, c.unit or "", times)
+        note = ""
+        if v is None and c.unit == "training_hours" and q.kind in ("days", "workdays") and (hours := self._day_hours()):
+            v = q.value * hours * times
+            note = self._t(f"“{q.text}”按每天{format_number(hours)}小时折合{format_number(v)}学时记录",
+                           f"\"{q.text}\" at {format_number(hours)} hours a day recorded as {format_number(v)} training hours")
         if v is None:
             return None, ""
-        note = ""
-        if per:
+        if per and note:
+            note = self._t(f"{per}；", f"{per}; ") + note
+        elif per:
             note = self._t(f"“{per}{format_number(q.value)}小时”按全年{format_number(v)}学时记录",
                            f"{format_number(q.value)} hours {per} recorded as {format_number(v)} training hours a year")
         if c.unit == "percent" and q.decimal_rate and 0 < q.value <= 1 and min(float(t) for _, t in c.ladder) >= 50:
@@ -490,6 +528,14 @@ _FUNCTION_WORDS = frozenset("""is are was were be been this that these those now
 in on at for to from by with which who whom so as than per each the of it its we our their they you your according across
 overall average on since after before until when while though although because compared versus respectively both all
 too also only just ish odd plus out roughly about around approximately""".split())
+
+
+# "We track first response in our CRM; it averages 2.5 hours" / "去年是8天。现在5天": words opening a sentence that
+# carry on with the KPI just named.
+_BACK = re.compile(r"\s*(?:it|this|that|now|these days|today|currently|at present|right now|at the moment|overall|on average|in total"
+                   r"|combined|它|这个|那个|现在|目前|如今|今年|总体|整体|综合|平均下来|合起来|全口径)(?![A-Za-z])", re.IGNORECASE)
+# "If we pushed it to 95%" / "要是把它提到95%": a pronoun before the value in its clause, the KPI just talked about.
+_PRONOUN = re.compile(r"\b(?:it|that figure|that number|this figure|this number)\b|它|这个数|这个值|这个指标|这个比例", re.IGNORECASE)
 
 
 def _distance(a: int, b: int, q: qty.Quantity) -> int:

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import re
 
+# Service hours: "7×24小时" / "24/7" / "值班是24小时" / "24小时有人值班" / "24 hours a day" say when someone answers, which
+# has no field (said back under 没能记录, never a KPI value). Round-the-clock is always 24: a "24小时" counts as service
+# hours only beside a word of staffing or opening time, never as a bound ("24小时内").
+_ROUND_THE_CLOCK = (
+    r"(?:值班|值守|全天候?|全年|热线|客服|坐席|服务时间|服务时段|营业时间|在线)[^,.;!?。\d]{0,4}?24\s*个?小时(?!\s*(?:内|以内|之内))(?:的)?"
+    r"|24\s*个?小时(?!\s*(?:内|以内|之内))\s*(?:都|全天|不间断|轮流|轮班)?\s*(?:有人\s*(?:值班|值守|待命|轮班|在线|接听|盯着|守着)?|在线|值班|值守|待命|轮班|开机|接听|不打烊|营业|运转|开放|(?:客服|服务)?热线)"
+    r"|\b24\s*(?:hours?|hrs?)\s+a\s+day\b|\b24-hours?\s+(?:hotline|on-call|duty|coverage|staffing|desk|rota)\b"
+    r"|\b(?:round|around)[- ]the[- ]clock\b"
+)
+SERVICE_HOURS = re.compile(r"\d+\s*[×xX*]\s*24(?:\s*小时)?|24\s*[×xX*]\s*\d+|24/7|" + _ROUND_THE_CLOCK, re.IGNORECASE)
+
 IDENTIFIER = re.compile(
     r"(?<![A-Za-z0-9])(?:ISO|GB|GB/T|IEC|EN)\s*/?\s*\d+(?:[:.-]\d+)*|(?<![A-Za-z0-9])[A-Za-z]{1,5}[-_]?\d+(?:[.\-]\d+)*[A-Za-z]*(?![A-Za-z0-9])"
     r"|(?<![\d.])\d+(?!\s*(?:h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?|pct|percent|k)\b)[A-Za-z]+[A-Za-z0-9]*|(?<![\d.])\d+(?:\.\d+)+(?=\s*版)|(?<![A-Za-z0-9])V\d+(?:\.\d+)*"
-    r"|\d{3,}(?=\s*(?:热线|电话|客服|服务热线|转办|投诉平台))|(?<![\d.,])\d{5,}(?![\d.,%])"
+    r"|\d{3,}(?=\s*(?:热线|电话|客服|服务热线|转办|转过来|转来|投诉平台))|(?<![\d.])(?<!\d,)\d{5,}(?![\d.%])(?!,\d)"
     r"|第\s*[0-9一二两三四五六七八九十百]+\s*(?:项|条|个|次|名|期|批|季度|轮|版)?"
-    r"|\d+\s*[×xX*]\s*24|24\s*[×xX*]\s*\d+|全年无休|24/7"
+    r"|\d+\s*[×xX*]\s*24|24\s*[×xX*]\s*\d+|全年无休|24/7|" + _ROUND_THE_CLOCK +
     r"|(?:最近|过去|近|前|头|这|今年前)\s*[0-9一二两三四五六七八九十半]+\s*(?:个月|年|周|天|个?季度|个?星期)",
     re.IGNORECASE,
 )
-# "7×24小时" / "24/7": service hours, which have no field either (said back, never a KPI value).
-SERVICE_HOURS = re.compile(r"\d+\s*[×xX*]\s*24(?:\s*小时)?|24\s*[×xX*]\s*\d+|24/7", re.IGNORECASE)
 # "每年一次" / "一年两次" / "once a year": how often, which has no field.
 FREQUENCY = re.compile(
     r"(?:每|一)\s*(?:年|半年|季度?|个?月|周|个?星期|天)\s*(?:都|会|要|做|开|搞|组织|进行|开展|举办|召开){0,3}\s*"
@@ -243,6 +252,8 @@ UNSURE = re.compile(r"得问问|要问问|问一下|问问\S{0,6}再|再核|核�
                     re.IGNORECASE)
 SPREAD = re.compile(r"低的时候|高的时候|最低|最高|最好|最差|快的时候|慢的时候|最快|最慢|少的时候|多的时候|\bat best\b|\bat worst\b", re.IGNORECASE | re.ASCII)
 OLD_REF = re.compile(r"^\s*(?:那个|那是|那是|是(?:[^,.;]{0,12})的(?:数|数字|口径)?(?=[,.;]|$)|\s*was\b)", re.ASCII)
+# A value said not to be the one ("26 hours, not 36" / "是26，不是36" / "而不是36"): the words right before it.
+DENIED = re.compile(r"(?:(?<![A-Za-z])not|(?<![A-Za-z])rather than|(?<![A-Za-z])instead of|(?<!要|可|就|还|总|倒)不是|并非|而非)\s*$", re.IGNORECASE)
 # Between the two ends of a range: "到", "to", or nothing at all for neighbours said as one (九十八九十九).
 RANGE_BETWEEN = re.compile(r"^(?:\s*(?:到|至|~|-|—|–|或|或者|\bto\b|\band\b)\s*|)$", re.IGNORECASE | re.ASCII)
 CHANGE_BETWEEN = re.compile(r"降|减|缩短|下降|提|升|增|涨|改善|变成|变为|到了|达到|做到|rose|fell|dropped|improved|increased|decreased|went|grew|reduced|cut|down|up|now",
@@ -250,9 +261,15 @@ CHANGE_BETWEEN = re.compile(r"降|减|缩短|下降|提|升|增|涨|改善|变�
 SPREAD_CONTEXT = re.compile(r"之间|波动|不等|区间|范围|\branges?\b|\bvar(?:y|ies)\b|\bbetween\b|\bdepending\b|\bfluctuat", re.IGNORECASE | re.ASCII)
 PER_PERIOD = (  # (words, periods in a year, how it is said back in Chinese and in English)
     (re.compile(r"(?:每|一)个?月|月均|每月|\bper month\b|\ba month\b|\bmonthly\b|\beach month\b", re.IGNORECASE | re.ASCII), 12, "每月", "a month"),
-    (re.compile(r"每季度?|一个?季度|季均|\bper quarter\b|\bquarterly\b", re.IGNORECASE | re.ASCII), 4, "每季度", "a quarter"),
-    (re.compile(r"每周|每个?星期|一周|\bper week\b|\ba week\b|\bweekly\b", re.IGNORECASE | re.ASCII), 52, "每周", "a week"),
+    (re.compile(r"每个?季度|每季|一个?季度|季均|\bper quarter\b|\ba quarter\b|\bquarterly\b|\beach quarter\b", re.IGNORECASE | re.ASCII), 4, "每季度", "a quarter"),
+    (re.compile(r"每周|每个?(?:星期|礼拜)|一周|周均|\bper week\b|\ba week\b|\bweekly\b|\beach week\b", re.IGNORECASE | re.ASCII), 52, "每周", "a week"),
     (re.compile(r"每半年|半年", re.IGNORECASE | re.ASCII), 2, "每半年", "every half year"),
+)
+# How long a training day is ("一天按八个小时算", "每天8小时", "at 8 hours a day"): days of training become hours.
+DAY_LENGTH = re.compile(
+    r"(?:一|每|1)\s*天\s*(?:按|算|折|折合|是|等于|合|有)?\s*(?P<h>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*个?(?:小时|钟头|学时|课时)"
+    r"|(?P<e>\d+(?:\.\d+)?|six|seven|eight|nine|ten)[\s-]*hours?\s+(?:a|per|each)\s+day\b|\bdays? (?:being|of) (?P<d>\d+(?:\.\d+)?|six|seven|eight|nine|ten)[\s-]*hours?\b",
+    re.IGNORECASE,
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -44,6 +44,7 @@ _FORMS = re.compile(
     rf"|(?P<frac>百分之|千分之|万分之)(?P<fn>{_AR}|{_CN_RUN})"
     rf"|每(?P<base>百|千|万)(?:个|单|件|台|次|笔|位|名|份)?(?:中|里|里面)?(?:有|约|大概)?(?P<bn>{_AR}|{_CN_RUN})(?:单|件|台|次|起|个|笔|位|名|份)?"
     rf"|(?P<c1>[一二两俩三四五六七八九]|\d)成(?:(?P<c2>[一二三四五六七八九]|\d)|(?P<ch>半))?(?![本功员立果熟绩交为品型年人])"
+    r"|(?P<vague>一天半天|半天一天|大半天|小半天|大半个?(?:月|年|小时|钟头))"
     rf"|(?P<hn>{_AR}|{_CN_RUN})个半(?P<hu>小时|钟头|钟|月)"
     rf"|(?P<dn>{_AR}|{_CN_RUN})(?P<du>天|周|年|个?星期|个?小时|个?钟头)半"
     r"|半个?(?P<su>小时|钟头|钟|天|月|年|星期)"
@@ -101,6 +102,7 @@ class Quantity:
     article: bool = False  # "一个" / "a": one of something, not a count worth a field
     said_from: int = -1  # where the words of a bound start and end, around the value ("不到90%", "2小时以内")
     said_to: int = -1
+    vague: bool = False  # "大半天" / "一天半天" / "半天": a loose word for a while, not a measured figure
 
     @property
     def duration(self) -> bool:
@@ -262,8 +264,15 @@ def _quantity(text: str, m: re.Match) -> Quantity | None:
     if g["du"]:
         v = number(g["dn"])
         return None if v is None else Quantity(start, end, m.group(0), v + 0.5, _HALF_UNITS[g["du"]], g["du"], chinese=True)
+    if g["vague"]:
+        # "大半天" is more than half a day, "一天半天" a day or so: read at their longer end, and known to be loose.
+        w = g["vague"]
+        unit = "days" if w.endswith("天") else _HALF_UNITS[w.split("半")[-1].lstrip("个")]
+        value = 1.0 if "一天" in w else (0.75 if w.startswith("大") else 0.5)
+        return Quantity(start, end, w, value, unit, w, chinese=True, approx=True, vague=True)
     if g["su"]:
-        return Quantity(start, end, m.group(0), 0.5, _HALF_UNITS[g["su"]], g["su"], chinese=True)
+        # 半天 is as often "a good while" as half a day: loose beside an exact figure.
+        return Quantity(start, end, m.group(0), 0.5, _HALF_UNITS[g["su"]], g["su"], chinese=True, vague=g["su"] == "天")
     if g["wu"]:
         return Quantity(start, end, m.group(0), 1.0, "weeks", g["wu"], chinese=True, approx=True)
     if g["sameday"]:
