@@ -95,3 +95,11 @@ def test_a_sentence_telling_only_when_it_was_raised_belongs_to_the_finding():
     assert findings("观察项一条：内审没覆盖到分公司。9月3号开的") == [(None, "observation", "2026-09-03", "open")]
     # a day it was closed is no audit day
     assert findings("外审开了个一般不符合，培训记录不全。12月1号复审关了") == [(None, "minor", None, "closed")]
+
+
+def test_kpi_values_said_before_a_finding_in_the_same_sentence_are_recorded():
+    from tests.chat.test_extract import read
+
+    ex = read("备件保障率96.5，一次修复率92，另外F2那个一般不符合上周已经关了")
+    assert {k.criterion: k.value for k in ex.kpis} == {"D2.4": 96.5, "D1.2": 92.0}
+    assert [(f.id, f.status) for f in ex.findings] == [("F2", "closed")]

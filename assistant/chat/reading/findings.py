@@ -103,6 +103,13 @@ class FindingReading:
         for sidx in sentences:
             cs = [c for c in self.clauses if c.sentence == sidx]
             spans.append((cs[0].start, cs[-1].end))
+        # Values said in the clauses before the first finding's ("备件保障率96.5，一次修复率92，另外F2…关了") are no
+        # part of it: the span starts after the last such clause.
+        first = min(m.start() for _, m in anchors)
+        for c in self.clauses:
+            if c.sentence == sentences[0] and c.end <= first and any(c.start <= q.start < c.end for q in self.quantities) \
+                    and any(c.start <= m.start < c.end and m.criterion for m in self.mentions):
+                spans[0] = (max(spans[0][0], self._next_clause_start(c)), spans[0][1])
         self.finding_spans = spans
         a, b = spans[0][0], spans[-1][1]
         if told and spans[0][0] <= max(told) < spans[-1][1]:
@@ -427,6 +434,9 @@ class FindingReading:
                 last = kind
         return groups or [sev]
 
+    def _next_clause_start(self, clause) -> int:
+        return next((c.start for c in self.clauses if c.start >= clause.end), clause.end)
+
     def _finding_by_topic(self, backrefs: list[re.Match]) -> bool:
         """"备件那条昨天审核员确认关闭了" / "登高证那个严重不符合，复审还没做": a finding already recorded, named by
         what it is about; its status is updated when the message tells a new one."""
@@ -465,7 +475,11 @@ class FindingReading:
             return True  # two findings fit as well: none is changed on a guess
         f = candidates[0][1]
         if f.get("id") and f.get("status", "open") != status:
-            self.finding_spans = [(0, len(self.text))]
+            # From the clause that names the finding on: a value said before it ("备件保障率96.5，…另外F2那个…关了")
+            # is no part of the finding.
+            named = [m.start() for m in backrefs] + [m.start() for m in FINDING_BACKREF_WORD.finditer(self.text)]
+            a = self.clause_at(min(named)).start if named and self.clauses else 0
+            self.finding_spans = [(a, len(self.text))]
             out.findings.append(FindingUpdate(f["id"], None, None, "", None, status))
         return True
 
