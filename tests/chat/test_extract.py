@@ -678,3 +678,17 @@ def test_a_date_with_no_place_is_said_back_with_why():
     # A finding's date is the finding's: not said back.
     ex = read("10月20号外审开了一个一般不符合F1，投诉台账不全，还开着")
     assert not any("10月20号" in note for note in ex.set_aside)
+
+
+@pytest.mark.parametrize(("text", "declarations"), [
+    ("报给机构的那份响应时间，其实是按排班表倒推出来的", {"materials_truthful": False}),
+    ("交上去的回访记录里，有些分数是坐席后来自己补打的", {"materials_truthful": False}),
+    ("报给审核组的及时率是挑了数据好的月份算的，全年真实的没那么好看", {"materials_truthful": False}),
+    ("上个月有台设备起火了，原因还没查清，用户在索赔", {"major_incident_unresolved": True}),
+    ("We recalled 200 units in September and most of them are still waiting for the repair.", {"major_incident_unresolved": True}),
+    # Estimates that are planning, and a recall closed long ago, are none of this.
+    ("备件需求是按历史销量推算出来的", {}),
+    ("我们挑了三个网点做试点", {}),
+])
+def test_more_vetoes_in_plain_words(text, declarations):
+    assert read(text).declarations == declarations

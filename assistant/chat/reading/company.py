@@ -84,7 +84,10 @@ class CompanyReading:
             piece = self.text[clause.start:clause.end]
             s = clause.sentence
             sentence = "".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == s)
-            untrue = UNTRUE.search(piece)
+            # What an auditor found ("开了个一般不符合：工单时间戳有手工改的") is a finding, not the client's statement.
+            sent = [c for c in self.clauses if c.sentence == s]
+            in_finding = any(a < sent[-1].end and sent[0].start < b for a, b in self.finding_spans)
+            untrue = UNTRUE.search(piece) if not in_finding else None
             if untrue and re.search(r"(?:没有|没|不是|并非|绝不|绝无|从不|从没|不存在|不会|\bnot\b|\bnever\b|\bno\b)\s*\S{0,2}\s*"
                                     r"(?:编|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|拍脑袋|凑|瞎填|乱填|made up|fabricat|invent|fak|falsif)",
                                     untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
@@ -99,7 +102,7 @@ class CompanyReading:
                 out.declarations["materials_truthful"] = True
             first = next(c for c in self.clauses if c.sentence == s)
             inflated = INFLATED.search(self.text, first.start, clause.end)
-            if inflated and inflated.end() > clause.start and not re.search(r"如果|假如|要是|\bif\b", self.text[first.start:inflated.start()]):
+            if inflated and inflated.end() > clause.start and not in_finding and not re.search(r"如果|假如|要是|\bif\b", self.text[first.start:inflated.start()]):
                 # "报告上写回访了2000户，实际也就几百户": the figures handed in are more than the real ones.
                 out.declarations["materials_truthful"] = False
             # The incident may be told in one sentence and how it ended in the next ("…伤了个司机。…安监也结案了。").

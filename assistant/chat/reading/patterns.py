@@ -116,7 +116,10 @@ UNTRUE = re.compile(
     r"|\bfilled (?:in|out)\b[^.;]{0,40}?\b(?:surveys?|questionnaires?|feedback|ratings?|satisfaction|forms?)\b[^.;]{0,20}?\b(?:themselves|ourselves|myself)\b"
     # Records removed to look better, or made up in a rush before the audit: 把超时的工单删了, 台账是审核前突击补的.
     r"|(?:删|删掉|删了|删除|去掉|剔掉|藏起)\S{0,10}?(?:超时|差评|不满意|逾期)|(?:超时|差评|不满意|逾期)的?\S{0,6}?(?:工单|记录|评价)\S{0,8}?(?:删了|删掉|删除了|去掉了)"
-    r"|突击补|临时补(?:的|了)|审核前(?:才)?补"
+    r"|突击补(?:的|了|出来)|临时补(?:的|了)|审核前(?:才)?补(?:的|了)"
+    # Figures worked back from something else, picked from good months, or filled in later by staff: 拿排班表倒推出来的,
+    # 挑了数据好的月份算的, 分数是客服后来自己补打的.
+    r"|(?:只|专|光)?挑(?:了|的)?\S{0,4}?好(?:的|看的)(?:月份|月|数据|样本|单子|工单|网点)|后来(?:自己)?(?:补打|补填|补签|补录|补的|打的|填的)|补打的"
     r"|\b(?:figures?|data|numbers?|timestamps?|dates?|records?)\s+(?:\S+\s+){0,6}?(?:were|was|had been|have been|got)\s+(?:\S+\s+)?"
     r"(?:changed|altered|edited|adjusted|tweaked)\s+(?:by hand|manually|afterwards|later|after the fact)\b"
     # What the customer should have filled in, filled in by the company: 满意度问卷是我们自己填的.
@@ -127,10 +130,12 @@ UNTRUE = re.compile(
 # A submitted figure said to be more than the real one: "报告上写回访了2000户，实际也就几百户", "报告是我们自己填的，
 # 实际没那么多", "the report said 2,000 calls, actually it was a few hundred". A plan or target short of practice is not this.
 INFLATED = re.compile(
-    r"(?:(?:报告|材料|记录|台账|报表|数据)(?:\S(?!目标|计划)){0,14}?(?:写|填|报|记)(?:的|了|着|上)?|报上去|交上去|上报|申报|填报)\S{0,16}?"
+    r"(?:(?:报告|材料|记录|台账|报表|数据)(?:\S(?!目标|计划)){0,14}?(?:写|填|报|记)(?:的|了|着|上)?|报上去|交上去|上报|申报|填报|报给|交给|提交给)\S{0,16}?"
     r"(?:实际|其实|真实|事实)(?:上|情况|情况是)?\S{0,3}?(?:也就|只有|只|才|没那么|没有那么|没这么|达不到|不到|根本没|远没)"
     r"|\b(?:report|records?|figures?|data|numbers?|submission)\b[^.;]{0,40}?\b(?:said|says|showed|claimed|stated|put)\b[^.;]{0,40}?"
-    r"\b(?:actually|in reality|in fact|really|the real (?:number|figure))\b[^.;]{0,30}?\b(?:only|just|less|fewer|lower|not|nowhere near)\b",
+    r"\b(?:actually|in reality|in fact|really|the real (?:number|figure))\b[^.;]{0,30}?\b(?:only|just|less|fewer|lower|not|nowhere near)\b"
+    # A figure handed in that was worked back from something else: "交给审核组的及时率，其实是拿排班表倒推出来的".
+    r"|(?:交给|报给|提交给?|报送|交上去|报上去|上报)\S{0,30}?(?:倒推|反推|推算|估算|估摸)出来的",
     re.IGNORECASE,
 )
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
@@ -141,6 +146,8 @@ INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规�
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
 INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|销案|完成|关闭|解决|回收完|追回|收回|搞定|完结|处理好|换完|整改完|定论|结论|说法|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
                             r"|悬而未决|没个结果|还没(?:有)?结果|仍在处理中|尚在处理"
+                            r"|(?:没|未)(?:有)?(?:查清|查明|结论(?!性)|定论|定责)|(?:在|还在|正在)(?:起诉|索赔|追责|走法律程序)"
+                            r"|\b(?:still|are|is) (?:waiting|awaiting)\b|\byet to be (?:fixed|repaired|replaced|recalled|resolved|settled)\b"
                             # Some of it left, or done only later: 还剩一千台没换, 下个月才能全部完成.
                             r"|还(?:剩|有)\S{0,8}?(?:没|未)(?:换|回收|召回|追回|收回|找回|处理|修|赔)"
                             r"|(?:下个?月|下周|明年|年底|月底|年后|以后|后面)\S{0,6}?才(?:能|会|可以)?\S{0,4}?(?:完成|结束|结案|处理完|回收完|换完)"
