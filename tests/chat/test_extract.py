@@ -692,3 +692,11 @@ def test_a_date_with_no_place_is_said_back_with_why():
 ])
 def test_more_vetoes_in_plain_words(text, declarations):
     assert read(text).declarations == declarations
+
+
+def test_an_incident_told_without_its_status_is_asked_about_not_recorded():
+    ex = read("今年8月出过一次批量召回")
+    assert ex.declarations == {}
+    assert any("召回" in note and "V3" in note and "结案了吗" in note for note in ex.set_aside)
+    # A kind of service call is no incident.
+    assert not any("V3" in note for note in read("困人救援首次响应平均0.4小时").set_aside)

@@ -34,6 +34,8 @@ INTRO = re.compile(r"我们是|我们做|我们公司|我司|本公司|我们这
                    r"做|整|搞|生产|制造|主营|从事|经营|这一?行|行业|厂家|厂商|"
                    r"\b(?:we (?:make|manufacture|produce|build|sell|install|service|maintain|supply|are)|we're|our company)\b",
                    re.IGNORECASE)
+# An incident word that names a kind of service call ("困人救援首次响应0.4小时"), not an incident.
+SERVICE_KIND = re.compile(r"困人(?:救援|报修|那种|的报修|故障|类)|(?:漏电|起火)(?:保护|检测|隐患排查)")
 # A greeting before a company names itself ("你好，重岳重工，做…").
 GREETING = re.compile(r"\s*(?:你好|您好|喂|哈喽|嗨|hi|hello)[,，.。!！\s]*", re.IGNORECASE)
 # Words that say a company's size or ownership, never its industry ("中小企业财务SaaS").
@@ -117,6 +119,15 @@ class CompanyReading:
                     out.declarations["major_incident_unresolved"] = True
                 elif INCIDENT_DONE.search(sentence):
                     out.declarations.setdefault("major_incident_unresolved", False)
+                elif "major_incident_unresolved" not in out.declarations and not self.in_findings(clause.start) \
+                        and not SERVICE_KIND.search(told):
+                    # An incident told without whether it is over: not recorded on a guess, never passed over either.
+                    words = INCIDENT.search(told).group(0)
+                    note = self._t(f"提到了“{words}”，但没说是否已经解决（近12个月内未解决的重大质量或安全事故会触发一票否决V3，评级直接不合格）：这件事结案了吗？",
+                                   f"“{words}” was mentioned without saying whether it is resolved (an unresolved major quality or "
+                                   "safety incident in the last 12 months triggers veto V3, a fail): is it closed?")
+                    if note not in out.set_aside:
+                        out.set_aside.append(note)
 
     # --- the enterprise
 
