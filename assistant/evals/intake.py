@@ -37,14 +37,14 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # "heldout" in intake_scenarios.jsonl) was measured on 2026-12-06 and is development data since; intake_cases3 and
 # intake_scenarios3 are more development data, written for round 2 by another writer who had not seen the code.
 # Round 2's, round 3's and round 4's held-out parts (intake_heldout2/3/4 and their scenarios) were measured after
-# their rounds (2026-12-07) and are development data since. There is no unspent held-out part now: the next round
-# needs a fresh one, written before its work (evals/README.md). Until then the gate's heldout_* metrics are round
-# 4's last measurement (`heldout` below is that part, kept apart so the figures stay comparable).
+# their rounds (2026-12-07) and are development data since; round 5's, written for it before its work, is
+# intake_heldout5 and its scenarios.
 DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl", "intake_heldout2.jsonl",
-                    "intake_heldout3.jsonl"),
-            "heldout": ("intake_heldout4.jsonl",)}
+                    "intake_heldout3.jsonl", "intake_heldout4.jsonl"),
+            "heldout": ("intake_heldout5.jsonl",)}
 SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios3.jsonl": "dev", "intake_scenarios2.jsonl": "dev",
-             "intake_heldout3_scenarios.jsonl": "dev", "intake_heldout4_scenarios.jsonl": "heldout"}
+             "intake_heldout3_scenarios.jsonl": "dev", "intake_heldout4_scenarios.jsonl": "dev",
+             "intake_heldout5_scenarios.jsonl": "heldout"}
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
