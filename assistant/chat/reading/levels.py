@@ -10,6 +10,7 @@ from assistant.chat.reading.lexicon import Mention
 from assistant.chat.reading.model import LevelUpdate
 from assistant.chat.reading.patterns import (
     ALL,
+    INFLATED,
     CRITERION_RANGE,
     DIMENSION,
     HAS_ORG,
@@ -28,7 +29,14 @@ from assistant.chat.reading.text import _QUESTION, Clause
 
 
 # The subject of a negation that is only a part of the whole ("还有两成半没…", "部分网点没…", "有些师傅没…").
-PART = re.compile(r"(?:[0-9一二两三四五六七八九十几]+(?:成半?|%|个|名|位|家)|百分之\S{1,4}|部分|一些|有些|有的|少数|个别)\S{0,2}$")
+PART = re.compile(r"(?:[0-9一二两三四五六七八九十几]+(?:成半?|%|个|名|位|家)|百分之\S{1,4}|部分|一些|有些|有的|少数|个别"
+                  r"|别的|其他|其它|其余)\S{0,2}$")
+# A negation denied ("也不是啥都没有", "并非没有"): something is there; no absence.
+_DENIED = re.compile(r"(?:不是|并非|并不是|not that)\S{0,4}$", re.IGNORECASE)
+# Only one thing lacking after what is there ("程序文件有，台账也有，就是没定处理时限"): a gap, not an absence.
+_ONLY_LACK = re.compile(r"(?:就是|只是|只差|就差|唯一)\S{0,2}$")
+# A sentence saying the criterion does not apply ("备件不适用，我们没有硬件"): what it lacks gives no level.
+_NOT_APPLICABLE = re.compile(r"不适用|不涉及|\bnot applicable\b|\bn/a\b|\bdoes(?:n't| not) apply\b", re.IGNORECASE)
 
 
 # A clause that says what is lacking or still done the old way: "授权的还是用表格记", "加盟店各做各的".
@@ -302,13 +310,19 @@ class LevelReading:
         self.read_organisation()
         for clause in self.clauses:
             out = self.out(clause.start)
-            if out is None or UNTRUE.search(self._sentence_text(clause.sentence)):
+            sentence = self._sentence_text(clause.sentence)
+            # What a sentence admits as untrue, or says does not apply, is no absence of a practice.
+            if out is None or UNTRUE.search(sentence) or INFLATED.search(sentence) or _NOT_APPLICABLE.search(sentence):
                 continue
             piece = self.text[clause.start:clause.end]
             for neg in list(NEG_BEFORE.finditer(piece)) + list(NEG_AFTER.finditer(piece)):
                 at = clause.start + neg.start()
                 if PART.search(self.text[max(clause.start, at - 8):at]):
                     continue  # "师傅里还有两成半没拿到作业证": some lack it; a share, not an absence
+                if _DENIED.search(self.text[max(clause.start, at - 8):at]):
+                    continue  # "投诉处理也不是啥都没有": the absence is denied
+                if _ONLY_LACK.search(self.text[max(clause.start, at - 4):at]) and clause.sentence == self.clause_at(clause.start - 1).sentence:
+                    continue  # "…台账也有，就是没定处理时限": one gap in what was just described
                 if self.in_findings(at) and not NO_ORG.search(piece):
                     continue
                 targets = self._negated(clause, at, clause.start + neg.end(), neg.re is NEG_AFTER)
@@ -316,6 +330,8 @@ class LevelReading:
                 for cid, words in targets:
                     if self._one_document(words) and not self._missing_practice(cid, words):
                         continue  # "没有第三方满意度测评报告": one document missing is missing evidence, not a level
+                    if self._higher_practice(cid, words):
+                        continue  # "没搞过神秘客户暗访": what only a higher level does is missing; no L0
                     self.negated.setdefault(cid, (at, said if len(said) <= 24 else said[:23] + "…"))
         from assistant.chat.reading.evidence import TOTAL_ABSENCE
 
@@ -362,6 +378,10 @@ class LevelReading:
         if rest and not after_form:
             m = rest[0]
             cid = m.criterion or m.of("other")
+            named = re.match(r"[^\s,，。;；]{0,8}", self.text[m.start:clause.end]).group(0)
+            head = next((named[:i + len(h)] for h in self.lex.doc_heads_zh for i in [named.find(h)] if i > 0), None)
+            if cid and head and self._one_document(head) and not self._missing_practice(cid, head):
+                return []  # "没拿过第三方满意度测评报告": the name qualifies a missing document (evidence, not a level)
             if cid:
                 found.append((cid, m.text))
                 if re.match(r"\s*(?:和|与|及|或|、|/|or|and)\s*$", self.text[m.end:rest[1].start] if len(rest) > 1 else "x"):
@@ -386,7 +406,8 @@ class LevelReading:
                 tail = self.low[end:min(clause.end, end + 10)]
                 hits = sorted((tail.find(w), -len(w), w, cid) for w, cid in self.lex.evidence if len(w) >= 2 and w in tail)
                 if hits and hits[0][0] <= 6:
-                    return [(hits[0][3], hits[0][2])]
+                    # The clause names its own object; one its criterion's lower levels do not name is no absence.
+                    return [(hits[0][3], hits[0][2])] if self._named_low(hits[0][3], hits[0][2]) else []
             if before:
                 ms = before[-1:]
                 # "内审和管理评审都没搞过": every name of the list before it.
@@ -427,12 +448,40 @@ class LevelReading:
             return False
         return any(h in text for k in kinds for h in k)
 
+    def _named_low(self, cid: str, word: str) -> bool:
+        """`word` is what the criterion's L0-L2 descriptors say is missing or set up ("问卷" of a survey mechanism);
+        a means they do not name ("神秘客户暗访") missing says nothing of the level."""
+        from assistant.chat.reading.lexicon import _grams
+
+        d = self.lex.descriptors.get(cid, {})
+        g = _grams(word) - _COMMON
+        return not d or not g or bool(g & _grams("".join(d.get(lv, "") for lv in (0, 1, 2)))) or len(word) <= 2
+
+    def _higher_practice(self, cid: str, words: str) -> bool:
+        """`words` name what only the criterion's higher levels (L3-L5) describe ("神秘客户暗访", "行业奖"): its
+        absence says the criterion is not that high, not that it is absent."""
+        from assistant.chat.reading.lexicon import _grams
+
+        d = self.lex.descriptors.get(cid, {})
+        g = _grams(words) - _COMMON
+        if len(g) < 2 or not d:  # a short word ("质检") names the practice itself, not a higher form of it
+            return False
+        low = _grams("".join(d.get(lv, "") for lv in (0, 1, 2)))
+        high = _grams("".join(d.get(lv, "") for lv in (3, 4, 5)))
+        return len(g & high) >= max(1, len(g) // 2) and not g & low
+
     def _absent_level(self, cid: str, at: int, words: str) -> tuple[int, str]:
         s = self.clause_at(at).sentence
         sentence = " ".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == s)
         present = self._present(cid, at)
         if cid == "D5.1" and not present:
             return 0, self._t(f"“{words}”：无售后服务组织，按L0记录", f"\"{words}\": no after-sales organisation, recorded as L0")
+        # "没什么正式流程，都是老板想起来哪块就抓哪块": what is left is done ad hoc, by individuals: L1.
+        rest = " ".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == s and c != self.clause_at(at))
+        informal = INFORMAL.search(rest)
+        if informal and not present and self._fit(cid, rest, 0) <= self._fit(cid, rest, 1):
+            return 1, self._t(f"“{informal.group(0)}”：与{cid} L1（初始级）的说明一致，按L1记录",
+                              f"\"{informal.group(0)}\": matches the L1 (initial) descriptor of {cid}, recorded as L1")
         if present:
             # "有架构图，任命了总监，…跨部门接口还没发文件": what is there describes a level; what is lacking is
             # what the level above requires.

@@ -42,7 +42,7 @@ LEVEL = re.compile(
     r"|(?:L|level\s*)(?P<a>[0-5])(?!\d|\.\d)"
     r"|(?<![A-Za-z])(?P<n>[0-5零一二两三四五])\s*级(?!别|以上|以下|网点|响应|代理|供应商|分类|分级)"
     r"|(?P<name>量化管理级|持续优化级|初始级|规范级|定义级|quantitatively managed|optimi[sz]ing)"
-    r"|(?<=as |at |is |be )(?:the\s+|an?\s+)?(?P<ename>initial|managed|defined)(?:\s+level)?\b"
+    r"|(?<=as |at |is |be )(?:the\s+|an?\s+)?['\"‘“]?(?P<ename>initial|managed|defined)\b['\"’”]?(?:\s+level)?"
     r"|(?P<cop>是|为|算|打|评|给|自评|定|能到|到)\s*(?P<d>[0-5])\s*(?:分|级)?(?=\s*(?:[,;:!?。]|\.(?!\d)|$|吧|左右|水平|的样子|差不多))",
     re.IGNORECASE,
 )
@@ -75,7 +75,8 @@ NEG_AFTER = re.compile(
 )
 # What is left when something is missing: an informal way of doing it, the mark of L1.
 INFORMAL = re.compile(r"全靠|靠(?:个人|自觉|经验|老师傅|师傅|记忆|人盯|口头)|凭(?:经验|记忆|感觉|师傅)|老师傅|师傅带|随便|个人跟进|自己(?:跟进|想办法|去|处理|协调|整理|买|看着)"
-                       r"|口头|偶尔|零散|临时|个别|各自|随意|看情况|\bad hoc\b|\binformal(?:ly)?\b|\bdepends on\b")
+                       r"|口头|偶尔|零散|临时|个别|各自|随意|看情况|想起来|看着办|自己管自己|各管各|凭\S{0,3}手感|\bad hoc\b|\binformal(?:ly)?\b|\bdepends on\b"
+                       r"|\bwhoever\b|\bon (?:their|his|her) own\b")
 # Facts that something is there: "做过", "有", "开了", "上了".
 # Verbs after which a client lists what they have.
 POSSESS = re.compile(r"(?<![没无])(?:有|具备|备有|包括|包含|提供|留有|保存有|建立了|制定了|编制了|拿了|拿到了|取得了)|\b(?:we have|we've got|we keep|we maintain|there (?:is|are))\b",
