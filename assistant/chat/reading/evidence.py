@@ -17,6 +17,8 @@ from assistant.chat.reading.text import Clause
 
 # "一份都没有" / "一个也没有" / "全都没有": nothing of what the sentence just named.
 TOTAL_ABSENCE = re.compile(r"^\W*(?:说实话|其实|实际上|老实说)?\W*(?:一(?:份|本|个|样|条|张)(?:都|也)没有|全都没有|啥都没有|什么都没有|都没有)(?=\W|$)")
+# "维修规范嘛…说实话没成文的": what the sentence named is said in its next clause to be no written document.
+UNWRITTEN = re.compile(r"^\W*(?:说实话|其实|实际上|老实说)?\W*(?:都|也|还|并)?(?:没有?|未|从没|冇)(?:成文|形成文件|形成书面|书面|写下来|写成文字|文件化)")
 
 
 class EvidenceReading:
@@ -32,7 +34,10 @@ class EvidenceReading:
             piece = self.text[clause.start:clause.end]
             neg_clause = self.in_findings(clause.start) or bool(NEG_BEFORE.search(piece)) or bool(NEG_AFTER.search(piece))
             later = "".join(self.text[c.start:c.end] for c in self.clauses if c.sentence == clause.sentence and c.start > clause.start)
-            if TOTAL_ABSENCE.search(later):
+            nxt = [c for c in self.clauses if c.start >= clause.end][:1]
+            if nxt and re.search(r"(?:嘛|呢|啊|吧|么)\W*$", piece):
+                later = later or self.text[nxt[0].start:nxt[0].end]  # "维修规范嘛…没成文的": the topic raised, then told of
+            if TOTAL_ABSENCE.search(later) or UNWRITTEN.search(later):
                 continue  # "售后服务规范那些书面的东西，说实话一份都没有": named only to say there is none
             documents = self._documents(clause)
             for at, item in self._described_said().items():
@@ -48,12 +53,50 @@ class EvidenceReading:
                     continue  # "块说实话没什么正式流程" / "莫得办法": an absence; "服务规范这块": a topic; "售后服务部的": no noun
                 if self.in_findings(a) and not self._shown_in_finding(clause, a):
                     continue
+                if self._not_offered(item, a, b, clause):
+                    continue
                 cid = self._place(item, clause, a)
                 if cid is None:
                     if item not in out.unplaced_evidence:
                         out.unplaced_evidence.append(item)
                 elif not any(e.item == item and e.criterion == cid for e in out.evidence):
                     out.evidence.append(EvidenceUpdate(cid, item))
+
+    # A licence people hold (作业证, 上岗证, 电工证, licence): told with holding it (持证率, 持证的有86%), it is the
+    # measure's subject (D4.3's rate), not a document shown; its register (证书台账) or lookups are the documents.
+    _LICENCE = re.compile(r"(?:作业|上岗|操作|登高|电工|制冷|焊工|资格|特种设备作业|高处作业|高空作业)证(?:书)?$"
+                          r"|\b(?:licen[cs]es?|permits?)$", re.IGNORECASE)
+    _HOLDING = re.compile(r"持证|持有|\bhold(?:s|ing)?\b|\bcertified\b", re.IGNORECASE)
+    # "今年一共写了23份8D报告" / "8D报告今年写了12份": how many were produced is a count of work done, not a document shown.
+    _COUNT_MADE_BEFORE = re.compile(r"(?:写|出|做|开|编)了(?:一共|共|总共)?\s*(?:[0-9]+|[二两三四五六七八九十百几多][一二两三四五六七八九十百]*)\s*(?:份|篇|个)$")
+    _COUNT_MADE_AFTER = re.compile(r"^\S{0,6}?(?:写|出|做|编)了\s*[0-9一二两三四五六七八九十百几多]+\s*(?:份|篇|个)")
+    # A sentence that tells an incident or a recall: its investigation report is the incident's, not a criterion's.
+    _INCIDENT = re.compile(r"事故|召回|\b(?:incident|accident|recall)\b", re.IGNORECASE)
+
+    def _not_offered(self, item: str, a: int, b: int, clause: Clause) -> bool:
+        """A document named but not offered as evidence: a licence told with holding it, a count
+        of reports written, an incident's own papers, or a criterion's name standing as the sentence's topic."""
+        sentence = self._sentence_text(clause.sentence)
+        if self._LICENCE.search(item) and self._HOLDING.search(sentence):
+            return True
+        if self._COUNT_MADE_BEFORE.search(self.text[clause.start:a]) or self._COUNT_MADE_AFTER.match(self.text[b:clause.end]):
+            return True
+        if self._INCIDENT.search(sentence) and not any(n.criterion("any") and n.text in item.lower() for n in self.lex.names):
+            return True
+        return self._criterion_as_topic(item, a, b, clause)
+
+    def _criterion_as_topic(self, item: str, a: int, b: int, clause: Clause) -> bool:
+        """"服务规范我们有《售后服务手册》…" / "We'd put our service standards at level 3": a criterion's own name before
+        the verb that shows the documents (or with no such verb) is what the sentence is about, not a document."""
+        if not any(m.criterion and m.start == a and m.end == b for m in self.mentions):
+            return False
+        before = self.text[clause.start:a]
+        if POSSESS.search(before) or re.search(r"\b(?:show|provide|submit|keep|maintain|attach)\b|提交|出示|提供|发布|印发|编制|制定", before,
+                                                re.IGNORECASE):
+            return False  # "we have service standards", "有服务规范": the document itself
+        after = self.text[b:clause.end]
+        return not re.match(r"\s*(?:都|也|还)?(?:有|在|齐全|受控|发布了|印发了|已发布)", after) or bool(
+            re.search(r"有\s*(?:《|\S{0,8}(?:手册|规范|指导书|标准|制度|办法))", after))
 
     # An item that opens with an absence or an act ("没量表", "按计划", "出报告"), not with a noun (缺件, 出入库, 发料).
     _ACT = re.compile(r"[没无未按写编找]|缺(?!件|货|料)|出(?!入|库|厂|险|货)|发(?!料|票|放|货|运)|交(?!接|付|期)|借(?!用|条)")
@@ -118,6 +161,7 @@ class EvidenceReading:
     _DOC_STOP = re.compile(r"(?:还有|以及|我们|公司|都有|也有|都是|已经|每年|每月|每季度|每个|所有|全部|写在|写了|拿了|做了|交了|留着|发布|更新"
                            r"|可以|能够|随便|需要|提交|出示|提供|准备|保存|保留|留存|上传|归档|整理|建立|编制|制定|包括|包含|具备|备有"
                            r"|(?<![调检稽抽审核巡排])查|(?<![查])看|拿|找|填"
+                           r"|(?<![改促推先引])进|写入|纳入|录入|记入|归入|放入"
                            r"|有|和|与|及|或|、|是|在|把|将|的|了|也|都|还|给|被|让|这|那|里)$")
     _DOC_AFTER_BAD = {"表": "示现扬达明面态演决彰", "单": "位独一纯子", "证": "明据实", "书": "面记", "图": "片", "计划": "生书",
                       "标准": "化", "规范": "化", "记录": "仪", "程序": "员", "报告": "期", "制度": "化", "文件": "夹",
@@ -211,6 +255,9 @@ class EvidenceReading:
                 while k > 0 and not taken[k - 1] and (CJK.match(piece[k - 1]) or piece[k - 1].isalnum()) and i - k < 16:
                     if self._DOC_STOP.search(piece[max(0, k - 3):k]) and not self._lookup_noun(piece, k):
                         break
+                    if piece[k - 2:k] == "在线":
+                        k -= 2  # 在线 (online) is a word, not the verb 在
+                        continue
                     if piece[k - 1] == "持" and piece[k:k + 1] != "续":
                         break  # "全部持特种设备作业证": the verb 持 (hold), not 持续
                     k -= 1
@@ -225,6 +272,8 @@ class EvidenceReading:
                 if re.fullmatch(r"(?:会议|管理)?(?:" + self._BARE + r")", item) and not re.fullmatch(self._STANDALONE, item):
                     if piece[j:j + 1] in ("了", "过", "着") or self._topic_in_list(clause.start + k, clause.start + j):
                         continue  # "程序里规定了时限": a verb; "组织、制度、系统都能到L4": topics listed, no document
+                    if self._PUT_INTO.search(piece[:k]):
+                        continue  # "措施验证有效后写进制度": where a practice is put, no document named
                     for x in range(k, j):
                         taken[x] = True
                     bare.append((clause.start + k, clause.start + j, item))  # "有报告": whose report the topic says
@@ -266,6 +315,8 @@ class EvidenceReading:
     # What goes before a document's name and is no part of it: its version, a count, a classifier after a verb (整了个制度).
     _LEAD = re.compile(r"(?:[0-9]{4}年版?的?|V\d+(?:\.\d+)*版?|\d+(?:\.\d+)*版的?|[0-9一二两三四五六七八九十]+(?:份|套|本|个|项)"
                        r"|(?<=[了出])[个份本套])")
+    # A verb of putting into: "写进制度", "纳入台账", "进改进台账".
+    _PUT_INTO = re.compile(r"(?:写进|写入|纳入|录入|记入|归入|放入|放进|(?<![改促推先引])进)$")
     # Document words that name nothing by themselves ("有报告", "有会议纪要"): the topic they are told under names them.
     _BARE = "报告|纪要|记录|台账|计划|制度|办法|规定|清单|档案|规范|手册|流程|程序|方案|总结|明细|报表|录音|照片"
     # Documents that are whole by themselves: "有专利", "a patent".
