@@ -72,6 +72,8 @@ def test_online_is_one_word_and_putting_into_rules_is_no_document():
 
 
 def test_auditor_certificates_prove_internal_audit():
-    assert evidence("Internal audit covers every department. We have the audit reports and the auditor training "
-                    "certificates.") == [
-        ("D5.4", "audit reports"), ("D5.4", "auditor training certificates")]
+    # "auditor" alone is also the certification body's auditor ("The auditor raised a minor one on staff
+    # certification" is D4.3): the internal auditor is named as such.
+    assert evidence("Internal audit covers every department. We have the audit reports and the internal auditor "
+                    "training certificates.") == [
+        ("D5.4", "audit reports"), ("D5.4", "internal auditor training certificates")]
