@@ -36,9 +36,9 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # takes its place (evals/README.md). Round 1's held-out third (intake_heldout.jsonl and the scenarios marked
 # "heldout" in intake_scenarios.jsonl) was measured on 2026-12-06 and is development data since; intake_cases3 and
 # intake_scenarios3 are more development data, written for round 2 by another writer who had not seen the code.
-# Round 2's, round 3's and round 4's held-out parts (intake_heldout2/3/4 and their scenarios) were measured after
-# their rounds (2026-12-07) and are development data since; round 5's, written for it before its work, is
-# intake_heldout5 and its scenarios.
+# Round 2's to round 5's held-out parts (intake_heldout2…5 and their scenarios) were measured after their rounds
+# (2026-12-07) and are development data since, round 5's kept apart below as `heldout` so its figures stay
+# comparable; none is unspent. The next round needs a fresh part written before its work (evals/README.md).
 DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl", "intake_heldout2.jsonl",
                     "intake_heldout3.jsonl", "intake_heldout4.jsonl"),
             "heldout": ("intake_heldout5.jsonl",)}

@@ -700,3 +700,13 @@ def test_an_incident_told_without_its_status_is_asked_about_not_recorded():
     assert any("召回" in note and "V3" in note and "结案了吗" in note for note in ex.set_aside)
     # A kind of service call is no incident.
     assert not any("V3" in note for note in read("困人救援首次响应平均0.4小时").set_aside)
+
+
+@pytest.mark.parametrize(("text", "declarations"), [
+    ("The complaint log we sent was cleaned up first.", {"materials_truthful": False}),
+    ("Some overdue tickets were removed from the report before we submitted it.", {"materials_truthful": False}),
+    ("The faulty part was removed before we shipped it.", {}),
+    ("We cleaned up the workshop before the audit.", {}),
+])
+def test_records_cleaned_before_they_were_handed_in_are_untrue(text, declarations):
+    assert read(text).declarations == declarations

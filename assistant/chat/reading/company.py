@@ -39,7 +39,7 @@ SERVICE_KIND = re.compile(r"困人(?:救援|报修|那种|的报修|故障|类)|
 # A greeting before a company names itself ("你好，重岳重工，做…").
 GREETING = re.compile(r"\s*(?:你好|您好|喂|哈喽|嗨|hi|hello)[,，.。!！\s]*", re.IGNORECASE)
 # Words that say a company's size or ownership, never its industry ("中小企业财务SaaS").
-NOT_SECTOR = re.compile(r"中小|小型|中型|大型|民营|国有|国营|外资|合资|上市|私营|找|顺手|师傅|去修|和$|与$|及$")
+NOT_SECTOR = re.compile(r"配合|协助|帮忙|中小|小型|中型|大型|民营|国有|国营|外资|合资|上市|私营|找|顺手|师傅|去修|和$|与$|及$")
 # What may stand beside a head count in its own phrase ("六百来人", "全国900多人", "4000人左右").
 BARE_COUNT = re.compile(r"^(?:全国|全公司|公司|总共|一共|共|大概|大约|约|差不多|有|是|现在|目前|左右|上下|的|[\s,，。.;；])*$")
 

@@ -112,6 +112,10 @@ UNTRUE = re.compile(
     r"|(?:替|代|帮)(?:客户|用户|顾客)(?:打分|评分|评价|打了?好评|填(?:写)?(?:问卷|满意度|评价))"
     r"|\bfilled (?:in|out) by (?:our|the)(?: own)? (?:staff|engineers|employees|technicians|agents|team)\b|\bfilled (?:them |it )?(?:in|out) ourselves\b"
     r"|\bmade (?:the|our) (?:numbers|figures|data|results) look better\b"
+    # "the complaint log we uploaded was cleaned up", "complaints were deleted before we sent it".
+    r"|\b(?:logs?|records?|data|reports?|ledgers?|registers?|complaints?|tickets?|figures?)\b[^.;]{0,40}?\b(?:cleaned up|scrubbed|sanitized|sanitised|doctored)\b"
+    r"|\b(?:logs?|records?|data|reports?|complaints?|tickets?|entries|rows|figures?)\b[^.;]{0,40}?\b(?:deleted|removed|taken out|left out)\b"
+    r"[^.;]{0,30}?\bbefore\b[^.;]{0,20}?\b(?:sent|sending|submitted|submitting|uploaded|uploading|handed|audit)\b"
     # "that 96% number isn't real"; "our managers filled in the survey forms themselves".
     r"|\b(?:figures?|data|numbers?|results?|reports?|records?|scores?)\b[^.;]{0,20}?\b(?:isn't|is not|aren't|are not|wasn't|weren't)\s+(?:really\s+|actually\s+)?(?:real|true|genuine|accurate|honest)\b"
     r"|\bfilled (?:in|out)\b[^.;]{0,40}?\b(?:surveys?|questionnaires?|feedback|ratings?|satisfaction|forms?)\b[^.;]{0,20}?\b(?:themselves|ourselves|myself)\b"
