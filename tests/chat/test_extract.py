@@ -6,27 +6,12 @@ from datetime import date
 
 import pytest
 
-from assistant.chat.extract import Context, extract, extract_plan_edit, is_question
+from assistant.chat.extract import Context, extract_plan_edit, is_question
 from assistant.chat.reading.quantities import find as find_quantities
-
-TODAY = date(2026, 12, 6)
-
-
-def read(text, **kw):
-    kw.setdefault("today", TODAY)
-    return extract(text, **kw)
+from tests.chat.reading import evidence, kpis, levels, read
 
 
-def kpis(text, **kw):
-    return {k.criterion: k.value for k in read(text, **kw).kpis}
 
-
-def levels(text, **kw):
-    return {lv.criterion: lv.level for lv in read(text, **kw).levels}
-
-
-def evidence(text, **kw):
-    return [(e.criterion, e.item) for e in read(text, **kw).evidence]
 
 
 # --- numbers as people write them ------------------------------------------------------------------------------

@@ -7,9 +7,7 @@ from datetime import date
 
 import pytest
 
-from assistant.chat.conversation import Conversation
 from assistant.chat.extract import extract
-from assistant.chat.offline import OfflineWriter
 
 TODAY = date(2026, 12, 6)
 
@@ -158,14 +156,6 @@ def test_a_document_inside_an_open_finding_is_no_evidence():
 
 
 # --- through the conversation ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def conv(index_settings, tmp_path):
-    settings = index_settings.model_copy(update={"database_url": f"sqlite:///{tmp_path}/chat.db"})
-    c = Conversation(settings, writer=OfflineWriter(settings), save=False)
-    yield c
-    c.close()
 
 
 def test_the_conversation_records_each_distributed_document(conv):

@@ -3,21 +3,16 @@ the declaration readings in company.py and patterns.py)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from assistant.chat.extract import Context, extract
+from assistant.chat.extract import Context
 from assistant.chat.reading.dates import find as find_dates
+from tests.chat.reading import TODAY, read
 
-TODAY = date(2026, 12, 6)  # a Sunday
 MAJOR_OPEN = Context(findings=[{"id": "F1", "criterion": "D2.3", "severity": "major", "status": "open",
                                 "text": "投诉处理超期", "raised_on": "2026-10-20"}])
 
 
-def read(text, **kw):
-    kw.setdefault("today", TODAY)
-    return extract(text, **kw)
 
 
 def findings(text, **kw):

@@ -4,13 +4,11 @@ finding's words are its description (assistant/chat/reading/findings.py)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from assistant.chat.extract import extract
+from tests.chat.reading import TODAY, read
 
-TODAY = date(2026, 12, 6)
 
 
 def findings(text):
@@ -98,8 +96,6 @@ def test_a_sentence_telling_only_when_it_was_raised_belongs_to_the_finding():
 
 
 def test_kpi_values_said_before_a_finding_in_the_same_sentence_are_recorded():
-    from tests.chat.test_extract import read
-
     ex = read("备件保障率96.5，一次修复率92，另外F2那个一般不符合上周已经关了")
     assert {k.criterion: k.value for k in ex.kpis} == {"D2.4": 96.5, "D1.2": 92.0}
     assert [(f.id, f.status) for f in ex.findings] == [("F2", "closed")]

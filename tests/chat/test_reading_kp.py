@@ -3,22 +3,15 @@ is not (a target, a count, a peak), and that every number not recorded is said b
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from assistant.chat.extract import Context, extract
-
-TODAY = date(2026, 12, 6)
-
-
-def read(text, **kw):
-    kw.setdefault("today", TODAY)
-    return extract(text, **kw)
+from assistant.chat.extract import Context
+from tests.chat.reading import kpis, read
 
 
-def kpis(text, **kw):
-    return {k.criterion: k.value for k in read(text, **kw).kpis}
+
+
+
 
 
 def said_back(x) -> str:

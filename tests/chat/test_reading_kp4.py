@@ -4,18 +4,13 @@ figure meant, and a what-if covers only its own sentence."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from assistant.chat.extract import Context, extract
+from assistant.chat.extract import Context
+from tests.chat.reading import read
 
-TODAY = date(2026, 12, 6)
 
 
-def read(text, **kw):
-    kw.setdefault("today", TODAY)
-    return extract(text, **kw)
 
 
 def stated(x):

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from assistant.chat.extract import extract
+from tests.chat.reading import TODAY, levels
 
-TODAY = date(2026, 12, 7)
 
 
-def levels(text):
-    return {lv.criterion: lv.level for lv in extract(text, today=TODAY).levels}
 
 
 def enterprise(text):

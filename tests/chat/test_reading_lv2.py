@@ -3,17 +3,12 @@ words are matched to the criterion's own level descriptors in the catalogue."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from assistant.chat.extract import extract
-
-TODAY = date(2026, 12, 7)
+from tests.chat.reading import levels
 
 
-def levels(text):
-    return {lv.criterion: lv.level for lv in extract(text, today=TODAY).levels}
+
 
 
 @pytest.mark.parametrize("text, cid, level", [

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from assistant.chat.extract import extract
-
-TODAY = date(2026, 12, 6)
+from tests.chat.reading import levels
 
 
-def levels(text):
-    return {lv.criterion: lv.level for lv in extract(text, today=TODAY).levels}
+
 
 
 @pytest.mark.parametrize("text", [

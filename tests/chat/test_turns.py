@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from openpyxl import load_workbook
 
 from assistant.chat.conversation import Conversation
 from assistant.chat.offline import OfflineWriter
 from assistant.rules import load_scheme
-
-
-@pytest.fixture
-def conv(index_settings, tmp_path):
-    settings = index_settings.model_copy(update={"database_url": f"sqlite:///{tmp_path}/chat.db"})
-    c = Conversation(settings, writer=OfflineWriter(settings), save=False)
-    yield c
-    c.close()
 
 
 def test_the_read_back_table_names_the_level_and_the_evidence_cap(conv):
