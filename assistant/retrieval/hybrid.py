@@ -180,6 +180,7 @@ def _scheme_first(ranked: list[str], bm25: Any) -> list[str]:
     criterion = bm25.value("criterion", ranked[0]) if ranked else ""
     if not criterion:
         return ranked
+    # A KPI criterion is one the catalogue gives a KPI definition passage (its "指标口径" facet).
     kpi = any("指标口径" in loc for loc in bm25.meta["locator"][bm25.meta["criterion"] == criterion])
     if not kpi:
         return ranked
