@@ -634,9 +634,20 @@ def test_service_hours_are_said_back_not_dropped():
     ("领导让把那张表改好看点再交，所以交上去的数其实不是真实的", {"materials_truthful": False}),
     ("To be honest, that 95% resolution number isn't real.", {"materials_truthful": False}),
     ("Our branch managers filled in many of the satisfaction forms themselves.", {"materials_truthful": False}),
-    # Neither a procedure nor a question nor a closed recall is a veto.
+    ("The complaint log we sent was cleaned up first.", {"materials_truthful": False}),
+    ("Some overdue tickets were removed from the report before we submitted it.", {"materials_truthful": False}),
+    ("报给机构的那份响应时间，其实是按排班表倒推出来的", {"materials_truthful": False}),
+    ("交上去的回访记录里，有些分数是坐席后来自己补打的", {"materials_truthful": False}),
+    ("报给审核组的及时率是挑了数据好的月份算的，全年真实的没那么好看", {"materials_truthful": False}),
+    ("上个月有台设备起火了，原因还没查清，用户在索赔", {"major_incident_unresolved": True}),
+    ("We recalled 200 units in September and most of them are still waiting for the repair.", {"major_incident_unresolved": True}),
+    # None of these is a veto: a procedure, figures said to be real, a part removed, planning estimates, a pilot.
     ("我们的召回程序还没建立", {}),
     ("The figures we sent are real, every one.", {}),
+    ("The faulty part was removed before we shipped it.", {}),
+    ("We cleaned up the workshop before the audit.", {}),
+    ("备件需求是按历史销量推算出来的", {}),
+    ("我们挑了三个网点做试点", {}),
 ])
 def test_vetoes_in_plain_words(text, declarations):
     assert read(text).declarations == declarations
@@ -665,19 +676,6 @@ def test_a_date_with_no_place_is_said_back_with_why():
     assert not any("10月20号" in note for note in ex.set_aside)
 
 
-@pytest.mark.parametrize(("text", "declarations"), [
-    ("报给机构的那份响应时间，其实是按排班表倒推出来的", {"materials_truthful": False}),
-    ("交上去的回访记录里，有些分数是坐席后来自己补打的", {"materials_truthful": False}),
-    ("报给审核组的及时率是挑了数据好的月份算的，全年真实的没那么好看", {"materials_truthful": False}),
-    ("上个月有台设备起火了，原因还没查清，用户在索赔", {"major_incident_unresolved": True}),
-    ("We recalled 200 units in September and most of them are still waiting for the repair.", {"major_incident_unresolved": True}),
-    # Estimates that are planning, and a recall closed long ago, are none of this.
-    ("备件需求是按历史销量推算出来的", {}),
-    ("我们挑了三个网点做试点", {}),
-])
-def test_more_vetoes_in_plain_words(text, declarations):
-    assert read(text).declarations == declarations
-
 
 def test_an_incident_told_without_its_status_is_asked_about_not_recorded():
     ex = read("今年8月出过一次批量召回")
@@ -685,13 +683,3 @@ def test_an_incident_told_without_its_status_is_asked_about_not_recorded():
     assert any("召回" in note and "V3" in note and "结案了吗" in note for note in ex.set_aside)
     # A kind of service call is no incident.
     assert not any("V3" in note for note in read("困人救援首次响应平均0.4小时").set_aside)
-
-
-@pytest.mark.parametrize(("text", "declarations"), [
-    ("The complaint log we sent was cleaned up first.", {"materials_truthful": False}),
-    ("Some overdue tickets were removed from the report before we submitted it.", {"materials_truthful": False}),
-    ("The faulty part was removed before we shipped it.", {}),
-    ("We cleaned up the workshop before the audit.", {}),
-])
-def test_records_cleaned_before_they_were_handed_in_are_untrue(text, declarations):
-    assert read(text).declarations == declarations
