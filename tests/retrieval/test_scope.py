@@ -57,6 +57,21 @@ RULES = ["获证后自认证日期起每6个月进行一次监督审核；证书
     ("帮我起草一篇公司年会上的讲话稿", "unrelated"),
     ("能推荐几家做工单系统的供应商吗？", "unrelated"),
     ("Could you recommend some helpdesk software vendors?", "unrelated"),
+    # Session 8, round 4: wordings written by the engineer for these tests (not from evals/).
+    ("审核老师来了要不要我们安排接送？", "fees"),
+    ("申请之后多少天能排上审核？", "durations"),
+    ("从准备到拿证一般要半年吗？", "durations"),
+    ("审核员需要什么证书才能来审我们？", "bodies"),
+    ("我们想找个咨询公司辅导，有推荐吗？", "bodies"),
+    ("做这个认证对评高新技术企业有帮助吗？", "subsidies"),
+    ("售后工程师的绩效考核怎么设计？", "hr"),
+    ("消费者要求退一赔三，我们该怎么处理？", "law"),
+    ("给我推荐一款好用的客服机器人", "unrelated"),
+    ("Can you draft a customer apology letter for me?", "unrelated"),
+    ("Is there a good ticketing system you'd recommend?", "unrelated"),
+    ("证书能不能转让给子公司用？", "certificate_use"),
+    ("我们集团下面三家子公司能一起申请吗？", "procedure"),
+    ("认证结果不服可以申诉吗？", "procedure"),
 ])
 def test_a_question_about_a_topic_no_passage_states_is_outside(question, topic):
     found = outside_scope(question, RULES, KNOWLEDGE)
@@ -82,6 +97,11 @@ def test_a_question_about_a_topic_no_passage_states_is_outside(question, topic):
     "帮我写一份整改计划的措施",            # the plan is the assistant's own work
     "监督审核一般多久来一次？",
     "What happens to the certificate if a surveillance audit fails?",
+    "一般性的问题还没关掉，会影响我们评优吗？",   # 评优 here is the grade 优秀
+    "客户提的意见要不要转给研发和生产？",
+    "暗访、听录音这些抽查算数吗？",
+    "提升一个等级能给总分加多少分？",
+    "证据可以几个准则共用吗？",
 ])
 def test_in_scope_questions_are_not_caught(question):
     assert outside_scope(question, RULES, KNOWLEDGE) is None
@@ -107,36 +127,3 @@ def test_a_bad_pattern_is_bad_input_naming_the_topic(tmp_path):
     with pytest.raises(BadInput) as err:
         load_topics(knowledge)
     assert "topics.fees" in str(err.value)
-
-
-@pytest.mark.parametrize(("question", "topic"), [
-    # Session 8, round 4: wordings written by the engineer for these tests (not from evals/).
-    ("审核老师来了要不要我们安排接送？", "fees"),
-    ("申请之后多少天能排上审核？", "durations"),
-    ("从准备到拿证一般要半年吗？", "durations"),
-    ("审核员需要什么证书才能来审我们？", "bodies"),
-    ("我们想找个咨询公司辅导，有推荐吗？", "bodies"),
-    ("做这个认证对评高新技术企业有帮助吗？", "subsidies"),
-    ("售后工程师的绩效考核怎么设计？", "hr"),
-    ("消费者要求退一赔三，我们该怎么处理？", "law"),
-    ("给我推荐一款好用的客服机器人", "unrelated"),
-    ("Can you draft a customer apology letter for me?", "unrelated"),
-    ("Is there a good ticketing system you'd recommend?", "unrelated"),
-    ("证书能不能转让给子公司用？", "certificate_use"),
-    ("我们集团下面三家子公司能一起申请吗？", "procedure"),
-    ("认证结果不服可以申诉吗？", "procedure"),
-])
-def test_more_kinds_of_question_no_passage_answers_are_outside(question, topic):
-    found = outside_scope(question, RULES, KNOWLEDGE)
-    assert found is not None and found.name == topic
-
-
-@pytest.mark.parametrize("question", [
-    "一般性的问题还没关掉，会影响我们评优吗？",   # 评优 here is the grade 优秀
-    "客户提的意见要不要转给研发和生产？",
-    "暗访、听录音这些抽查算数吗？",
-    "提升一个等级能给总分加多少分？",
-    "证据可以几个准则共用吗？",
-])
-def test_words_of_those_kinds_inside_scheme_questions_do_not_decline_them(question):
-    assert outside_scope(question, RULES, KNOWLEDGE) is None
