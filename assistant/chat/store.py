@@ -9,7 +9,7 @@ True
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pydantic import ValidationError
 from sqlalchemy import ForeignKey, Integer, String, Text, select
@@ -19,6 +19,13 @@ from assistant.chat.state import ConversationState
 from assistant.errors import BadInput
 from assistant.plans.store import Base, Store, UtcDateTime, _now
 from assistant.settings import Settings, get_settings
+
+
+def _touched() -> datetime:
+    """When a conversation was last saved, to the microsecond: the browser's latest conversation is the one saved
+    last, and a reopened conversation is often saved within the same second as the one left (`_now` keeps whole
+    seconds, so the tie went to the higher ID and a reload showed the conversation just left)."""
+    return datetime.now(timezone.utc)
 
 
 class ConversationRow(Base):
@@ -33,7 +40,7 @@ class ConversationRow(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), nullable=True)
     state: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_touched)
     workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     owner_token: Mapped[str | None] = mapped_column(String(64), index=True)  # the browser that holds it (web app)
 
@@ -90,7 +97,7 @@ class ConversationStore:
                 raise BadInput(f"no conversation {state.id} in workspace {self.workspace.name}", where="chat --resume")
             row.state = state.model_dump_json()
             row.title, row.language, row.turns, row.plan_id = title, state.language, state.turns, state.plan_id
-            row.updated_at = _now()
+            row.updated_at = _touched()
 
     def load(self, conversation_id: int) -> ConversationState:
         with self.store._errors(), self.store._sessions.begin() as s:
@@ -125,7 +132,7 @@ class ConversationStore:
             if owner_token is not None:
                 query = query.where(ConversationRow.owner_token == owner_token)
             rows = s.execute(query.order_by(ConversationRow.id.desc()).limit(limit)).all()
-            return [tuple(r) for r in rows]  # type: ignore[misc]
+            return [(cid, title, turns, at.replace(microsecond=0)) for cid, title, turns, at in rows]
 
     def plan_ids(self, owner_token: str) -> set[int]:
         """The plans drafted in one browser's conversations of this workspace."""

@@ -60,6 +60,22 @@ def test_store_saves_and_resumes(database_url):
     again.close()
 
 
+def test_the_conversation_saved_last_is_the_latest_within_the_same_second(database_url):
+    """A browser reopens an earlier conversation right after a turn in a newer one: a reload must bring back the
+    reopened one (the web app's reload asks `latest`), however close the two saves are."""
+    store = ConversationStore(database_url)
+    earlier, newer = ConversationState(), ConversationState()
+    store.create(earlier, "browser")
+    store.create(newer, "browser")
+    for _ in range(20):  # back and forth, each save within microseconds of the other
+        store.save(newer)
+        assert store.latest("browser") == newer.id
+        store.save(earlier)
+        assert store.latest("browser") == earlier.id
+    assert all(at.microsecond == 0 for *_, at in store.listing(owner_token="browser"))  # shown to the second
+    store.close()
+
+
 def test_a_rejected_change_does_not_lose_the_changes_after_it():
     s = ConversationState()
     ex = extract("D1.1 L3，客户满意度88%，我们是做家电的")
