@@ -18,7 +18,7 @@ from assistant.retrieval.glossary import load_glossary
 from assistant.retrieval.hybrid import (ASKS_FOR_CASES, POINTS_AT_EXAMPLE, Hit, UnitScores, by_locator, example_named,
                                         search, unit_scores)
 from assistant.retrieval.ingest import ensure_index
-from assistant.retrieval.scope import outside_scope
+from assistant.retrieval.scope import outside_scope, unstated_value
 from assistant.settings import Settings, get_settings
 from assistant.text import is_english, query_tokens, scope_terms, tokens
 
@@ -111,6 +111,9 @@ OTHER_OVERLAP = 0.1
 RANK_PENALTY = 0.02
 FUSED_TIE = 0.6
 MAX_OTHERS = 2
+# A sentence stating the value a question asks for answers it when it holds this share of the question's words.
+VALUE_OVERLAP = 0.25
+VALUE_HITS = 5  # how many passages are searched for it
 UNITS_EN = {"小时": " hours", "天": " days", "学时": " training hours"}
 FAMILIES = {
     "vetoes": re.compile(r"一票否决 V\d$"),
@@ -288,6 +291,18 @@ def _extract_answer(q: _Question, hits: list[Hit], t: dict) -> Answer:
                 and (not seg.example or q.example) and seg.text not in {p.text for p in points}):
             points.append(seg)
             others += 1
+    # "How long", "how many people", "where": an answer that quotes no such value does not answer the question. The
+    # best sentence of the first passages that states one, and shares the question's words, answers it instead
+    # ("证书的有效期是几年" whose best passage is the principles, with "有效期3年" in the third); without one, declined.
+    kind = unstated_value(q.text, [p.text for p in points], q.settings.knowledge_dir)
+    if kind is not None:
+        more = [seg for n, hit in enumerate(hits[3:VALUE_HITS], 4) for seg in _segments_of(hit, n, scores[hit.id].sentences, q)]
+        stating = [seg for seg in [*(seg for _, _, segs in candidates for seg in segs), *more]
+                   if kind.stated.search(seg.text) and seg.overlap >= VALUE_OVERLAP and (not seg.example or q.example)]
+        if not stating:
+            return Answer(question=q.text, answer=t["not_covered"].strip(), citations=[], covered=False, language=q.lang)
+        value = max(stating, key=lambda seg: (seg.score - RANK_PENALTY * (seg.n - 1), -seg.n, -seg.i))
+        points = [value, *[p for p in points if p.text != value.text][:MAX_OTHERS]]
     first = points[0]
     rest = sorted(points[1:], key=lambda s: (s.n != first.n, s.n, s.i))
     citations = [h.citation() for h in hits]

@@ -1,4 +1,6 @@
-"""What a question asks that the knowledge base does not say (knowledge/out_of_scope.yaml), decided from its words."""
+"""What a question asks that the knowledge base does not say (knowledge/out_of_scope.yaml), decided from its words:
+a topic the passages leave out (fees, other standards …), or a value (a length of time, a number of people, a
+place) that the answer would have to state and does not."""
 
 from __future__ import annotations
 
@@ -34,6 +36,21 @@ class Topic:
         return [m.group(0) for p in self.asks for m in p.finditer(question) if m.group(0).strip()]
 
 
+@dataclass(frozen=True)
+class ValueKind:
+    """A kind of value a question asks for ("多久", "几个人", "在哪里查"): an answer that states none answers nothing."""
+
+    name: str
+    zh: str
+    en: str
+    asks: re.Pattern
+    unless: re.Pattern | None
+    stated: re.Pattern
+
+    def asked(self, question: str) -> bool:
+        return bool(self.asks.search(question)) and not (self.unless is not None and self.unless.search(question))
+
+
 def _compile(expr: str, where: str) -> re.Pattern:
     try:
         return re.compile(expr, re.I)
@@ -66,6 +83,48 @@ def load_topics(knowledge_dir: Path) -> tuple[Topic, ...]:
             stated_by=_compile(str(spec["stated_by"]), f"{where}.stated_by") if spec.get("stated_by") else None,
         ))
     return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_values(knowledge_dir: Path) -> tuple[ValueKind, ...]:
+    """The `values` of knowledge/out_of_scope.yaml (none when the file or the section is missing)."""
+    path = knowledge_dir / SCOPE_FILE
+    if not path.exists():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BadInput(f"not valid YAML ({exc.__class__.__name__})", where=str(path)) from None
+    values = data.get("values") if isinstance(data, dict) else None
+    if values is None:
+        return ()
+    if not isinstance(values, dict):
+        raise BadInput("expected a mapping `values:` of value kind to zh, en, asks, stated", where=str(path))
+    out = []
+    for name, spec in values.items():
+        where = f"{path}: values.{name}"
+        if not isinstance(spec, dict) or not isinstance(spec.get("asks"), list) or not isinstance(spec.get("stated"), list) \
+                or not spec["asks"] or not spec["stated"]:
+            raise BadInput("each value kind needs `asks` and `stated`, lists of regular expressions", where=where)
+        out.append(ValueKind(
+            name=str(name), zh=str(spec.get("zh") or name), en=str(spec.get("en") or name),
+            asks=_compile("|".join(f"(?:{a})" for a in spec["asks"]), f"{where}.asks"),
+            unless=_compile(str(spec["unless"]), f"{where}.unless") if spec.get("unless") else None,
+            stated=_compile("|".join(f"(?:{a})" for a in spec["stated"]), f"{where}.stated"),
+        ))
+    return tuple(out)
+
+
+def unstated_value(question: str, quoted: list[str], knowledge_dir: Path) -> ValueKind | None:
+    """The kind of value the question asks for that none of the answer's quoted sentences states, or None.
+
+    "现场审核要在企业待几天" answered with the audit's steps, or "名单在哪里查" answered with the principles,
+    would be an answer that does not answer: the passages say nothing of it, and the question is declined.
+    """
+    for kind in load_values(knowledge_dir):
+        if kind.asked(question) and not any(kind.stated.search(q) for q in quoted):
+            return kind
+    return None
 
 
 def _norm(text: str) -> str:

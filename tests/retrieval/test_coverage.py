@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import answer_question, names_scheme_concept
+from assistant.answer import answer_question, is_covered, names_scheme_concept
+from assistant.retrieval.hybrid import search
 from tests.conftest import REPO
 
 KNOWLEDGE = REPO / "knowledge"
@@ -48,3 +49,17 @@ def test_scope_decides_coverage_when_scores_are_low(index_settings):
 def test_unrelated_question_is_still_declined_with_the_calibrated_thresholds(index_settings):
     ans = answer_question("怎么做红烧肉？", settings=index_settings)
     assert not ans.covered and ans.citations == []
+
+
+def test_a_value_no_passage_states_is_declined_and_one_a_later_passage_states_is_quoted_first(index_settings):
+    """Questions in scope by their words (D2.1, L5, 证书) that ask for a value the knowledge base never gives (a
+    headcount, a place to download from) are declined, not answered with sentences that state no such value;
+    "证书有效期几年" is answered with the sentence that states the three years, first."""
+    for question in ["D2.1做到L5要多少个客服？", "认证证书去哪里下载？"]:
+        hits = search(question, settings=index_settings)
+        assert is_covered(hits, index_settings, question)  # the scores and the topics would answer it
+        declined = answer_question(question, settings=index_settings)
+        assert not declined.covered and declined.citations == [], question
+    validity = answer_question("这个证书有效期几年？", settings=index_settings)
+    assert validity.covered
+    assert "证书有效期3年" in validity.answer.splitlines()[0]

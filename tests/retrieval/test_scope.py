@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from assistant.errors import BadInput
-from assistant.retrieval.scope import SCOPE_FILE, load_topics, outside_scope
+from assistant.retrieval.scope import SCOPE_FILE, load_topics, load_values, outside_scope, unstated_value
 from tests.conftest import REPO
 
 KNOWLEDGE = REPO / "knowledge"
@@ -127,3 +127,39 @@ def test_a_bad_pattern_is_bad_input_naming_the_topic(tmp_path):
     with pytest.raises(BadInput) as err:
         load_topics(knowledge)
     assert "topics.fees" in str(err.value)
+
+
+# Value kinds: wordings written for these tests (not from evals/).
+@pytest.mark.parametrize(("question", "quoted", "kind"), [
+    ("审核组一般派几个审核员过来？", ["现场审核由审核组对照评价准则逐条核查。"], "headcount"),
+    ("How many auditors come to the on-site audit?", ["现场审核由审核组对照评价准则逐条核查。"], "headcount"),
+    ("整改报告交上去以后多久出结论？", ["企业应对审核发现制定整改计划。"], "duration"),
+    ("How long do we have to close a minor nonconformity?", ["企业应对审核发现制定整改计划。"], "duration"),
+    ("获证企业的名单在哪里能查到？", ["认证遵循公正性原则。"], "place"),
+    ("Where can we look up which companies are certified?", ["认证遵循公正性原则。"], "place"),
+])
+def test_a_value_the_answer_would_not_state_is_named(question, quoted, kind):
+    assert unstated_value(question, quoted, KNOWLEDGE).name == kind
+
+
+@pytest.mark.parametrize(("question", "quoted"), [
+    ("监督审核多久一次？", RULES[:1]),                                   # 每6个月 states it
+    ("证书有效期是几年？", RULES[:1]),
+    ("一般不符合要在几天内整改完？", ["一般不符合应在30天内完成整改并提交证据。"]),
+    ("优秀和合格差在哪儿？", ["R3 优秀：总分不低于85。"]),               # 差在哪: a difference, not a place
+    ("会告诉我们卡在哪个维度吗？", ["结果须说明低于门槛的维度。"]),      # which dimension, not where
+    ("认证的原则是什么？", ["认证遵循公正性原则。"]),                    # asks for no value
+])
+def test_an_answer_stating_the_value_or_a_question_asking_none_passes(question, quoted):
+    assert unstated_value(question, quoted, KNOWLEDGE) is None
+
+
+def test_every_value_kind_names_itself_and_a_bad_one_is_bad_input(tmp_path):
+    assert {"duration", "headcount", "place"} <= {v.name for v in load_values(KNOWLEDGE)}
+    assert all(v.zh and v.en for v in load_values(KNOWLEDGE))
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / SCOPE_FILE).write_text("topics: {}\nvalues:\n  place:\n    asks: ['哪里']\n", encoding="utf-8")
+    with pytest.raises(BadInput) as err:
+        load_values(knowledge)
+    assert "values.place" in str(err.value)
