@@ -66,6 +66,8 @@ class KpiReading:
             return None  # "14 service engineers": a count of people or things, never a KPI value
         clause = self.clause_at(q.start)
         before = [m for m in self.sentence_mentions(q.start) if m.end <= q.start]
+        if self._owned_by_another(q, before, kind):
+            return None  # "满意度91%，应答率63%": 63% is the 应答率's, a quantity the scheme does not have
         for m in reversed(before):
             cid = self._named(m, q, kind)
             if self._accepts(cid, q):
@@ -97,6 +99,25 @@ class KpiReading:
                 if cid in self.scheme.criteria and self._accepts(cid, q):
                     return cid, None
         return None
+
+    def _owned_by_another(self, q: qty.Quantity, before: list[Mention], kind: str) -> bool:
+        """A value said right after the name of a rate or share that is none of the scheme's KPIs ("应答率63%",
+        "接通率85%", "the response rate was 63%"): it belongs to that name, never to a KPI named earlier."""
+        clause = self.clause_at(q.start)
+        found = _FOREIGN_RATE.search(self.text, clause.start, q.start)
+        if found is None:
+            return False
+        a, b = found.span("name")
+        inside = [m for m in self.mentions if m.start < b and a < m.end]
+        if any(self._accepts(self._named(m, q, kind), q) for m in inside):
+            return False
+        # "Spare parts fill rate", "上门……及时率": words that go on naming, or shorten, a KPI named before it.
+        if any(0 <= a - m.end <= 1 for m in before):
+            return False
+        name = found.group("name").lower()
+        tail = name if name.isascii() else name[-3:]  # "response rate"; "及时率" of "都到了，及时率"
+        named = {c for m in before for c in [self._named(m, q, kind)] if c}
+        return not any(tail in n.text and (n.criterion(kind) in named or n.criterion("any") in named) for n in self.lex.names)
 
     def _topic_alone(self, sentence: int) -> bool:
         """"上门及时率的话……大概九成二吧": a sentence that only names a KPI, with no number of its own, is the topic of
@@ -528,6 +549,13 @@ _FUNCTION_WORDS = frozenset("""is are was were be been this that these those now
 in on at for to from by with which who whom so as than per each the of it its we our their they you your according across
 overall average on since after before until when while though although because compared versus respectively both all
 too also only just ish odd plus out roughly about around approximately""".split())
+
+
+# The name of a rate or share right before a value ("应答率63%", "接通率是九成", "response rate of 63%"): whose value it
+# is when the name is none of the lexicon's.
+_FOREIGN_RATE = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,5}(?:率|占比|比例)|\b[a-z-]+ (?:rate|ratio|share)\b)"
+                           r"\s*(?:(?:是|为|有|在|达到?|约|大概|大约|只有|才|也就|差不多|of|is|was|at|around|about|of about)\s*)*[:：]?\s*$",
+                           re.IGNORECASE)
 
 
 # "We track first response in our CRM; it averages 2.5 hours" / "去年是8天。现在5天": words opening a sentence that
