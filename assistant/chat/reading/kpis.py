@@ -100,6 +100,20 @@ class KpiReading:
                     return cid, None
         return None
 
+    def _unsure(self, q: qty.Quantity) -> bool:
+        """"大概91%吧，我再核实一下": a value its sentence says is to be checked. Not when the doubt is about other
+        figures ("这些是系统导出来的，别的我得去问一下") or about a clause with a figure of its own."""
+        clause = self.clause_at(q.start)
+        for c in self.clauses:
+            if c.sentence != clause.sentence:
+                continue
+            found = UNSURE.search(self.text, c.start, c.end)
+            if found is None or _OTHERS.search(self.text, c.start, found.start()):
+                continue
+            if c is clause or not any(c.start <= p.start < c.end for p in self.quantities):
+                return True
+        return False
+
     def _owned_by_another(self, q: qty.Quantity, before: list[Mention], kind: str) -> bool:
         """A value said right after the name of a rate or share that is none of the scheme's KPIs ("应答率63%",
         "接通率85%", "the response rate was 63%"): it belongs to that name, never to a KPI named earlier."""
@@ -263,7 +277,7 @@ class KpiReading:
                 self._misfit(q, target)
                 continue
             cid, m = found
-            if UNSURE.search(self._sentence_text(self.clause_at(q.start).sentence)):
+            if self._unsure(q):
                 self.used.add(q.start)
                 entry = self._t(f"{self.said(q.start, q.end)}（{cid}：还要核实，确认后请再告诉我）",
                                 f"{self.said(q.start, q.end)} ({cid}: to be checked; tell me once confirmed)")
@@ -337,6 +351,16 @@ class KpiReading:
                 qs.remove(q)
         if not qs:
             return
+        # "一次修复率91%……别的我得去问一下" / "1-11月的一次修复率88.6%": a bare number beside a value said with its unit,
+        # in no range or change with it, is no value of this KPI.
+        measured = [q for q in qs if q.kind is not None or q.decimal_rate]
+        if measured and len(measured) < len(qs):
+            kept = [q for q in qs if q in measured or any(self._relation(*sorted((q, u), key=lambda x: x.start)) for u in measured)]
+            for q in qs:
+                if q not in kept and not (q.chinese and q.value < 2):  # the 一 of 问一下 is no number said
+                    out.set_aside.append(self._t(f"{self.said(q.start, q.end)}（没有单位，不是{c.name}的值）",
+                                                 f"{self.said(q.start, q.end)} (no unit: not the value of {c.name_en})"))
+            qs = kept
         note = ""
         chosen: qty.Quantity | None = None
         why: str | None = None
@@ -551,6 +575,8 @@ overall average on since after before until when while though although because c
 too also only just ish odd plus out roughly about around approximately""".split())
 
 
+# "别的我得去问一下", "the rest I'd have to check": a doubt about other figures than those said.
+_OTHERS = re.compile(r"别的|其他|其它|其余|剩下的|另外的|\b(?:the )?(?:rest|others?)\b", re.IGNORECASE)
 # The name of a rate or share right before a value ("应答率63%", "接通率是九成", "response rate of 63%"): whose value it
 # is when the name is none of the lexicon's.
 _FOREIGN_RATE = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,5}(?:率|占比|比例)|\b[a-z-]+ (?:rate|ratio|share)\b)"
