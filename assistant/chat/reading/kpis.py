@@ -351,11 +351,16 @@ class KpiReading:
                 qs.remove(q)
         if not qs:
             return
-        # "一次修复率91%……别的我得去问一下" / "1-11月的一次修复率88.6%": a bare number beside a value said with its unit,
-        # in no range or change with it, is no value of this KPI.
+        # "1-11月的一次修复率88.6%": a bare number beside a value said with its unit, far from it and in no range or
+        # change with it, is no value of this KPI ("九成多一点，92吧" is the same value said exactly).
         measured = [q for q in qs if q.kind is not None or q.decimal_rate]
         if measured and len(measured) < len(qs):
-            kept = [q for q in qs if q in measured or any(self._relation(*sorted((q, u), key=lambda x: x.start)) for u in measured)]
+            def near(q: qty.Quantity) -> bool:
+                a = q.value
+                return any((b := self._value(c, u)[0]) is not None and abs(a - b) <= max(0.1 * abs(b), 1.0) for u in measured)
+
+            kept = [q for q in qs if q in measured or near(q)
+                    or any(self._relation(*sorted((q, u), key=lambda x: x.start)) for u in measured)]
             for q in qs:
                 if q not in kept and not (q.chinese and q.value < 2):  # the 一 of 问一下 is no number said
                     out.set_aside.append(self._t(f"{self.said(q.start, q.end)}（没有单位，不是{c.name}的值）",
