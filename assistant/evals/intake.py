@@ -37,14 +37,15 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # "heldout" in intake_scenarios.jsonl) was measured on 2026-12-06 and is development data since; intake_cases3 and
 # intake_scenarios3 are more development data, written for round 2 by another writer who had not seen the code.
 # Round 2's to round 5's held-out parts (intake_heldout2…5 and their scenarios) were measured after their rounds
-# (2026-12-07) and are development data since, round 5's kept apart below as `heldout` so its figures stay
-# comparable; none is unspent. The next round needs a fresh part written before its work (evals/README.md).
+# (2026-12-07) and are development data since. Round 6's part (intake_heldout6 and its scenarios, written before
+# round 6 by a writer who saw only SCHEME.md, CONTRACTS.md and the catalogue) is the `heldout` split: measured once
+# before and once after round 6 (evals/README.md), and spent since. The next round needs a fresh part.
 DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl", "intake_heldout2.jsonl",
-                    "intake_heldout3.jsonl", "intake_heldout4.jsonl"),
-            "heldout": ("intake_heldout5.jsonl",)}
+                    "intake_heldout3.jsonl", "intake_heldout4.jsonl", "intake_heldout5.jsonl"),
+            "heldout": ("intake_heldout6.jsonl",)}
 SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios3.jsonl": "dev", "intake_scenarios2.jsonl": "dev",
              "intake_heldout3_scenarios.jsonl": "dev", "intake_heldout4_scenarios.jsonl": "dev",
-             "intake_heldout5_scenarios.jsonl": "heldout"}
+             "intake_heldout5_scenarios.jsonl": "dev", "intake_heldout6_scenarios.jsonl": "heldout"}
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 

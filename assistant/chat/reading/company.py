@@ -75,6 +75,11 @@ def sector_of(phrase: str, en: bool = False) -> str | None:
     return None
 
 
+# Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
+# negations, degree words and verbs of feeling ("我们是真有感触", "我们是比较重视的").
+_SPOKEN_WORDS = re.compile(r"[了吧呢啊吗嘛呀哦哈啦不没很挺太觉感想还也都]|比较|有点|非常|特别")
+
+
 class CompanyReading:
     """Reads declarations, the enterprise, dates and what is left unplaced (a mixin of the Reader)."""
 
@@ -145,6 +150,8 @@ class CompanyReading:
                     name = (m.group("d") or m.group("a") or m.group("b") or m.group("c") or "").strip()
                     if m.group("c") and not (clause is first and re.search(COMPANY_SUFFIX + "$", name) or re.match(r"[,，]\s*做", self.text[clause.end - 1:clause.end + 2])):
                         name = ""
+                    if name and not re.search(COMPANY_SUFFIX + "$", name) and _SPOKEN_WORDS.search(name):
+                        name = ""  # "这个我们是真有感触": words said of the company, not its name
                     if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
                                                                         for mm in self.mentions if mm.criterion):
                         out.enterprise["name"] = self.said(clause.start + m.start(m.lastgroup), clause.start + m.end(m.lastgroup))

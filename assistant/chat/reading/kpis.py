@@ -66,6 +66,8 @@ class KpiReading:
             return None  # "14 service engineers": a count of people or things, never a KPI value
         clause = self.clause_at(q.start)
         before = [m for m in self.sentence_mentions(q.start) if m.end <= q.start]
+        if self._owned_by_another(q, before, kind):
+            return None  # "满意度91%，应答率63%": 63% is the 应答率's, a quantity the scheme does not have
         for m in reversed(before):
             cid = self._named(m, q, kind)
             if self._accepts(cid, q):
@@ -97,6 +99,39 @@ class KpiReading:
                 if cid in self.scheme.criteria and self._accepts(cid, q):
                     return cid, None
         return None
+
+    def _unsure(self, q: qty.Quantity) -> bool:
+        """"大概91%吧，我再核实一下": a value its sentence says is to be checked. Not when the doubt is about other
+        figures ("这些是系统导出来的，别的我得去问一下") or about a clause with a figure of its own."""
+        clause = self.clause_at(q.start)
+        for c in self.clauses:
+            if c.sentence != clause.sentence:
+                continue
+            found = UNSURE.search(self.text, c.start, c.end)
+            if found is None or _OTHERS.search(self.text, c.start, found.start()):
+                continue
+            if c is clause or not any(c.start <= p.start < c.end for p in self.quantities):
+                return True
+        return False
+
+    def _owned_by_another(self, q: qty.Quantity, before: list[Mention], kind: str) -> bool:
+        """A value said right after the name of a rate or share that is none of the scheme's KPIs ("应答率63%",
+        "接通率85%", "the response rate was 63%"): it belongs to that name, never to a KPI named earlier."""
+        clause = self.clause_at(q.start)
+        found = _FOREIGN_RATE.search(self.text, clause.start, q.start)
+        if found is None:
+            return False
+        a, b = found.span("name")
+        inside = [m for m in self.mentions if m.start < b and a < m.end]
+        if any(self._accepts(self._named(m, q, kind), q) for m in inside):
+            return False
+        # "Spare parts fill rate", "上门……及时率": words that go on naming, or shorten, a KPI named before it.
+        if any(0 <= a - m.end <= 1 for m in before):
+            return False
+        name = found.group("name").lower()
+        tail = name if name.isascii() else name[-3:]  # "response rate"; "及时率" of "都到了，及时率"
+        named = {c for m in before for c in [self._named(m, q, kind)] if c}
+        return not any(tail in n.text and (n.criterion(kind) in named or n.criterion("any") in named) for n in self.lex.names)
 
     def _topic_alone(self, sentence: int) -> bool:
         """"上门及时率的话……大概九成二吧": a sentence that only names a KPI, with no number of its own, is the topic of
@@ -242,7 +277,7 @@ class KpiReading:
                 self._misfit(q, target)
                 continue
             cid, m = found
-            if UNSURE.search(self._sentence_text(self.clause_at(q.start).sentence)):
+            if self._unsure(q):
                 self.used.add(q.start)
                 entry = self._t(f"{self.said(q.start, q.end)}（{cid}：还要核实，确认后请再告诉我）",
                                 f"{self.said(q.start, q.end)} ({cid}: to be checked; tell me once confirmed)")
@@ -316,6 +351,21 @@ class KpiReading:
                 qs.remove(q)
         if not qs:
             return
+        # "1-11月的一次修复率88.6%": a bare number beside a value said with its unit, far from it and in no range or
+        # change with it, is no value of this KPI ("九成多一点，92吧" is the same value said exactly).
+        measured = [q for q in qs if q.kind is not None or q.decimal_rate]
+        if measured and len(measured) < len(qs):
+            def near(q: qty.Quantity) -> bool:
+                a = q.value
+                return any((b := self._value(c, u)[0]) is not None and abs(a - b) <= max(0.1 * abs(b), 1.0) for u in measured)
+
+            kept = [q for q in qs if q in measured or near(q)
+                    or any(self._relation(*sorted((q, u), key=lambda x: x.start)) for u in measured)]
+            for q in qs:
+                if q not in kept and not (q.chinese and q.value < 2):  # the 一 of 问一下 is no number said
+                    out.set_aside.append(self._t(f"{self.said(q.start, q.end)}（没有单位，不是{c.name}的值）",
+                                                 f"{self.said(q.start, q.end)} (no unit: not the value of {c.name_en})"))
+            qs = kept
         note = ""
         chosen: qty.Quantity | None = None
         why: str | None = None
@@ -528,6 +578,15 @@ _FUNCTION_WORDS = frozenset("""is are was were be been this that these those now
 in on at for to from by with which who whom so as than per each the of it its we our their they you your according across
 overall average on since after before until when while though although because compared versus respectively both all
 too also only just ish odd plus out roughly about around approximately""".split())
+
+
+# "别的我得去问一下", "the rest I'd have to check": a doubt about other figures than those said.
+_OTHERS = re.compile(r"别的|其他|其它|其余|剩下的|另外的|\b(?:the )?(?:rest|others?)\b", re.IGNORECASE)
+# The name of a rate or share right before a value ("应答率63%", "接通率是九成", "response rate of 63%"): whose value it
+# is when the name is none of the lexicon's.
+_FOREIGN_RATE = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,5}(?:率|占比|比例)|\b[a-z-]+ (?:rate|ratio|share)\b)"
+                           r"\s*(?:(?:是|为|有|在|达到?|约|大概|大约|只有|才|也就|差不多|of|is|was|at|around|about|of about)\s*)*[:：]?\s*$",
+                           re.IGNORECASE)
 
 
 # "We track first response in our CRM; it averages 2.5 hours" / "去年是8天。现在5天": words opening a sentence that

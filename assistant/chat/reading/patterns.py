@@ -145,12 +145,16 @@ INFLATED = re.compile(
 )
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
                    re.IGNORECASE | re.ASCII)
-INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规定|演练|机制|方案)|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|烫伤|夹伤|触电|漏电|侧翻|死亡|出了人命|摔伤|摔下|跌落|摔倒|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
+INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规定|演练|机制|方案)|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|烫伤|夹伤|触电|漏电|侧翻|死亡|出(?:了|过)人命|"
+                       r"批量(?:性)?(?:质量)?(?:问题|故障|投诉)|批次(?:性)?质量问题|(?:曝光|上了?(?:新闻|热搜|央视|3·?15|315))|摔伤|摔下|跌落|摔倒|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
                        r"|\brecall(?:ed|s|ing)?\b(?!\s+(?:procedures?|plans?|polic(?:y|ies)|process(?:es)?|drills?|mechanism))|\bmajor incident\b|\bserious incident\b"
                        r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|fatalities|accident|electric shock|caught fire|burns|died|deaths?|hurt)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
 INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|销案|完成|关闭|解决|回收完|追回|收回|搞定|完结|处理好|换完|整改完|定论|结论|说法|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
                             r"|悬而未决|没个结果|还没(?:有)?结果|仍在处理中|尚在处理"
+                            # The conclusion not out yet: 调查结论还没出来, 事故报告还没出, 还没定性, 市监局还在查.
+                            r"|(?:结论|结果|报告|说法|处理意见|处罚决定|责任认定)\S{0,3}?(?:还|仍|尚)?(?:没|未)(?:有)?(?:出|下来|定|做出)"
+                            r"|(?:还|仍|尚|至今|到现在|目前)\S{0,4}?(?:没|未)(?:有)?定性|还在(?:查|核查|排查)"
                             r"|(?:没|未)(?:有)?(?:查清|查明|结论(?!性)|定论|定责)|(?:在|还在|正在)(?:起诉|索赔|追责|走法律程序)"
                             r"|\b(?:still|are|is) (?:waiting|awaiting)\b|\byet to be (?:fixed|repaired|replaced|recalled|resolved|settled)\b"
                             # Some of it left, or done only later: 还剩一千台没换, 下个月才能全部完成.
@@ -189,7 +193,7 @@ HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立�
 
 SEVERITY = re.compile(
     # The severity with or without the noun: 严重不符合(项), 严重的不符合, 严重项, "严重的" at a pause; major NC/one.
-    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
+    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|大(?:的|项)?不符合项?|大项|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
     r"|(?P<minor>(?:一般|轻微)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
     r"|(?P<obs>观察项|\bobservations?\b|\bOFIs?\b)"
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",

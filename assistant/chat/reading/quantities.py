@@ -228,6 +228,9 @@ def find(text: str, blocked: list[bool] | None = None) -> list[Quantity]:
         if q is None:
             pos = m.end()
             continue
+        if q.chinese and q.kind is None and q.text == "一":
+            pos = q.end  # 问一下, 一些, 一直, 统一: a word, never a number said without its unit
+            continue
         _hedges(text, q)
         out.append(q)
         pos = q.end
