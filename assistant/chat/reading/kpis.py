@@ -100,6 +100,17 @@ class KpiReading:
                     return cid, None
         return None
 
+    def _counting_window(self, q: qty.Quantity) -> bool:
+        """"一年也就十几起", "一个月有两百来单", "about 300 tickets a month": a period said with a count of things in
+        it, in the same clause, is the window of that count."""
+        if not q.duration:
+            return False
+        clause = self.clause_at(q.start)
+        nxt = next((p for p in self.quantities if p.start >= q.end), None)
+        if nxt is None or nxt.kind != "count" or nxt.start >= clause.end:
+            return False
+        return nxt.start - q.end <= 4
+
     def _unsure(self, q: qty.Quantity) -> bool:
         """"大概91%吧，我再核实一下": a value its sentence says is to be checked. Not when the doubt is about other
         figures ("这些是系统导出来的，别的我得去问一下") or about a clause with a figure of its own."""
@@ -244,6 +255,9 @@ class KpiReading:
                 continue
             if q.delta:
                 self.used.add(q.start)  # "比去年提升了3个百分点": the change, said with the value it led to
+                continue
+            if self._counting_window(q):
+                self.used.add(q.start)  # "投诉一年也就十几起": the period a count is of, not a duration of the KPI
                 continue
             target = self.out(q.start)
             if target is None:

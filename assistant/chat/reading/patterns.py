@@ -87,7 +87,7 @@ PRESENT = re.compile(r"(?<![没未无])(?:有|做过|做了|开过|开了|上了
 
 UNTRUE = re.compile(
     r"(?:数据|数字|数|材料|报告|记录|资料|台账|figures?|data|numbers?|records?|materials?|reports?)\S{0,16}?"
-    r"(?:编的|编造|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|不真实|不是真(?:实)?的|并不真实|不属实|不实|拍脑袋|凑的|凑出来|瞎填|乱填|估出来填|假的|made up|fabricated|invented|faked|falsified|not (?:true|real|genuine|truthful))"
+    r"(?:编的|编造|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|不真实|不是真(?:实)?的|不是真实|并非真实|并不真实|不属实|不实|拍脑袋|凑的|凑出来|瞎填|乱填|估出来填|假的|made up|fabricated|invented|faked|falsified|not (?:true|real|genuine|truthful))"
     r"|(?:编造|伪造|虚构|造假|作假|补编|瞎编|捏造)(?:了|的)?\S{0,6}(?:数据|材料|记录|报告)"
     # Figures changed by hand before they were handed in: 改过数, 手工改过时间戳, 数据调过, 做了手脚.
     r"|(?:改过|改了|调过|调了|修改过|动过|美化过|润色过|注水|刷过|刷了)\S{0,6}?(?:数|数据|数字|时间戳|时间|记录|日期|台账|报表)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))"
