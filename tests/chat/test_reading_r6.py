@@ -100,3 +100,12 @@ def test_a_period_said_with_a_count_is_the_counts_window(text, recorded):
 
 def test_figures_said_not_to_be_real_are_untrue_materials():
     assert read("回访数据不是真实回访出来的，是网点估的").declarations.get("materials_truthful") is False
+
+
+@pytest.mark.parametrize("text, untrue", [
+    ("给审核组的回访数据，有一些是网点自己估的，不是真实回访出来的", False),  # the figures named before the clause
+    ("交上去的回访记录，其实不是真的。", False),
+    ("报告我们看了，不是真的很差", None),                                     # "not really": no statement on the materials
+])
+def test_figures_said_not_real_in_a_clause_of_their_own(text, untrue):
+    assert read(text).declarations.get("materials_truthful") is untrue

@@ -75,6 +75,9 @@ def sector_of(phrase: str, en: bool = False) -> str | None:
     return None
 
 
+# Figures said not to be real in a clause of their own, the figures named earlier in the sentence.
+_NOT_REAL = re.compile(r"(?<![没不])(?:不是真实|不是真的(?=\s*(?:[，。,.!！；;]|$))|并非真实|不真实|不属实|是编的|是假的|是凑的|瞎填的)")
+_MATERIALS = re.compile(r"数据|数字|材料|记录|报告|资料|台账|报表|\b(?:figures?|data|numbers?|records?|materials?|reports?)\b", re.IGNORECASE)
 # Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
 # negations, degree words and verbs of feeling ("我们是真有感触", "我们是比较重视的").
 _SPOKEN_WORDS = re.compile(r"[了吧呢啊吗嘛呀哦哈啦不没很挺太觉感想还也都]|比较|有点|非常|特别")
@@ -95,6 +98,9 @@ class CompanyReading:
             sent = [c for c in self.clauses if c.sentence == s]
             in_finding = any(a < sent[-1].end and sent[0].start < b for a, b in self.finding_spans)
             untrue = UNTRUE.search(piece) if not in_finding else None
+            if untrue is None and not in_finding and (said := _NOT_REAL.search(piece)) \
+                    and _MATERIALS.search(self.text, sent[0].start, clause.start):
+                untrue = said  # "满意度数据，有一部分是网点自己填的，不是真实回访出来的": what is not real, named before
             if untrue and re.search(r"(?:没有|没|不是|并非|绝不|绝无|从不|从没|不存在|不会|\bnot\b|\bnever\b|\bno\b)\s*\S{0,2}\s*"
                                     r"(?:编|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|拍脑袋|凑|瞎填|乱填|made up|fabricat|invent|fak|falsif)",
                                     untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
