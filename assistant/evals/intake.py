@@ -270,6 +270,18 @@ def _news(expected_state: dict[str, Any], expect: dict[str, Any]) -> dict[str, A
     return out
 
 
+def _stated_veto(vid: str, expected: dict[str, Any], settings: Settings) -> bool:
+    """Whether the client stated the veto: a declaration or an open finding is stated; a veto on a criterion's level
+    (V2: D5.1 at 0) only when the client gave that criterion a level. A criterion never given one grades as L0 in
+    the writer's assessment too, which is no statement ("有售后服务部，任命书和组织架构图都有" with no level)."""
+    from assistant.rules import load_scheme
+
+    trigger = load_scheme(expected.get("scheme"), settings.knowledge_dir).vetoes[vid].trigger
+    if trigger.kind != "criterion_level_at_most":
+        return True
+    return "level" in (expected.get("criteria") or {}).get(trigger.criterion, {})
+
+
 def _graded(state: dict[str, Any], settings: Settings):
     from assistant.chat.state import gradeable
     from assistant.rules import grade, validate_assessment
@@ -324,7 +336,7 @@ def run_scenarios(path: Path, settings: Settings, only: str | None = None,
                 chat_vetoes = {v.id for v in _graded(conv.state.assessment, settings).vetoes}
             except Exception as exc:  # an assessment the chat holds must always grade
                 problems.append(f"turn {n}: the chat's assessment does not grade ({exc})")
-            lost = {v.id for v in truth.vetoes} - chat_vetoes
+            lost = {v.id for v in truth.vetoes if _stated_veto(v.id, expected, settings)} - chat_vetoes
             if lost:
                 missed = True
                 problems.append(f"turn {n}: vetoes {sorted(lost)} stated by the client are not in the chat's grade")
