@@ -58,16 +58,23 @@ def _compile(expr: str, where: str) -> re.Pattern:
         raise BadInput(f"not a valid regular expression ({exc})", where=where) from None
 
 
+def _scope_file(knowledge_dir: Path) -> tuple[Path | None, object]:
+    """knowledge/out_of_scope.yaml read ((None, None) when it is missing); not valid YAML is BadInput."""
+    path = knowledge_dir / SCOPE_FILE
+    if not path.exists():
+        return None, None
+    try:
+        return path, yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BadInput(f"not valid YAML ({exc.__class__.__name__})", where=str(path)) from None
+
+
 @lru_cache(maxsize=4)
 def load_topics(knowledge_dir: Path) -> tuple[Topic, ...]:
     """The topics of knowledge/out_of_scope.yaml (none when the file is missing); a bad file is BadInput."""
-    path = knowledge_dir / SCOPE_FILE
-    if not path.exists():
+    path, data = _scope_file(knowledge_dir)
+    if path is None:
         return ()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise BadInput(f"not valid YAML ({exc.__class__.__name__})", where=str(path)) from None
     topics = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(topics, dict):
         raise BadInput("expected a mapping `topics:` of topic name to zh, en, asks", where=str(path))
@@ -88,13 +95,9 @@ def load_topics(knowledge_dir: Path) -> tuple[Topic, ...]:
 @lru_cache(maxsize=4)
 def load_values(knowledge_dir: Path) -> tuple[ValueKind, ...]:
     """The `values` of knowledge/out_of_scope.yaml (none when the file or the section is missing)."""
-    path = knowledge_dir / SCOPE_FILE
-    if not path.exists():
+    path, data = _scope_file(knowledge_dir)
+    if path is None:
         return ()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise BadInput(f"not valid YAML ({exc.__class__.__name__})", where=str(path)) from None
     values = data.get("values") if isinstance(data, dict) else None
     if values is None:
         return ()
