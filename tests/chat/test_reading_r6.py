@@ -86,8 +86,9 @@ def test_a_closing_intended_is_not_a_closing(text):
     assert all(f.status == "open" for f in x.findings)
 
 
-def test_a_closing_done_at_a_month_end_is_a_closing():
-    assert read("F2 10月底已经复审关闭").closed_findings == ["F2"]
+@pytest.mark.parametrize("text", ["F2 10月底已经复审关闭", "上周会上确认F2已关闭", "F2整改要求的材料都交了，已经关闭"])
+def test_a_closing_done_is_a_closing(text):
+    assert read(text).closed_findings == ["F2"]
 
 
 @pytest.mark.parametrize("text, recorded", [

@@ -27,8 +27,8 @@ CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 # Said right before a severity, it denies one was raised: "外审没有发现严重不符合", "no major findings".
 NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$", re.ASCII)
 # A closing intended or supposed, not done: "我们打算下周关掉", "争取月底前关闭", "关了以后能到合格吗", "we plan to close it".
-_INTENDED = re.compile(r"(?:打算|准备|计划|争取|预计|希望|想|要|将|会|能不能|能否|可以|下周|下个?月|(?<![0-9一二两三四五六七八九十])(?:月底|年底)前|明天|后天|尽快|马上|过几天|回头)\S{0,6}$"
-                       r"|\b(?:plan|plans|planning|going|hope|hoping|expect|expecting|aim|aiming|want|will|would|should|could|can|to)\b\W{0,3}(?:\w+\W+){0,2}$",
+_INTENDED = re.compile(r"(?:打算|准备|计划|争取|预计|希望|想要|将于|能不能|能否|下周|下个?月|(?<![0-9一二两三四五六七八九十])(?:月底|年底)前|明天|后天|尽快|马上|过几天|回头)\S{0,6}$"
+                       r"|\b(?:plan|plans|planning|going|hope|hoping|expect|expecting|aim|aiming|want|will|would|should|could|can)\b\W{0,3}(?:\w+\W+){0,2}$",
                        re.IGNORECASE)
 _AFTER_CLOSING = re.compile(r"(?:以后|之后|后|的话)")
 # A date followed by how the finding was closed is the day it closed, not its audit: "昨天复审，F1关了".

@@ -376,7 +376,7 @@ class KpiReading:
             kept = [q for q in qs if q in measured or near(q)
                     or any(self._relation(*sorted((q, u), key=lambda x: x.start)) for u in measured)]
             for q in qs:
-                if q not in kept and not (q.chinese and q.value < 2):  # the 一 of 问一下 is no number said
+                if q not in kept:
                     out.set_aside.append(self._t(f"{self.said(q.start, q.end)}（没有单位，不是{c.name}的值）",
                                                  f"{self.said(q.start, q.end)} (no unit: not the value of {c.name_en})"))
             qs = kept
