@@ -24,3 +24,8 @@ def levels(text, **kw):
 
 def evidence(text, **kw):
     return [(e.criterion, e.item) for e in read(text, **kw).evidence]
+
+
+def said_back(x) -> str:
+    """Everything an extraction says it did not record: unplaced numbers, values set aside, problems."""
+    return " ".join(x.unplaced + x.set_aside + x.problems)

@@ -9,16 +9,13 @@ from datetime import date
 import pytest
 
 from assistant.chat.extract import extract
+from tests.chat.reading import kpis
 
 TODAY = date(2026, 12, 6)
 
 
 def evidence(text):
     return sorted((e.criterion, e.item) for e in extract(text, today=TODAY).evidence)
-
-
-def kpis(text):
-    return {k.criterion: k.value for k in extract(text, today=TODAY).kpis}
 
 
 @pytest.mark.parametrize("text", [

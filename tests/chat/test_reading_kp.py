@@ -6,16 +6,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat.extract import Context
-from tests.chat.reading import kpis, read
+from tests.chat.reading import kpis, read, said_back
 
 
 
 
 
-
-
-def said_back(x) -> str:
-    return " ".join(x.unplaced + x.set_aside + x.problems)
 
 
 # --- targets, commitments and requirements are never values -----------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat.extract import Context
-from tests.chat.reading import read
+from tests.chat.reading import read, said_back
 
 
 
@@ -19,10 +19,6 @@ def stated(x):
 
 def kpis(text, **kw):
     return {k.criterion: k.value for k in stated(read(text, **kw)).kpis}
-
-
-def said_back(x) -> str:
-    return " ".join(x.unplaced + x.set_aside + x.problems)
 
 
 # --- service hours said in words are no value, and are said back ---------------------------------------------------

@@ -7,15 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chat.reading import read
-
-
-def kpis(text):
-    return {k.criterion: k.value for k in read(text).kpis}
-
-
-def said_back(x) -> str:
-    return " ".join(x.unplaced + x.set_aside + x.problems)
+from tests.chat.reading import kpis, read, said_back
 
 
 @pytest.mark.parametrize("text, recorded, back", [
