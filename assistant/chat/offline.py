@@ -125,6 +125,9 @@ class OfflineWriter:
         unrecorded = [*problems, *(t["unplaced_item"].format(text=u) for u in ex.unplaced), *ex.set_aside]
         if unrecorded:
             out.append(t["problems"].format(items=sep.join(unrecorded)))
+        if ex.only_mentioned:
+            om = ex.only_mentioned
+            out.append(t["only_mentioned"].format(items="、".join(om) if not en else ", ".join(om), first=om[0]))
         if ex.unplaced_evidence:
             un = ex.unplaced_evidence
             out.append(t["unplaced"].format(items="、".join(un) if not en else ", ".join(un), first=un[0]))

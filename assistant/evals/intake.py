@@ -37,15 +37,18 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # "heldout" in intake_scenarios.jsonl) was measured on 2026-12-06 and is development data since; intake_cases3 and
 # intake_scenarios3 are more development data, written for round 2 by another writer who had not seen the code.
 # Round 2's to round 5's held-out parts (intake_heldout2…5 and their scenarios) were measured after their rounds
-# (2026-12-07) and are development data since. Round 6's part (intake_heldout6 and its scenarios, written before
-# round 6 by a writer who saw only SCHEME.md, CONTRACTS.md and the catalogue) is the `heldout` split: measured once
-# before and once after round 6 (evals/README.md), and spent since. The next round needs a fresh part.
+# (2026-12-07) and are development data since, as is round 6's part (intake_heldout6 and its scenarios).
+# intake_train_ev1/2 are development data written for round 7 by two more writers (documents offered or only
+# mentioned, practices described). Round 7's part (intake_heldout7 and its scenarios, written before round 7 by a
+# writer who saw only SCHEME.md, CONTRACTS.md, the catalogue and the annotation guide) is the `heldout` split.
 DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl", "intake_heldout2.jsonl",
-                    "intake_heldout3.jsonl", "intake_heldout4.jsonl", "intake_heldout5.jsonl"),
-            "heldout": ("intake_heldout6.jsonl",)}
+                    "intake_heldout3.jsonl", "intake_heldout4.jsonl", "intake_heldout5.jsonl", "intake_heldout6.jsonl",
+                    "intake_train_ev1.jsonl", "intake_train_ev2.jsonl"),
+            "heldout": ("intake_heldout7.jsonl",)}
 SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios3.jsonl": "dev", "intake_scenarios2.jsonl": "dev",
              "intake_heldout3_scenarios.jsonl": "dev", "intake_heldout4_scenarios.jsonl": "dev",
-             "intake_heldout5_scenarios.jsonl": "dev", "intake_heldout6_scenarios.jsonl": "heldout"}
+             "intake_heldout5_scenarios.jsonl": "dev", "intake_heldout6_scenarios.jsonl": "dev",
+             "intake_heldout7_scenarios.jsonl": "heldout"}
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.chat.reading import offered
 from assistant.chat.reading.model import EvidenceUpdate
 from assistant.chat.reading.patterns import (
     CJK,
@@ -25,6 +26,7 @@ class EvidenceReading:
     """Reads evidence (a mixin of the Reader)."""
 
     def read_evidence(self) -> None:
+        self.evidence_candidates: list[tuple[str | None, str, dict[str, float]]] = []  # for scripts/train_evidence_filter.py
         for clause in self.clauses:
             out = self.out(clause.start)
             if out is None or out is self.supposed:
@@ -56,6 +58,13 @@ class EvidenceReading:
                 if self._not_offered(item, a, b, clause):
                     continue
                 cid = self._place(item, clause, a)
+                feats = offered.features(self, item, clause, a, b)
+                self.evidence_candidates.append((cid, item, feats))
+                model = offered.load()
+                if model is not None and a not in self._said_at and not model.offered(feats):
+                    if item not in out.only_mentioned:
+                        out.only_mentioned.append(item)
+                    continue
                 if cid is None:
                     if item not in out.unplaced_evidence:
                         out.unplaced_evidence.append(item)
@@ -159,7 +168,7 @@ class EvidenceReading:
 
     # Words that end a document's name on its left: verbs, conjunctions, pronouns ("有", "和", "我们", "写在").
     _DOC_STOP = re.compile(r"(?:还有|以及|我们|公司|都有|也有|都是|已经|每年|每月|每季度|每个|所有|全部|写在|写了|拿了|做了|交了|留着|发布|更新"
-                           r"|可以|能够|随便|需要|提交|出示|提供|准备|保存|保留|留存|上传|归档|整理|建立|编制|制定|包括|包含|具备|备有"
+                           r"|可以|能够|随便|需要|提交|出示|拿出|拿给|提供|准备|保存|保留|留存|上传|归档|整理|建立|编制|制定|包括|包含|具备|备有"
                            r"|(?<![调检稽抽审核巡排])查|(?<![查])看|拿|找|填"
                            r"|(?<![改促推先引])进|写入|纳入|录入|记入|归入|放入"
                            r"|有|和|与|及|或|、|是|在|把|将|的|了|也|都|还|给|被|让|这|那|里)$")
@@ -196,7 +205,9 @@ class EvidenceReading:
             a0, text = m.start(g), m.group(g)
             if g == "b":
                 # "蓝皮书是服务规范与标准的证据": the items end where the criterion's name begins.
-                text = re.sub(r"^(?:我们的|我们|我司|公司|the|our)\s*", "", text, flags=re.IGNORECASE)
+                # "We can show the complaint log … as evidence": what is shown, not the words that show it.
+                text = re.sub(r"^(?:(?:we|i)\s+(?:can|could|will|would)\s+(?:show|provide|submit|give)(?:\s+you)?\s+|"
+                              r"(?:可以|能)?(?:拿|用|给你看|提供|出示))?\s*(?:我们的|我们|我司|公司|the|our)?\s*", "", text, flags=re.IGNORECASE)
                 a0 = m.start(g) + m.group(g).find(text)
             named = [mm for mm in self.mentions if clause.start + m.start() <= mm.start < clause.start + m.end() and mm.criterion
                      and not (clause.start + a0 <= mm.start < clause.start + a0 + len(text))]
@@ -214,6 +225,7 @@ class EvidenceReading:
                 if len(item) >= 2 and not any(m2.criterion and m2.text.lower() == item.lower() for m2 in self.mentions):
                     start = clause.start + a0 + i + part.find(item) if item in part else clause.start + a0 + i
                     out.append((start, start + len(item), item))
+                    self._said_at.add(start)
                     if named:
                         self._named_evidence[start] = named[0].criterion
         return out
@@ -261,7 +273,8 @@ class EvidenceReading:
                     if piece[k - 1] == "持" and piece[k:k + 1] != "续":
                         break  # "全部持特种设备作业证": the verb 持 (hold), not 持续
                     k -= 1
-                if re.search(r"(?:(?<![调检稽抽审核巡排])查|查询|调取|调出|导出|拉出|(?<![查])看|找|拿|填)(?:所有|全部|到|一下|出)?$", piece[:k]):
+                if re.search(r"(?:(?<![调检稽抽审核巡排])查|查询|调取|调出|导出|拉出|(?<![查])看|找|拿|填)(?:所有|全部|到|一下|出)?$", piece[:k]) \
+                        and not re.search(r"拿(?:出|得出|出来|给)$", piece[:k]):
                     continue  # "能按序列号查历史记录": records looked up, not a document named
                 if self._HELD.search(piece[:k]):
                     continue  # "全部持特种设备作业证" / "没拿到制冷作业证": a qualification people hold (or lack), no document shown

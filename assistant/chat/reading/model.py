@@ -49,6 +49,9 @@ class Extraction:
     levels: list[LevelUpdate] = field(default_factory=list)
     evidence: list[EvidenceUpdate] = field(default_factory=list)
     unplaced_evidence: list[str] = field(default_factory=list)
+    # Documents named but not offered as evidence ("每个人都有培训档案" told of a practice): said back apart, with the
+    # words that record one ("证据是…"), never counted as evidence (assistant/chat/reading/offered.py).
+    only_mentioned: list[str] = field(default_factory=list)
     findings: list[FindingUpdate] = field(default_factory=list)
     closed_findings: list[str] = field(default_factory=list)
     declarations: dict[str, bool] = field(default_factory=dict)
@@ -76,7 +79,7 @@ class Extraction:
 
     @property
     def anything(self) -> bool:
-        return self.changes or bool(self.problems or self.unplaced_evidence or self.unplaced or self.set_aside)
+        return self.changes or bool(self.problems or self.unplaced_evidence or self.unplaced or self.set_aside or self.only_mentioned)
 
 
 @dataclass
