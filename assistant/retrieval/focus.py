@@ -151,7 +151,8 @@ def unknown_focus(question: str, knowledge_dir: Path) -> str | None:
     Read in the clause that asks (see `_question_clause`); a noun is context, not focus, when it modifies what
     follows (followed by 的 or by another noun), is the agent of a passive (between 被 and its verb), follows a
     modal verb (a verb jieba tags as a noun) or is followed by 了 (used as a predicate). An all-capital acronym
-    anywhere in the question (CQC, CNAS) is a name: unknown when no knowledge file has it.
+    in the asking clause (CNAS认可吗), or in brackets in any question (… Centre (CQC)), is a name: unknown when no
+    knowledge file has it. English questions are read for bracketed acronyms only.
     """
     vocab = vocabulary(knowledge_dir)
     for acronym in NAMED_ACRONYM.findall(question):
