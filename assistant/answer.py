@@ -18,7 +18,6 @@ from assistant.retrieval.glossary import load_glossary
 from assistant.retrieval.hybrid import (ASKS_FOR_CASES, POINTS_AT_EXAMPLE, Hit, UnitScores, by_locator, example_named,
                                         search, unit_scores)
 from assistant.retrieval.ingest import ensure_index
-from assistant.retrieval.focus import unknown_focus
 from assistant.retrieval.scope import outside_scope, unstated_value
 from assistant.settings import Settings, get_settings
 from assistant.text import is_english, query_tokens, scope_terms, tokens
@@ -53,11 +52,6 @@ def is_covered(hits: list[Hit], settings: Settings, question: str) -> bool:
     # What the question asks comes first: a fee, a duration or another standard is declined unless a passage
     # states it, even when the question also names a scheme concept ("ISO 9001的内部审核怎么做").
     if outside_scope(question, [h.text for h in hits], settings.knowledge_dir) is not None:
-        return False
-    # … and so does the thing asked about: a noun of the asking clause no knowledge file mentions ("证书在法庭上能
-    # 当证据用吗", "贷款利率能不能优惠"), whatever the scheme words around it, unless a passage matches the
-    # question very closely (its unknown word is then colloquial context the passage still answers).
-    if unknown_focus(question, settings.knowledge_dir) is not None and max(h.score for h in hits) < settings.focus_strong_dense:
         return False
     if names_scheme_concept(question, settings.knowledge_dir):
         return True

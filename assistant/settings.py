@@ -79,11 +79,6 @@ class Settings(BaseSettings):
     not_covered_bm25: float = Field(7.0, description="Best BM25 score below which coverage is doubtful.")
     not_covered_dense_en: float = Field(0.875, description="not_covered_dense for English questions.")
     not_covered_bm25_en: float = Field(2.5, description="not_covered_bm25 for English questions.")
-    # A question whose focus is a word no knowledge file mentions (assistant/retrieval/focus.py) is declined unless
-    # its best unit matches it this closely: on the development sets one out-of-scope question with an unknown
-    # focus of 90 scores above 0.94 (0.943), the rest at most 0.936; colloquial rules questions whose unknown word is
-    # context score up to 0.95 ("审核老师得再跑一趟现场看"). Set from the development sets, 2026-12 (issue 15).
-    focus_strong_dense: float = Field(0.94, description="Best-unit e5 cosine at which an unknown focus no longer declines.")
 
     # Chat answer writer: "none" is the deterministic offline writer; the others reach a model through LangChain.
     llm_provider: Literal["none", "openai", "ollama", "llamacpp"] = Field(
