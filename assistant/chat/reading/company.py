@@ -77,6 +77,10 @@ def sector_of(phrase: str, en: bool = False) -> str | None:
 
 # Figures said not to be real in a clause of their own, the figures named earlier in the sentence.
 _NOT_REAL = re.compile(r"(?<![没不])(?:不是真实|不是真的(?=\s*(?:[，。,.!！；;]|$))|并非真实|不真实|不属实|是编的|是假的|是凑的|瞎填的)")
+# What only the customer can give (a callback, a rating, a signature), said to be made by the company itself: "回访记录，
+# 有一大半是分公司的人自己填的，没真打电话". Not of records the company keeps by its nature ("工单是师傅自己填的").
+_SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|打|勾|编|写)(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系)")
+_CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|调查|签字|签名|确认单")
 _MATERIALS = re.compile(r"数据|数字|材料|记录|报告|资料|台账|报表|\b(?:figures?|data|numbers?|records?|materials?|reports?)\b", re.IGNORECASE)
 # Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
 # negations, degree words and verbs of feeling ("我们是真有感触", "我们是比较重视的").
@@ -101,6 +105,9 @@ class CompanyReading:
             if untrue is None and not in_finding and (said := _NOT_REAL.search(piece)) \
                     and _MATERIALS.search(self.text, sent[0].start, clause.start):
                 untrue = said  # "满意度数据，有一部分是网点自己填的，不是真实回访出来的": what is not real, named before
+            if untrue is None and not in_finding and (said := _SELF_MADE.search(piece)) \
+                    and _CUSTOMER_VOICE.search(self.text, sent[0].start, said.start() + clause.start):
+                untrue = said
             if untrue and re.search(r"(?:没有|没|不是|并非|绝不|绝无|从不|从没|不存在|不会|\bnot\b|\bnever\b|\bno\b)\s*\S{0,2}\s*"
                                     r"(?:编|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|拍脑袋|凑|瞎填|乱填|made up|fabricat|invent|fak|falsif)",
                                     untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
