@@ -3,7 +3,7 @@
     python scripts/train_evidence_filter.py            # cross-validate, train on all, write the weights
     python scripts/train_evidence_filter.py --check    # cross-validate only, write nothing
 
-Data: the intake suite's development split only (assistant/evals/intake.py `DATASETS["dev"]` and the dev
+Data: the Chinese messages of the intake suite's development split only (assistant/evals/intake.py `DATASETS["dev"]` and the dev
 scenarios), never the held-out part. Every document the evidence reader's rules keep is a candidate; it is labelled
 offered when the case's expected evidence holds a matching item (any criterion: where it goes is another
 decision). Cross-validation leaves one file (one writer) out at a time, since what matters is how the check reads a
@@ -61,6 +61,8 @@ def candidates(rows: list[tuple[str, str, dict]]) -> tuple[list[str], list[dict]
         groups, feats, labels = [], [], []
         for name, text, expect in rows:
             r = Reader(text, lex, Context(), TODAY)
+            if r.en:
+                continue  # the check weighs Chinese messages only (evidence.py): too few English ones to learn from
             r.read()
             want = [w for items in (expect.get("evidence") or {}).values() for w in items]
             for _cid, item, f in getattr(r, "evidence_candidates", []):

@@ -39,7 +39,9 @@ def test_a_count_of_reports_written_is_no_document_shown(text):
 
 
 def test_a_report_made_each_period_is_still_a_document():
-    assert ("D3.2", "调查报告") in evidence("满意度调查有管理办法，主要服务类型每季度出一份调查报告")
+    # a document, not a count of work done: recorded, or (told inside the practice, offered.py) said back as mentioned
+    x = read("满意度调查有管理办法，主要服务类型每季度出一份调查报告")
+    assert ("D3.2", "调查报告") in [(e.criterion, e.item) for e in x.evidence] or "调查报告" in x.only_mentioned
 
 
 def test_an_incidents_investigation_report_is_not_a_criterions_evidence():

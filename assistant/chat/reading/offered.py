@@ -44,7 +44,9 @@ PRACTICE = re.compile(r"每(?:个|位|月|年|季度|周|半年|人|次)|都按|
 DEFECT = re.compile(r"不全|不齐|不完整|不规范|没配全|没补全|过期|失效|补录|补签|手工改|改过|翻不到|找不到|查不到|没按期|没执行|没怎么|"
                     r"不留|缺|漏|超期|没关|未关闭|还开着|\b(?:incomplete|missing|expired|outdated|not kept|backfilled|overdue)\b", _F)
 NEG = re.compile(r"没有|没|无|未|尚未|不|冇|莫得|\b(?:no|not|never|without|n't)\b", _F)
-COUNT_BEFORE = re.compile(r"[0-9一二两三四五六七八九十几多]+\s*(?:份|个|本|篇|条|张|套|项)\s*$")
+# A count before the document ("交了6份8D报告"); 一 after 有 or a verb of making is an article ("我们有一本蓝皮书",
+# "每季度出一份调查报告"), not a count.
+COUNT_BEFORE = re.compile(r"(?:[0-9]+|[二两三四五六七八九十几多][一二两三四五六七八九十百]*|(?<![有出做写编发])一)\s*(?:份|个|本|篇|条|张|套|项)\s*$")
 FINDING = re.compile(r"不符合|观察项|整改|审核员|外审|内审|开了|F\d|\b(?:nonconformit\w*|finding|observation|auditor)\b", _F)
 METHOD = re.compile(r"鱼骨图|因果图|帕累托|柏拉图|5\s*why|pdca|8d(?!\s*报告)|头脑风暴|\b(?:fishbone|pareto|5 whys)\b", _F)
 OTHERS = re.compile(r"供应商|厂家|主机厂|客户|代理商|经销商|网点自己|外包|第三方|\b(?:supplier|vendor|customer|dealer)s?\b", _F)
@@ -113,15 +115,16 @@ def grams(text: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
-# What makes a document told as had ("有X", "X有") part of a description rather than a statement of what is there.
-CONTEXT = ("practice_clause", "practice_sentence", "level_sentence", "defect_near", "neg_clause", "count_before",
-           "finding_sentence", "others_clause", "method", "intent_before")
+# What makes a document told as had ("有X", "X有") part of a description rather than a statement of what is there:
+# read in its own clause (a level said in the clause before, "服务创新L2，有专利证书", leaves "有专利证书" a statement).
+CONTEXT = ("practice_clause", "defect_near", "neg_clause", "count_before", "finding_sentence", "others_clause", "method",
+           "intent_before")
 
 
 def always_offered(feats: dict[str, float]) -> bool:
     """Evidence whatever the model says: a document the client puts forward as proof in its own clause ("审核时可以
     提供…", "证据是…"), one named by its title (《…》), and one simply said to be had ("上门有定位签到表", "签到表有")
-    with nothing around it that makes it part of a described practice, a level, a defect, a finding or someone
+    with nothing in its clause that makes it part of a described practice, a defect, a count, a finding or someone
     else's. The check weighs only the documents told in such company."""
     if feats.get("offer_clause") or feats.get("quoted"):
         return True
