@@ -40,6 +40,9 @@ SERVICE_KIND = re.compile(r"困人(?:救援|报修|那种|的报修|故障|类)|
 GREETING = re.compile(r"\s*(?:你好|您好|喂|哈喽|嗨|hi|hello)[,，.。!！\s]*", re.IGNORECASE)
 # Words that say a company's size or ownership, never its industry ("中小企业财务SaaS").
 NOT_SECTOR = re.compile(r"配合|协助|帮忙|中小|小型|中型|大型|民营|国有|国营|外资|合资|上市|私营|找|顺手|师傅|去修|和$|与$|及$")
+# Words of speech no trade's name holds: adverbs, modal verbs, particles, a 的 inside ("复杂的还得等", "碰到要" are the
+# rest of a sentence read after 厂家, not an industry).
+NOT_TRADE = re.compile(r"[还得等要会能吧呢啊吗就才都也很太却把被让给]|碰到|遇到|.的.")
 # What may stand beside a head count in its own phrase ("六百来人", "全国900多人", "4000人左右").
 BARE_COUNT = re.compile(r"^(?:全国|全公司|公司|总共|一共|共|大概|大约|约|差不多|有|是|现在|目前|左右|上下|的|[\s,，。.;；])*$")
 
@@ -227,7 +230,7 @@ class CompanyReading:
             for m in pattern.finditer(piece):
                 v = re.sub(r"^(?:的|是|一家|一个|做|主要|专门|浙江|广东|江苏|上海|北京|深圳)+", "", m.group("v"))
                 v = re.sub(r"(?:的|这一?行|业务|服务|安装维保|维保|安装|售后|生意|产品)+$", "", v) or v
-                if len(v) >= 2 and not NOT_SECTOR.search(v) and not re.match(r"[过了完好到得]", v) and not re.search(
+                if len(v) >= 2 and not NOT_SECTOR.search(v) and not NOT_TRADE.search(v) and not re.match(r"[过了完好到得]", v) and not re.search(
                         r"认证|审核|准备|整改|计划|培训|评价|东西|什么|这个|那个|很|比较|一次|不到|起来|^(?:我们|咱们|咱|俺们|我司|本|这|那)", v) \
                         and not any(mm.criterion for mm in self.mentions if v in mm.text or mm.text in v):
                     return v
