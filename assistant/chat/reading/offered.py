@@ -5,12 +5,13 @@ evidence (absent, defective, a licence held, a count of reports written …). Wh
 told in passing: "每个人都有培训档案" inside a description of the training system that states a level, "供应商交了
 6份8D报告", "检查表有，主要网点每月抽一抽，我觉得就是规范级". Consultants record evidence only when the client
 presents a document as something they have and can show; two of them reading the same messages agree on it
-(evals/README.md, "Reading agreement"), the rules did not.
+(evals/README.md, intake "Round 7"), the rules did not.
 
 The check is a logistic regression over features of the words around the document (below), trained by
-`scripts/train_evidence_filter.py` on the intake suite's development split only; its weights ship beside this
-module (`evidence_offered.json`). A document it judges not offered is not recorded and is said back under
-"没能记录" with the words that would record it, so nothing is dropped silently.
+`scripts/train_evidence_filter.py` on the Chinese messages of the intake suite's development split only (English
+messages keep the rules alone); its weights ship beside this module (`evidence_offered.json`). A document it
+judges not offered is not recorded and is said back on a line of its own with the words that would record it
+("证据是…"), so nothing is dropped silently.
 """
 
 from __future__ import annotations
