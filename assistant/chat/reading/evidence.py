@@ -26,7 +26,6 @@ class EvidenceReading:
     """Reads evidence (a mixin of the Reader)."""
 
     def read_evidence(self) -> None:
-        self.evidence_candidates: list[tuple[str | None, str, dict[str, float]]] = []  # for scripts/train_evidence_filter.py
         for clause in self.clauses:
             out = self.out(clause.start)
             if out is None or out is self.supposed:
@@ -58,14 +57,15 @@ class EvidenceReading:
                 if self._not_offered(item, a, b, clause):
                     continue
                 cid = self._place(item, clause, a)
-                feats = offered.features(self, item, clause, a, b)
-                self.evidence_candidates.append((cid, item, feats))
-                model = offered.load()
                 # Chinese messages only: the development split holds too few English ones to learn English wording from.
-                if model is not None and not self.en and a not in self._said_at and not model.offered(feats):
-                    if item not in out.only_mentioned:
-                        out.only_mentioned.append(item)
-                    continue
+                if not self.en:
+                    feats = offered.features(self, item, clause, a, b)
+                    self.evidence_candidates.append((cid, item, feats))
+                    model = offered.load()
+                    if model is not None and a not in self._said_at and not model.offered(feats):
+                        if item not in out.only_mentioned:
+                            out.only_mentioned.append(item)
+                        continue
                 if cid is None:
                     if item not in out.unplaced_evidence:
                         out.unplaced_evidence.append(item)

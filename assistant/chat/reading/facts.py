@@ -75,6 +75,8 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
         self.negated: dict[str, tuple[int, str]] = {}  # criterion -> (position, words)
         self._named_evidence: dict[int, str] = {}  # "X是D1.1的证据": the criterion said for the item at a position
         self._said_at: set[int] = set()  # where an item called evidence in so many words begins ("证据是…"): always recorded
+        # The documents the evidence rules keep, with the features the learned check weighs (scripts/train_evidence_filter.py).
+        self.evidence_candidates: list[tuple[str | None, str, dict[str, float]]] = []
 
     # --- helpers
 
