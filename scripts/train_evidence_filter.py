@@ -53,28 +53,23 @@ def messages(folder: Path) -> list[tuple[str, str, dict]]:
 
 
 def candidates(rows: list[tuple[str, str, dict]]) -> tuple[list[str], list[dict], list[int]]:
-    offered.load.cache_clear()
-    keep = offered.load
-    offered.load = lambda *a, **k: None  # every candidate the rules keep, none filtered
-    try:
-        lex = lexicon()
-        groups, feats, labels = [], [], []
-        for name, text, expect in rows:
-            r = Reader(text, lex, Context(), TODAY)
-            if r.en:
-                continue  # the check weighs Chinese messages only (evidence.py): too few English ones to learn from
-            r.read()
-            want = [w for items in (expect.get("evidence") or {}).values() for w in items]
-            for _cid, item, f in getattr(r, "evidence_candidates", []):
-                hit = next((w for w in want if intake._doc_match(item, w)), None)
-                if hit is not None:
-                    want.remove(hit)
-                groups.append(name)
-                feats.append(f)
-                labels.append(int(hit is not None))
-        return groups, feats, labels
-    finally:
-        offered.load = keep
+    """Every document the rules keep (the reader records each with its features before the check weighs it)."""
+    lex = lexicon()
+    groups, feats, labels = [], [], []
+    for name, text, expect in rows:
+        r = Reader(text, lex, Context(), TODAY)
+        if r.en:
+            continue  # the check weighs Chinese messages only (evidence.py): too few English ones to learn from
+        r.read()
+        want = [w for items in (expect.get("evidence") or {}).values() for w in items]
+        for _cid, item, f in r.evidence_candidates:
+            hit = next((w for w in want if intake._doc_match(item, w)), None)
+            if hit is not None:
+                want.remove(hit)
+            groups.append(name)
+            feats.append(f)
+            labels.append(int(hit is not None))
+    return groups, feats, labels
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,6 +89,10 @@ def _close(a: Any, b: Any) -> bool:
 
 
 def _level_ok(got: Any, want: Any) -> bool:
+    """A level matches a level range that holds it; a range (a second reading's, evals/reading_agreement.py) matches
+    a level inside it or a range it overlaps."""
+    if isinstance(got, list):
+        return got[0] <= want[1] and want[0] <= got[1] if isinstance(want, list) else got[0] <= want <= got[1]
     if isinstance(want, list):
         return isinstance(got, int) and want[0] <= got <= want[1]
     return got == want
