@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from assistant.errors import BadInput
 from assistant.prompts import load_prompt
+from assistant.retrieval.answerable import asks_beyond
 from assistant.retrieval.chunks import units_of
 from assistant.retrieval.glossary import load_glossary
 from assistant.retrieval.hybrid import (ASKS_FOR_CASES, POINTS_AT_EXAMPLE, Hit, UnitScores, by_locator, example_named,
@@ -53,7 +54,11 @@ def is_covered(hits: list[Hit], settings: Settings, question: str) -> bool:
     # states it, even when the question also names a scheme concept ("ISO 9001的内部审核怎么做").
     if outside_scope(question, [h.text for h in hits], settings.knowledge_dir) is not None:
         return False
-    if names_scheme_concept(question, settings.knowledge_dir):
+    concept = names_scheme_concept(question, settings.knowledge_dir)
+    # Words the topic rules do not know ("审核员的住宿谁安排"): the learned check reads what the question asks.
+    if settings.learned_scope and asks_beyond(question, hits, settings, concept):
+        return False
+    if concept:
         return True
     english = is_english(question)
     dense, bm25 = ((settings.not_covered_dense_en, settings.not_covered_bm25_en) if english

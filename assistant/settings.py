@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     not_covered_bm25: float = Field(7.0, description="Best BM25 score below which coverage is doubtful.")
     not_covered_dense_en: float = Field(0.875, description="not_covered_dense for English questions.")
     not_covered_bm25_en: float = Field(2.5, description="not_covered_bm25 for English questions.")
+    learned_scope: bool = Field(True, description="Also decline questions the learned answerability check "
+                                "(assistant/retrieval/answerable.py) judges out of scope.")
 
     # Chat answer writer: "none" is the deterministic offline writer; the others reach a model through LangChain.
     llm_provider: Literal["none", "openai", "ollama", "llamacpp"] = Field(
