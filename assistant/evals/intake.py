@@ -40,15 +40,19 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # (2026-12-07) and are development data since, as is round 6's part (intake_heldout6 and its scenarios).
 # intake_train_ev1/2 are development data written for round 7 by two more writers (documents offered or only
 # mentioned, practices described). Round 7's part (intake_heldout7 and its scenarios, written before round 7 by a
-# writer who saw only SCHEME.md, CONTRACTS.md, the catalogue and the annotation guide) is the `heldout` split.
+# writer who saw only SCHEME.md, CONTRACTS.md, the catalogue and the annotation guide) was measured after round 7
+# and is development data since, as are intake_train_fl1/2 (findings, levels told in words, company facts; two
+# more writers, round 8). Round 8's part (intake_heldout8 and its scenarios, written before round 8 like round 7's)
+# is the `heldout` split.
 DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl", "intake_heldout2.jsonl",
                     "intake_heldout3.jsonl", "intake_heldout4.jsonl", "intake_heldout5.jsonl", "intake_heldout6.jsonl",
-                    "intake_train_ev1.jsonl", "intake_train_ev2.jsonl"),
-            "heldout": ("intake_heldout7.jsonl",)}
+                    "intake_train_ev1.jsonl", "intake_train_ev2.jsonl", "intake_heldout7.jsonl",
+                    "intake_train_fl1.jsonl", "intake_train_fl2.jsonl"),
+            "heldout": ("intake_heldout8.jsonl",)}
 SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios3.jsonl": "dev", "intake_scenarios2.jsonl": "dev",
              "intake_heldout3_scenarios.jsonl": "dev", "intake_heldout4_scenarios.jsonl": "dev",
              "intake_heldout5_scenarios.jsonl": "dev", "intake_heldout6_scenarios.jsonl": "dev",
-             "intake_heldout7_scenarios.jsonl": "heldout"}
+             "intake_heldout7_scenarios.jsonl": "dev", "intake_heldout8_scenarios.jsonl": "heldout"}
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
