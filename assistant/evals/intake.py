@@ -41,13 +41,13 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # intake_train_ev1/2 are development data written for round 7 by two more writers (documents offered or only
 # mentioned, practices described). Round 7's part (intake_heldout7 and its scenarios, written before round 7 by a
 # writer who saw only SCHEME.md, CONTRACTS.md, the catalogue and the annotation guide) was measured after round 7
-# and is development data since, as are intake_train_fl1/2 (findings, levels told in words, company facts; two
-# more writers, round 8). Round 8's part (intake_heldout8 and its scenarios, written before round 8 like round 7's)
-# is the `heldout` split.
+# and is development data since, as are intake_train_fl1/2 (findings, levels told in words, company facts) and
+# intake_train_vt1 (vetoes told in plain words), three more writers' sets for round 8. Round 8's part
+# (intake_heldout8 and its scenarios, written before round 8 like round 7's) is the `heldout` split.
 DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl", "intake_heldout2.jsonl",
                     "intake_heldout3.jsonl", "intake_heldout4.jsonl", "intake_heldout5.jsonl", "intake_heldout6.jsonl",
                     "intake_train_ev1.jsonl", "intake_train_ev2.jsonl", "intake_heldout7.jsonl",
-                    "intake_train_fl1.jsonl", "intake_train_fl2.jsonl"),
+                    "intake_train_fl1.jsonl", "intake_train_fl2.jsonl", "intake_train_vt1.jsonl"),
             "heldout": ("intake_heldout8.jsonl",)}
 SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios3.jsonl": "dev", "intake_scenarios2.jsonl": "dev",
              "intake_heldout3_scenarios.jsonl": "dev", "intake_heldout4_scenarios.jsonl": "dev",

@@ -322,12 +322,29 @@ def test_a_description_matching_the_catalogue_gives_that_level():
 @pytest.mark.parametrize("text, declarations", [
     ("说实话，有些月份的回访数据是补编的", {"materials_truthful": False}),
     ("Some of the arrival figures we sent in were made up.", {"materials_truthful": False}),
-    ("提交的材料全部真实，可以查原始单据", {"materials_truthful": True}),
     ("今年5月出过一起批量召回，到现在还没结案", {"major_incident_unresolved": True}),
     ("上半年那起重大安全事故已经结案了", {"major_incident_unresolved": False}),
+    # intake round 8 (development writers' wording)
+    ("我们把满意度从87改成了92，领导让改的，交上去的版本是92。", {"materials_truthful": False}),
+    ("I need to come clean: the CSAT survey we submitted was filled in by our own staff pretending to be customers.",
+     {"materials_truthful": False}),
+    ("召回那事儿10月底就彻底完了，最后一台也换了", {"major_incident_unresolved": False}),
+    ("今年出了批量性质量问题，控制板烧毁，影响三千多台，目前还在免费更换，完成了一半左右", {"major_incident_unresolved": True}),
+    ("召回基本结束了，就差最后几十台联系不上的用户，我们下周去申请结案", {"major_incident_unresolved": True}),
 ])
 def test_veto_facts_in_plain_words(text, declarations):
     assert read(text).declarations == declarations
+
+
+@pytest.mark.parametrize("text, key, held, said", [
+    ("提交的材料全部真实，可以查原始单据", "materials_truthful", False, True),
+    ("今年没有召回，也没有重大事故", "major_incident_unresolved", True, False),
+])
+def test_the_state_assumed_by_default_is_recorded_only_to_take_back_what_was_held(text, key, held, said):
+    """"材料全部真实" or "没有重大事故" adds no fact to an assessment that holds none (the scheme assumes it, and
+    consultants record none); said after a confession or an open incident, it takes that back."""
+    assert read(text).declarations == {}
+    assert read(text, context=Context(declarations={key: held})).declarations == {key: said}
 
 
 def test_no_finding_raised_is_no_finding():

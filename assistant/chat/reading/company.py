@@ -82,7 +82,9 @@ def sector_of(phrase: str, en: bool = False) -> str | None:
 _NOT_REAL = re.compile(r"(?<![没不])(?:不是真实|不是真的(?=\s*(?:[，。,.!！；;]|$))|并非真实|不真实|不属实|是编的|是假的|是凑的|瞎填的)")
 # What only the customer can give (a callback, a rating, a signature), said to be made by the company itself: "回访记录，
 # 有一大半是分公司的人自己填的，没真打电话". Not of records the company keeps by its nature ("工单是师傅自己填的").
-_SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|打|勾|编|写)(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系)")
+_SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|打|勾|编|写)(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系|去)"
+                        r"|(?:装成|假装|冒充|扮成|假扮)(?:是)?(?:客户|用户|顾客)|根本没(?:打|开|去|做|上)"
+                        r"|\bpretend(?:ing|ed)? to be (?:customers?|clients?|users?)\b|\bposing as (?:customers?|clients?)\b")
 _CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|调查|签字|签名|确认单")
 _MATERIALS = re.compile(r"数据|数字|材料|记录|报告|资料|台账|报表|\b(?:figures?|data|numbers?|records?|materials?|reports?)\b", re.IGNORECASE)
 # Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
@@ -92,6 +94,13 @@ _SPOKEN_WORDS = re.compile(r"[了吧呢啊吗嘛呀哦哈啦不没很挺太觉�
 
 class CompanyReading:
     """Reads declarations, the enterprise, dates and what is left unplaced (a mixin of the Reader)."""
+
+    def _affirm(self, out, key: str, value: bool) -> None:
+        """"材料都是真实的", "没有重大事故": the state the scheme assumes when nothing is said, recorded only when it
+        takes back what the conversation holds (a confession, an open incident); else it adds no fact (consultants
+        record none, evals/README.md intake round 8)."""
+        if self.ctx.declarations.get(key) is (not value):
+            out.declarations.setdefault(key, value)
 
     def read_declarations(self) -> None:
         for clause in self.clauses:
@@ -114,7 +123,7 @@ class CompanyReading:
             if untrue and re.search(r"(?:没有|没|不是|并非|绝不|绝无|从不|从没|不存在|不会|\bnot\b|\bnever\b|\bno\b)\s*\S{0,2}\s*"
                                     r"(?:编|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|拍脑袋|凑|瞎填|乱填|made up|fabricat|invent|fak|falsif)",
                                     untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
-                out.declarations.setdefault("materials_truthful", True)  # "材料没有造假"
+                self._affirm(out, "materials_truthful", True)  # "材料没有造假"
             elif untrue and not re.search(r"没有|不是|并非|从不|是否|是不是|有没有|会不会|\bnot\b|\bnever\b|\bwhether\b|\basked\b|\bif\b",
                                           piece[:untrue.start()], re.ASCII) \
                     and not re.search(r"\b(?:never|not|didn't|did not|don't|do not|haven't|have not|wasn't|weren't)\b", untrue.group(0), re.I) \
@@ -122,7 +131,7 @@ class CompanyReading:
                     r"(?:客户|用户|有人|别人|对方|网上|媒体|同行|竞争对手)\S{0,6}(?:说|称|怀疑|举报|反映|质疑|投诉)", piece[:untrue.start() + 2]):
                 out.declarations["materials_truthful"] = False
             elif TRUE.search(piece) and "materials_truthful" not in out.declarations:
-                out.declarations["materials_truthful"] = True
+                self._affirm(out, "materials_truthful", True)
             first = next(c for c in self.clauses if c.sentence == s)
             inflated = INFLATED.search(self.text, first.start, clause.end)
             if inflated and inflated.end() > clause.start and not in_finding and not re.search(r"如果|假如|要是|\bif\b", self.text[first.start:inflated.start()]):
@@ -133,7 +142,7 @@ class CompanyReading:
             # What the sentence states, without a question asked after it ("召回到现在还没收尾，这个影响认证吗").
             stated = [c for c in self.clauses if c.sentence == s and self.out(c.start) is not None]
             if NO_INCIDENT.search(piece):
-                out.declarations.setdefault("major_incident_unresolved", False)
+                self._affirm(out, "major_incident_unresolved", False)
             elif INCIDENT.search(told) and clause == stated[-1]:
                 sentence = "".join(self.text[c.start:c.end] for c in stated)
                 if INCIDENT_OPEN.search(sentence):

@@ -77,6 +77,9 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
         self._said_at: set[int] = set()  # where an item called evidence in so many words begins ("证据是…"): always recorded
         # The documents the evidence rules keep, with the features the learned check weighs (scripts/train_evidence_filter.py).
         self.evidence_candidates: list[tuple[str | None, str, dict[str, float]]] = []
+        # The practices described without a level, with what the descriptor rules found (read_descriptions):
+        # (criterion, start, end, (level, tied) or None).
+        self.description_candidates: list[tuple[str, int, int, tuple[int, bool] | None]] = []
 
     # --- helpers
 

@@ -59,6 +59,23 @@ class FindingReading:
     def read_findings(self) -> None:
         """Audit findings told in words: who raised what (ID, severity, criterion, audit date), open or closed; a
         finding already recorded and named again (by ID, or "那个"/"日期记错了" right after it) is updated."""
+        self._read_findings()
+        for out in (self.stated, self.supposed):
+            self._shared_audit_day(out)
+
+    def _shared_audit_day(self, out) -> None:
+        """Findings told together in one message come from the audit its one date names: "F3…（D4.1），F4…（D2.4），
+        都是2026-10-15那次审核开的" gives both F3 and F4 that day, not only the finding nearest the date."""
+        new = [f for f in out.findings if f.severity is not None]
+        days = {f.raised_on for f in new if f.raised_on is not None}
+        if len(new) < 2 or len(days) != 1:
+            return
+        day = next(iter(days))
+        for f in new:
+            if f.raised_on is None:
+                f.raised_on = day
+
+    def _read_findings(self) -> None:
         anchors = []
         backrefs = []
         for m in SEVERITY.finditer(self.text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.chat.reading import described
 from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.lexicon import Mention
 from assistant.chat.reading.model import LevelUpdate
@@ -13,6 +14,8 @@ from assistant.chat.reading.patterns import (
     INFLATED,
     CRITERION_RANGE,
     DIMENSION,
+    DIMENSION_ALL,
+    EVERY,
     HAS_ORG,
     INFORMAL,
     LEVEL_AIM,
@@ -208,12 +211,23 @@ class LevelReading:
         sentence = self.sentence_mentions(pos)
         before = [m for m in sentence if m.end <= pos]
         head = self.text[self._sentence_start(pos):pos]
-        rng = list(CRITERION_RANGE.finditer(head))
+        # What this level phrase is said of starts after the one before it ("D1.1到D1.4全部L3，D2也全部L3").
+        own = max([self._sentence_start(pos), *(p.end() for p in self.level_phrases if p.end() <= pos)])
+        region = self.text[own:pos]
+        rng = list(CRITERION_RANGE.finditer(region)) or ([] if own > self._sentence_start(pos) else list(CRITERION_RANGE.finditer(head)))
         if rng:
             a, b = rng[-1].groups()[:2], rng[-1].groups()[2:]
             ids = list(self.scheme.criteria)
             lo, hi = ids.index(f"D{a[0]}.{a[1]}"), ids.index(f"D{b[0]}.{b[1]}")
             return ids[min(lo, hi):max(lo, hi) + 1]
+        named = [m for m in before if m.start >= own]
+        # "所有条款都只能算初始级": every criterion, KPI ones included (a declared level stands until a value is given).
+        if not named and EVERY.search(region):
+            return list(self.scheme.criteria)
+        # "D2整个维度都是定义级", "D6三条都是L2", "D1都在二级左右": each criterion of the dimensions named.
+        dims = [int(d) for d in DIMENSION.findall(region)]
+        if dims and not named and DIMENSION_ALL.search(region):
+            return [cid for d in dict.fromkeys(dims) for cid in self.scheme.criteria if cid.startswith(f"D{d}.")]
         these = THESE.search(self.text, max(clause.start, pos - 8), pos)
         if these:
             n = 2 if these.group("both") else int(qty.number(these.group("n")) or 2) if these.group("n") != "几" else 0
@@ -229,7 +243,8 @@ class LevelReading:
         start = self._sentence_start(pos)
         in_sentence = [cid for a, b, _, cid in self.all_documents() if start <= a and b <= pos and cid]
         if THIS.search(self.text, max(start, pos - 12), pos):
-            declared = [c for c in self._criteria_of(before) + in_sentence if not self.scheme.criteria[c].is_kpi]
+            valued = {x.criterion for x in self.stated.kpis + self.supposed.kpis}
+            declared = [c for c in self._criteria_of(before) + in_sentence if not (self.scheme.criteria[c].is_kpi and c in valued)]
             if declared:
                 return declared[:1]
             if not self.mentions and self.ctx.focus:
@@ -540,15 +555,29 @@ class LevelReading:
             else:
                 groups.append((crits[0], cs))
             last = s
+        # Levels said before this step (an "L3", an absence) stand; the descriptions of those criteria are not read.
+        told = {x.criterion for x in self.stated.levels + self.supposed.levels} | set(self.negated)
         for cid, cs in groups:
             out = self.out(cs[0].start)
-            if out is None or cid in self.negated or any(x.criterion == cid for x in self.stated.levels + self.supposed.levels):
+            if out is None or cid in told:
                 continue
             found = self._describe(cid, cs)
+            a, b = cs[0].start, cs[-1].end
+            self.description_candidates.append((cid, a, b, found))
+            if any(x.criterion == cid for x in out.levels):
+                continue  # an earlier description of the same criterion gave its level
+            texts = [self.lex.descriptors.get(cid, {}).get(lv, "") for lv in range(6)]
+            verdict, learned = described.judge(cid, self.text[a:b], texts, self.en, found[0] if found else None)
+            if verdict == "none":
+                continue
+            if verdict == "learned" and learned is not None:
+                note = self._t(f"描述与{cid} L{learned}（{self._level_name(learned)}）的说明最接近：“{texts[learned]}”，按L{learned}记录",
+                               f"the description is closest to the L{learned} descriptor of {cid} (“{texts[learned]}”): recorded as L{learned}")
+                out.levels.append(LevelUpdate(cid, learned, self.said(a, b), note))
+                continue
             if found is None:
                 continue
             level, tied = found
-            a, b = cs[0].start, cs[-1].end
             if tied:
                 note = self._t(f"描述介于{cid} L{level}与L{level + 1}的说明之间，按较低的L{level}记录",
                                f"the description lies between the L{level} and L{level + 1} descriptors of {cid}: the lower, L{level}, recorded")
@@ -572,7 +601,10 @@ class LevelReading:
         """The criteria with levels and no value named between `a` and `b` outside the documents named there."""
         doc_spans = [(x, y) for x, y, _, _ in self.all_documents()]
         names = [m for m in self.mentions if a <= m.start < b and not any(x <= m.start < y for x, y in doc_spans)]
-        return [c for c in self._criteria_of(names) if not self.scheme.criteria[c].is_kpi]
+        # A KPI criterion's practice described without its value ("投诉都进系统，按严重程度分级，关闭必须客户确认")
+        # gives its declared level (SCHEME.md §2: the value's level stands once a value is given).
+        valued = {x.criterion for x in self.stated.kpis + self.supposed.kpis}
+        return [c for c in self._criteria_of(names) if not (self.scheme.criteria[c].is_kpi and c in valued)]
 
     def _describe(self, cid: str, cs: list[Clause]) -> tuple[int, bool] | None:
         """The level of `cid` the clauses describe and whether it is the lower of two adjacent levels that fit as

@@ -92,6 +92,7 @@ class Context:
     levels: dict[str, int] = field(default_factory=dict)
     findings: list[dict[str, Any]] = field(default_factory=list)
     enterprise: dict[str, Any] = field(default_factory=dict)
+    declarations: dict[str, bool] = field(default_factory=dict)
     asked: str | None = None
 
     @classmethod
@@ -109,5 +110,6 @@ class Context:
             levels={c: int(e["level"]) for c, e in crit.items() if isinstance(e, dict) and e.get("level") is not None},
             findings=[f for f in assessment.get("findings") or [] if isinstance(f, dict)],
             enterprise=dict(assessment.get("enterprise") or {}),
+            declarations={k: v for k, v in (assessment.get("declarations") or {}).items() if isinstance(v, bool)},
             asked=getattr(source, "asked", None),
         )

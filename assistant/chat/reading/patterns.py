@@ -51,6 +51,12 @@ LEVEL_AIM = re.compile(r"(?:才能|才算|才可以|要到|想到|想要|要想|
 ALL = re.compile(r"都|全部|全都|均|一律|统统|\ball\b|\beach\b|\bboth\b|\bevery one\b", re.ASCII)
 THESE = re.compile(r"这(?P<n>[两二三四五六几])(?:块|项|个|方面|部分|条)|(?P<both>两者|两项都|both)")
 THIS = re.compile(r"这块|这一块|这方面|这部分|这项|这个方面|那块|那一块|这里|this one|that one|this area")
+# A statement over every criterion: "所有条款都只能算初始级", "22项都算L2", "every criterion is at level 3".
+EVERY = re.compile(r"所有(?:的)?(?:条款|准则|项目|条目|项|条)|全部(?:的)?(?:条款|准则|条目)|(?:22|二十二)(?:项|条)|每一?(?:条|项)(?:准则|条款)|"
+                   r"\b(?:all|every|each)(?: (?:the|of the|our))? (?:criteria|criterion|items|clauses)\b", re.IGNORECASE)
+# A whole dimension: "D2整个维度", "D6三条都是", "D1都在二级左右", "D5全部L3".
+DIMENSION_ALL = re.compile(r"整个维度|这个维度|整个|全部|全都|都|均|[两二三四五六几]条|各条|每条|\ball\b|\bwhole\b|\bentire\b|\beach\b|\bevery\b",
+                           re.IGNORECASE)
 CRITERION_RANGE = re.compile(r"\bD([1-6])\.([1-9])\s*(?:到|至|-|~|—|–|to|through)\s*D([1-6])\.([1-9])\b", re.IGNORECASE | re.ASCII)
 DIMENSION = re.compile(r"\bD([1-6])(?![.\d])", re.IGNORECASE | re.ASCII)
 
@@ -95,6 +101,13 @@ UNTRUE = re.compile(
     # Records made up after the fact, certificates borrowed: 后来编出来的, 后补的, 借别人的证, filled in afterwards.
     r"|编出来|编的|后补|补填|补签|补做的|补写的|事后补|倒签|借(?:用)?别人的|借来的|挂靠的|冒名|代签|顶替"
     r"|\b(?:filled in|written up|made|signed) (?:afterwards|after the fact|later)\b|\bback-?filled\b|\bnever (?:happened|took place)\b|\bborrowed\b"
+    # Records made up in one go, a meeting's minutes written without the meeting, a certificate retouched, figures
+    # put together: 集中补出来的, 一口气补出来, 照着模板写的, 复印件P过, 凑出来的.
+    r"|补出来|补了一批|补的记录|照着模板(?:写|编|填)|(?:P|p|PS|ps)过的?|修图|(?<![整修])改成了?(?=\S{0,6}(?:客户|当天|按期|合格|及时))"
+    r"|(?:往前|往后|提前)改|(?<!整)改(?:了|过)?\S{0,2}(?:日期|时间|数字|数据)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))|(?:全|都)改(?:成|了)|[‘'“\"]修[’'”\"]过"
+    r"|从\s*\d+(?:\.\d+)?%?\s*改(?:成|到|为)"
+    r"|\b(?:typed|entered|keyed|filled|signed) (?:\w+ ){0,3}(?:in )?(?:afterwards|later|after the fact)\b"
+    r"|\bsigned by (?:our|the) (?:own )?(?:technicians|engineers|staff|employees)\b"
     r"|(?:made up|fabricated|invented|faked|falsified|doctored|massaged|fudged|cooked|tampered|backdated|photoshopped)\b"
     # Figures made to look better than they are: 有水分, 虚报, 多报, 报高了; "we padded / inflated the numbers" (not 虚高:
     # a rate counted the wrong way, "一次修复率虚高", is a finding, not a confession).
@@ -150,7 +163,9 @@ INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规�
                        r"|\brecall(?:ed|s|ing)?\b(?!\s+(?:procedures?|plans?|polic(?:y|ies)|process(?:es)?|drills?|mechanism))|\bmajor incident\b|\bserious incident\b"
                        r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|fatalities|accident|electric shock|caught fire|burns|died|deaths?|hurt)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
-INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|销案|完成|关闭|解决|回收完|追回|收回|搞定|完结|处理好|换完|整改完|定论|结论|说法|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
+INCIDENT_OPEN = re.compile(r"(?:没|未)(?:有)?完全(?:做完|完成|结束|处理完|收回|召回|换完)|还没完(?!善)|(?:还|仍|正)在\S{0,4}?(?:更换|召回|回收|赔付|赔偿|打官司|诉讼)"
+                            r"|完成了(?:一半|大半|部分|\d+%)|(?:就|还)差\S{0,12}?(?:台|户|个|件|家)|打官司|"
+                            r"(?:还|仍|仍然|尚|至今|到现在|目前|现在)\S{0,6}?(?:没|未|没有)(?:有)?\S{0,4}?(?:处理完|结束|结案|销案|完成|关闭|解决|回收完|追回|收回|搞定|完结|处理好|换完|整改完|定论|结论|说法|认定|谈妥|赔完|收尾|了结|弄完|办完|处理干净|平息)"
                             r"|悬而未决|没个结果|还没(?:有)?结果|仍在处理中|尚在处理"
                             # The conclusion not out yet: 调查结论还没出来, 事故报告还没出, 还没定性, 市监局还在查.
                             r"|(?:结论|结果|报告|说法|处理意见|处罚决定|责任认定)\S{0,3}?(?:还|仍|尚)?(?:没|未)(?:有)?(?:出|下来|定|做出)"
@@ -165,7 +180,7 @@ INCIDENT_OPEN = re.compile(r"(?:还|仍|仍然|尚|至今|到现在|目前|现�
                             r"|\b(?:still (?:open|ongoing|under|not|being|pending|dealing|running|going on|in progress)|not (?:yet )?(?:closed|resolved|finished|completed|over|settled|done)|unresolved|ongoing|under investigation|pending)\b"
                             r"|\b(?:isn't|is not|hasn't been|has not been|haven't|have not|wasn't|aren't)\s+(?:yet\s+)?(?:over|closed|resolved|finished|completed|settled|done|wrapped up)\b",
                             re.IGNORECASE | re.ASCII)
-INCIDENT_DONE = re.compile(r"早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式关闭|结案了|处理完了|已结案"
+INCIDENT_DONE = re.compile(r"彻底完了|(?:都|全)(?:弄|办|搞)?完了|早就?结束了|已经结束|(?:整改|处理|更换|回收)完毕|通过了\S{0,12}验收|手续\S{0,3}(?:都|全)?办完|早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式关闭|结案了|处理完了|已结案"
                             r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
 NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?", re.IGNORECASE | re.ASCII)
 NO_ORG = re.compile(r"(?:没有|没|无|冇)(?:专门|独立|正式|单独)?的?(?:售后|服务)\S{0,5}?(?:部门|机构|组织|团队)"
@@ -193,9 +208,14 @@ HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立�
 
 SEVERITY = re.compile(
     # The severity with or without the noun: 严重不符合(项), 严重的不符合, 严重项, "严重的" at a pause; major NC/one.
-    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|大(?:的|项)?不符合项?|大项|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
-    r"|(?P<minor>(?:一般|轻微)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b)"
-    r"|(?P<obs>观察项|\bobservations?\b|\bOFIs?\b)"
+    # "one major, two minors", "Major is D2.3": the English adjective alone, before a pause or a verb.
+    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|大(?:的|项)?不符合项?|大项|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
+    r"|\bmajors\b|\bmajor\b(?=\s*(?:[,.;:'\")]|$|(?:is|was|were|and|on|about|in|for)\b)))"
+    # 一半不符合: the spoken slip for 一般不符合.
+    r"|(?P<minor>(?:一般|轻微|一半)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
+    r"|\bminors\b|\bminor\b(?=\s*(?:[,.;:'\")]|$|(?:is|was|were|and|on|about|in|for)\b)))"
+    # 建议项 / 改进建议 / opportunity for improvement: what the scheme calls an observation.
+    r"|(?P<obs>观察项|建议项|改进建议项|\bobservations?\b|\bOFIs?\b|\bopportunit(?:y|ies) for improvement\b)"
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
 )
