@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from assistant.errors import BadInput
 from assistant.prompts import load_prompt
+from assistant.retrieval import other_passages
 from assistant.retrieval.answerable import asks_beyond
 from assistant.retrieval.chunks import units_of
 from assistant.retrieval.glossary import load_glossary
@@ -25,6 +26,7 @@ from assistant.text import is_english, query_tokens, scope_terms, tokens
 
 _PARA_MARK = re.compile(r"^[(（]\d+[)）]")
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CRITERION_ID = re.compile(r"(?<![A-Za-z0-9])D\d\.\d(?![0-9])")
 _DIMENSION_ID = re.compile(r"(?<![A-Za-z0-9])D\d(?![.0-9])")
 
@@ -216,10 +218,18 @@ def _segments_of(hit: Hit, n: int, sims: list[float], q: _Question) -> list[_Seg
     return sorted(out, key=lambda s: (-s.score, s.i))
 
 
-def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
+# Weighs a sentence of another passage that the rules admit: (its passage's citation number, the learned check's
+# features of it) -> whether it is quoted.
+OtherJudge = Callable[[int, dict[str, float]], bool]
+
+
+def compose(question: str, hits: list[Hit], settings: Settings, *, judge_others: OtherJudge | None = None) -> Answer:
     """The answer: its first sentence states the answer (in English for an English question), then the points
     that support it, each quoted verbatim from the passage its [n] names; complete lists for list questions,
-    the certification's steps for "how do we start". Declines when the question is not covered."""
+    the certification's steps for "how do we start". Declines when the question is not covered.
+
+    `judge_others` replaces the learned check on other passages' sentences (scripts/train_other_passages.py
+    records the candidates and tries each choice of them)."""
     lang = "en" if is_english(question) else "zh"
     t = load_prompt("ask", lang)
     if not is_covered(hits, settings, question):
@@ -238,7 +248,7 @@ def compose(question: str, hits: list[Hit], settings: Settings) -> Answer:
         answer = _family_answer(q, hits, family, t)
         if answer is not None:
             return answer
-    return _extract_answer(q, hits, t)
+    return _extract_answer(q, hits, t, judge_others)
 
 
 def _scores(q: _Question, hits: list[Hit]) -> dict[str, UnitScores]:
@@ -248,7 +258,16 @@ def _scores(q: _Question, hits: list[Hit]) -> dict[str, UnitScores]:
         return {h.id: UnitScores() for h in hits}
 
 
-def _extract_answer(q: _Question, hits: list[Hit], t: dict) -> Answer:
+def _learned_judge(q: _Question, scores: dict[str, UnitScores]) -> OtherJudge | None:
+    """The learned check on other passages' sentences (retrieval/other_passages.py), or None when it stands aside:
+    switched off, no weights, or passages without our index's sentence scores (the baseline's)."""
+    if not q.settings.learned_others or not any(s.sentences for s in scores.values()):
+        return None
+    model = other_passages.load()
+    return None if model is None else (lambda _n, feats: model.keeps(feats))
+
+
+def _extract_answer(q: _Question, hits: list[Hit], t: dict, judge_others: OtherJudge | None = None) -> Answer:
     scores = _scores(q, hits)
     candidates: list[tuple[float, int, list[_Segment]]] = []
     for n, hit in enumerate(hits[:3], 1):
@@ -285,6 +304,15 @@ def _extract_answer(q: _Question, hits: list[Hit], t: dict) -> Answer:
         room -= len(seg.text)
     # Another passage only when its best sentence bears on the question as much (the rules and the scheme both
     # state the surveillance interval); never a passage whose best sentence is further away.
+    # Most sentences these rules admit still bear on something else (measured on the development sets): a learned
+    # check weighs each one and keeps those whose passage bears on the question (retrieval/other_passages.py).
+    judge = judge_others or _learned_judge(q, scores)
+    main_hit = hits[main_n - 1]
+    main = other_passages.Main(n=main_n, source=main_hit.source, criterion=main_hit.criterion, score=best.score,
+                               passage_score=main_score, overlap=best.overlap, passage_overlap=q.overlap(main_hit.text),
+                               title_overlap=q.overlap(main_hit.locator), dense=main_hit.score,
+                               bm25=max(h.bm25 for h in hits[:3]))
+    asks = {"list": bool(_LIST.search(q.text)), "quantity": q.quantity, "example": q.example, "english": q.lang == "en"}
     others = 0
     for score, n, segs in candidates[1:]:
         if others >= MAX_OTHERS:
@@ -294,6 +322,10 @@ def _extract_answer(q: _Question, hits: list[Hit], t: dict) -> Answer:
         tie = hits[0].fused - hits[n - 1].fused < FUSED_TIE
         if ((tie or (score >= main_score - OTHER_NEAR and seg.overlap >= max(OTHER_OVERLAP, 0.6 * best.overlap)))
                 and (not seg.example or q.example) and seg.text not in {p.text for p in points}):
+            if judge is not None:
+                cand = _other_candidate(q, hits, n, seg, score, points, tie)
+                if not judge(n, other_passages.features(q.text, asks, main, cand)):
+                    continue
             points.append(seg)
             others += 1
     # "How long", "how many people", "where": an answer that quotes no such value does not answer the question. The
@@ -319,6 +351,20 @@ def _extract_answer(q: _Question, hits: list[Hit], t: dict) -> Answer:
         lines.append(f"{_end(first.text)}[{first.n}]")
         lines += [f"- {_end(s.text)}[{s.n}]" for s in rest]
     return Answer(question=q.text, answer="\n".join(lines), citations=citations, covered=True, language=q.lang)
+
+
+def _other_candidate(q: _Question, hits: list[Hit], n: int, seg: _Segment, score: float, points: list[_Segment],
+                     tie: bool) -> other_passages.Candidate:
+    """What the check on other passages weighs of passage n's best sentence, against the quotes so far."""
+    hit = hits[n - 1]
+    quoted_text = " ".join(p.text for p in points)
+    quoted = set(tokens(quoted_text))
+    adds = sum(w for tok, w in q.weights.items() if tok in set(tokens(seg.text)) - quoted) / q.total
+    new_number = bool(set(_NUMBER.findall(seg.text)) - set(_NUMBER.findall(quoted_text)))
+    return other_passages.Candidate(n=n, source=hit.source, criterion=hit.criterion, text=seg.text, score=seg.score,
+                                    passage_score=score, overlap=seg.overlap, adds=adds, new_number=new_number,
+                                    passage_overlap=q.overlap(hit.text), title_overlap=q.overlap(hit.locator),
+                                    bm25=hit.bm25, fused_gap=hits[0].fused - hit.fused, dense=hit.score, tie=tie)
 
 
 def _english_statement(q: _Question, hit: Hit, scores: UnitScores, t: dict) -> str:

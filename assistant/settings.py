@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     not_covered_bm25_en: float = Field(2.5, description="not_covered_bm25 for English questions.")
     learned_scope: bool = Field(True, description="Also decline questions the learned answerability check "
                                 "(assistant/retrieval/answerable.py) judges out of scope.")
+    learned_others: bool = Field(True, description="Quote another passage's sentence only when the learned check "
+                                 "(assistant/retrieval/other_passages.py) judges it bears on the question.")
 
     # Chat answer writer: "none" is the deterministic offline writer; the others reach a model through LangChain.
     llm_provider: Literal["none", "openai", "ollama", "llamacpp"] = Field(
