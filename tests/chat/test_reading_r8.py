@@ -67,3 +67,16 @@ def test_month_and_day_with_a_slash_date_the_audit_and_a_decimal_stays_a_number(
     x = read("11.12那次外审开了个一般不符合，D2.3，还没关")
     assert [f.raised_on for f in x.findings] == [date(2026, 11, 12)]
     assert {k.criterion: k.value for k in read("上门及时率0.92").kpis} == {"D2.2": 92}
+
+
+def test_a_figure_filled_in_with_the_target_is_untrue_material():
+    """Round 8's held-out part, read after it was measured: the veto it missed (V1)."""
+    x = read("还有个事：报给你们的上门及时率96.5%其实不是统计出来的，是按我们的目标值填的，真实数据还在整理。")
+    assert x.declarations == {"materials_truthful": False}
+
+
+def test_each_finding_keeps_the_audit_date_said_before_it():
+    x = read("10月28号的外审开了个一般不符合F1，是D2.2上门到达时间没有签到记录，还开着；8月12号那次的观察项O1是D5.2的，已经关了。")
+    got = {f.id: (f.severity, f.criterion, f.status, f.raised_on) for f in x.findings}
+    assert got == {"F1": ("minor", "D2.2", "open", date(2026, 10, 28)),
+                   "O1": ("observation", "D5.2", "closed", date(2026, 8, 12))}

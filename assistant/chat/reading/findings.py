@@ -42,6 +42,9 @@ SHARED_TAIL = re.compile(ALL_OF_THEM.pattern + r"|\s*(?:审核日期|审核时�
 # A clause about the findings not named in it: "另外两个还开着", "其余的都关了", "the others are still open".
 OTHERS = re.compile(r"\s*(?:另外|其他|其余|剩下)(?:的)?(?:[0-9一二两三四五六七八九十]+)?(?:个|项|条)?|\s*\b(?:the (?:other|rest)|others)\b",
                     re.IGNORECASE)
+# Between an audit date and the finding it dates: "8月12号那次的观察项", "10月28号外审开的F2", "on 12 Nov, F3".
+_DATE_FRAME = re.compile(r"\s*(?:的|那次|那回|那天|那一次)?\s*(?:的)?\s*(?:外审|内审|审核|监督审核|复审|现场审核|认证审核)?\s*(?:的|里|中|上)?"
+                         r"\s*(?:开了?(?:个|一个)?|提的|发现的?)?\s*[,，]?\s*", re.IGNORECASE)
 # "was raised on 15 November about …": the frame before a finding's words in English.
 RAISED_FRAME = re.compile(r"^(?:(?:was|were|is|has been)\s+)?(?:raised|issued|found|opened|written up)\b"
                           r"(?:\s+(?:on|in|at|during|by)\s+[^,;]*?(?=\s+(?:about|on|for|regarding|concerning)\b))?"
@@ -346,7 +349,12 @@ class FindingReading:
         for i, m in enumerate(ids):
             lo = ids[i - 1].end() if i else a
             sev = self._prefix_severity(m, lo, i > 0)
-            starts.append(sev.start() if sev else m.start())
+            start = sev.start() if sev else m.start()
+            # "…还开着；8月12号那次的观察项O1…": the audit date said right before a mention is its own.
+            for d in self.dates:
+                if i and d.day is not None and lo <= d.start and d.end <= start and _DATE_FRAME.fullmatch(self.text[d.end:start]):
+                    start = d.start
+            starts.append(start)
             prefixes.append(self._severity(sev.group(0)) if sev else None)
         spans = []
         for i, m in enumerate(ids):

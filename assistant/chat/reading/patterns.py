@@ -103,6 +103,8 @@ UNTRUE = re.compile(
     r"|\b(?:filled in|written up|made|signed) (?:afterwards|after the fact|later)\b|\bback-?filled\b|\bnever (?:happened|took place)\b|\bborrowed\b"
     # Records made up in one go, a meeting's minutes written without the meeting, a certificate retouched, figures
     # put together: 集中补出来的, 一口气补出来, 照着模板写的, 复印件P过, 凑出来的.
+    # A figure handed in that was never measured: "上门及时率96.5%其实不是统计出来的，是按我们的目标值填的".
+    r"|(?:不是|并非|并不是|没有)(?:真正|实际)?(?:统计|测|算|测算|核算|采集)出来的|按\S{0,4}(?:目标|计划|考核)值?(?:填|写|报)的"
     r"|补出来|补了一批|补的记录|照着模板(?:写|编|填)|(?:P|p|PS|ps)过的?|修图|(?<![整修])改成了?(?=\S{0,6}(?:客户|当天|按期|合格|及时))"
     r"|(?:往前|往后|提前)改|(?<!整)改(?:了|过)?\S{0,2}(?:日期|时间|数字|数据)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))|(?:全|都)改(?:成|了)|[‘'“\"]修[’'”\"]过"
     r"|从\s*\d+(?:\.\d+)?%?\s*改(?:成|到|为)"
@@ -219,7 +221,8 @@ SEVERITY = re.compile(
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
 )
-FINDING_ID = re.compile(r"(?<![A-Za-z0-9])(?:F|N|NC|NCR|OB|OBS|OFI|CR|CAR|FD)[-_]?\d{1,4}(?:-\d{1,4}){0,2}(?![0-9.])", re.IGNORECASE | re.ASCII)
+FINDING_ID = re.compile(r"(?<![A-Za-z0-9])(?:(?:F|N|NC|NCR|OB|OBS|OFI|CR|CAR|FD)[-_]?\d{1,4}(?:-\d{1,4}){0,2}(?![0-9.])"
+                        r"|O\d{1,2}(?![0-9.A-Za-z]))", re.IGNORECASE | re.ASCII)
 # "那个严重不符合" / "备件那条" / "the one about…": a finding already told, named again.
 FINDING_BACKREF = re.compile(r"(?:那个|这个|那条|这条|那项|这项|那一条|那一项|上次那个|之前那个|前面那个|上面那个)\s*$|\b(?:that|the same)\s+$",
                              re.IGNORECASE | re.ASCII)
