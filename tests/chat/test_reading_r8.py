@@ -80,3 +80,12 @@ def test_each_finding_keeps_the_audit_date_said_before_it():
     got = {f.id: (f.severity, f.criterion, f.status, f.raised_on) for f in x.findings}
     assert got == {"F1": ("minor", "D2.2", "open", date(2026, 10, 28)),
                    "O1": ("observation", "D5.2", "closed", date(2026, 8, 12))}
+
+
+def test_a_kpi_criterion_with_a_value_held_is_not_read_from_a_description():
+    """The value's level stands (SCHEME.md §2): a description of the practice adds no declared level beside it."""
+    from assistant.chat.extract import Context
+
+    text = "投诉处理周期这块，所有渠道的投诉都统一进系统，按严重程度分级自动流转到责任部门，关闭必须客户确认，重开的投诉跟原投诉关联"
+    assert levels(text) == {"D2.3": 3}
+    assert "D2.3" not in levels(text, context=Context(kpis={"D2.3": 5.0}))

@@ -602,8 +602,9 @@ class LevelReading:
         doc_spans = [(x, y) for x, y, _, _ in self.all_documents()]
         names = [m for m in self.mentions if a <= m.start < b and not any(x <= m.start < y for x, y in doc_spans)]
         # A KPI criterion's practice described without its value ("投诉都进系统，按严重程度分级，关闭必须客户确认")
-        # gives its declared level (SCHEME.md §2: the value's level stands once a value is given).
-        valued = {x.criterion for x in self.stated.kpis + self.supposed.kpis}
+        # gives its declared level (SCHEME.md §2: the value's level stands once a value is given, so a criterion whose
+        # value this message or the conversation holds is not read from a description).
+        valued = {x.criterion for x in self.stated.kpis + self.supposed.kpis} | set(self.ctx.kpis)
         return [c for c in self._criteria_of(names) if not (self.scheme.criteria[c].is_kpi and c in valued)]
 
     def _describe(self, cid: str, cs: list[Clause]) -> tuple[int, bool] | None:
