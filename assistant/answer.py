@@ -264,7 +264,7 @@ def _learned_judge(q: _Question, scores: dict[str, UnitScores]) -> OtherJudge | 
     if not q.settings.learned_others or not any(s.sentences for s in scores.values()):
         return None
     model = other_passages.load()
-    return None if model is None else (lambda _n, feats: model.keeps(feats))
+    return None if model is None else (lambda _n, feats: model.passes(feats))
 
 
 def _extract_answer(q: _Question, hits: list[Hit], t: dict, judge_others: OtherJudge | None = None) -> Answer:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.learned import sigmoid
+
 WEIGHTS = Path(__file__).with_name("answerable.json")
 
 _EN_WORD = re.compile(r"[a-z][a-z0-9]+")
@@ -63,7 +65,7 @@ class Check:
         z = self.bias + float(np.dot(self.vector, qvec))
         z += sum(self.scalar.get(k, 0.0) * v for k, v in scalar_values.items())
         z += sum(self.gram.get(g, 0.0) for g in gram_set)
-        return float(1.0 / (1.0 + np.exp(-z)))
+        return sigmoid(z)
 
 
 @lru_cache(maxsize=2)

@@ -23,12 +23,11 @@ sentence scores of our index (the baseline's passages: the segment scores are th
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+
+from assistant.learned import LinearCheck, load_linear
 
 WEIGHTS = Path(__file__).with_name("other_passages.json")
 
@@ -119,24 +118,7 @@ def features(question: str, asks: dict[str, bool], main: Main, cand: Candidate) 
     return f
 
 
-@dataclass(frozen=True)
-class Model:
-    weights: dict[str, float]  # feature name -> weight ("bias" included)
-    threshold: float
-
-    def probability(self, feats: dict[str, float]) -> float:
-        """The probability that the candidate's passage bears on the question (holds what it asks)."""
-        z = sum(self.weights.get(n, 0.0) * v for n, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def keeps(self, feats: dict[str, float]) -> bool:
-        return self.probability(feats) >= self.threshold
-
-
-@lru_cache(maxsize=2)
-def load(path: Path = WEIGHTS) -> Model | None:
-    """The shipped weights (None when the file is missing: then every candidate the rules admit is quoted)."""
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Model({str(n): float(w) for n, w in data["weights"].items()}, float(data["threshold"]))
+def load(path: Path = WEIGHTS) -> LinearCheck | None:
+    """The shipped weights (None when the file is missing: then every candidate the rules admit is quoted). Its
+    probability is that the candidate's passage bears on the question (holds what it asks)."""
+    return load_linear(path)

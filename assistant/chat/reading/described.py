@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.learned import sigmoid
+
 WEIGHTS = Path(__file__).with_name("described_level.json")
 LEVELS = tuple(range(6))
 
@@ -117,7 +119,7 @@ def judge(cid: str, piece: str, texts: list[str], english: bool, rule_level: int
     if sims is None:
         return "rules", None
     f, best = features(sims, piece, english, rule_level)
-    p = 1.0 / (1.0 + np.exp(-(check.bias + float(np.dot(check.weights, f)))))
+    p = sigmoid(check.bias + float(np.dot(check.weights, f)))
     if p >= check.threshold:
         return "learned", best
     return ("rules", None) if rule_level is not None and p >= check.rule_floor else ("none", None)

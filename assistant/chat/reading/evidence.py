@@ -62,7 +62,7 @@ class EvidenceReading:
                     feats = offered.features(self, item, clause, a, b)
                     self.evidence_candidates.append((cid, item, feats))
                     model = offered.load()
-                    if model is not None and a not in self._said_at and not model.offered(feats):
+                    if model is not None and a not in self._said_at and not offered.offered(model, feats):
                         if item not in out.only_mentioned:
                             out.only_mentioned.append(item)
                         continue

@@ -16,13 +16,11 @@ judges not offered is not recorded and is said back on a line of its own with th
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from assistant.learned import LinearCheck, load_linear
 
 if TYPE_CHECKING:  # the Reader mixes EvidenceReading in; only its attributes are read here
     from assistant.chat.reading.text import Clause
@@ -132,23 +130,10 @@ def always_offered(feats: dict[str, float]) -> bool:
     return bool(feats.get("have_before") or feats.get("have_after")) and not any(feats.get(c) for c in CONTEXT)
 
 
-@dataclass(frozen=True)
-class Model:
-    weights: dict[str, float]  # feature name -> weight ("bias", the features above, "g:" + a character gram)
-    threshold: float
-
-    def probability(self, feats: dict[str, float]) -> float:
-        z = sum(self.weights.get(n, 0.0) * v for n, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def offered(self, feats: dict[str, float]) -> bool:
-        return always_offered(feats) or self.probability(feats) >= self.threshold
+def offered(model: LinearCheck, feats: dict[str, float]) -> bool:
+    return always_offered(feats) or model.passes(feats)
 
 
-@lru_cache(maxsize=2)
-def load(path: Path = WEIGHTS) -> Model | None:
+def load(path: Path = WEIGHTS) -> LinearCheck | None:
     """The shipped weights (None when the file is missing: then every document the rules keep is recorded)."""
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Model({str(n): float(w) for n, w in data["weights"].items()}, float(data["threshold"]))
+    return load_linear(path)
