@@ -243,8 +243,8 @@ class LevelReading:
         start = self._sentence_start(pos)
         in_sentence = [cid for a, b, _, cid in self.all_documents() if start <= a and b <= pos and cid]
         if THIS.search(self.text, max(start, pos - 12), pos):
-            valued = {x.criterion for x in self.stated.kpis + self.supposed.kpis}
-            declared = [c for c in self._criteria_of(before) + in_sentence if not (self.scheme.criteria[c].is_kpi and c in valued)]
+            # "首次响应这块算L3": a level said of a KPI criterion is its declared level too (SCHEME.md §2).
+            declared = self._criteria_of(before) + in_sentence
             if declared:
                 return declared[:1]
             if not self.mentions and self.ctx.focus:
