@@ -49,7 +49,6 @@ def right(want, got: int) -> bool:
 def candidates(rows, lex) -> tuple[list[str], list[list[float]], list[int], list[int | None]]:
     """Every description, its features, whether the closest descriptor's level is right, and whether the descriptor
     rules' level is right (None when the rules read no level)."""
-    embedder = described._embedder()
     files, feats, labels, rules = [], [], [], []
     for name, text, expect in rows:
         r = Reader(text, lex, Context(), TODAY)
@@ -57,8 +56,7 @@ def candidates(rows, lex) -> tuple[list[str], list[list[float]], list[int], list
         want = expect.get("level") or {}
         for cid, a, b, found in r.description_candidates:
             texts = [lex.descriptors[cid][lv] for lv in described.LEVELS]
-            vecs = described.descriptor_vectors(cid, texts, None, embedder)
-            sims = vecs @ np.asarray(embedder.embed_query(r.text[a:b]), dtype=np.float32)
+            sims = described.similarities(cid, r.text[a:b], texts)  # as the reader computes them, vectors made anew
             f, best = described.features(sims, r.text[a:b], r.en, found[0] if found else None)
             files.append(name)
             feats.append(f)
