@@ -82,9 +82,13 @@ def sector_of(phrase: str, en: bool = False) -> str | None:
 _NOT_REAL = re.compile(r"(?<![没不])(?:不是真实|不是真的(?=\s*(?:[，。,.!！；;]|$))|并非真实|不真实|不属实|是编的|是假的|是凑的|瞎填的)")
 # What only the customer can give (a callback, a rating, a signature), said to be made by the company itself: "回访记录，
 # 有一大半是分公司的人自己填的，没真打电话". Not of records the company keeps by its nature ("工单是师傅自己填的").
-_SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|打|勾|编|写)(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系|去)"
+_SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|勾|编|写|打(?=的?分|了?分|勾|钩))(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系|去)"
                         r"|(?:装成|假装|冒充|扮成|假扮)(?:是)?(?:客户|用户|顾客)|根本没(?:打|开|去|做|上)"
                         r"|\bpretend(?:ing|ed)? to be (?:customers?|clients?|users?)\b|\bposing as (?:customers?|clients?)\b")
+# A suspicion looked into and found wrong: "代签的事我回去查了，是误会", "抽了20张核对，都对得上".
+_TAKEN_BACK = re.compile(r"误会|误解|搞错了|弄错了|冤枉|对得上|核对过?没问题|查了\S{0,6}(?:没有|没)问题|\bmisunderst|\bchecked\b.{0,30}\bfine\b")
+# A document written by a department ("现场服务规范是技术部编的"): 编 as in compiling it, no confession.
+_DOCUMENT_WRITTEN = re.compile(r"(?:规范|手册|制度|文件|程序|指导书|办法|标准|教材|课件|流程)\S{0,2}是?\S{0,6}(?:部|中心|科|组|我们|自己|公司)\S{0,2}(?:编|编写|编制)的")
 _CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|调查|签字|签名|确认单")
 _MATERIALS = re.compile(r"数据|数字|材料|记录|报告|资料|台账|报表|\b(?:figures?|data|numbers?|records?|materials?|reports?)\b", re.IGNORECASE)
 # Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
@@ -124,8 +128,9 @@ class CompanyReading:
                                     r"(?:编|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|拍脑袋|凑|瞎填|乱填|made up|fabricat|invent|fak|falsif)",
                                     untrue.group(0) + piece[untrue.end():untrue.end() + 2], re.ASCII):
                 self._affirm(out, "materials_truthful", True)  # "材料没有造假"
-            elif untrue and not re.search(r"没有|不是|并非|从不|是否|是不是|有没有|会不会|\bnot\b|\bnever\b|\bwhether\b|\basked\b|\bif\b",
+            elif untrue and not re.search(r"没有|不是|并非|从不|是否|是不是|有没有|会不会|不存在|不会|(?<![分区类级识个])别(?![的人家处])|不要|不能|不许|\bnot\b|\bnever\b|\bwhether\b|\basked\b|\bif\b",
                                           piece[:untrue.start()], re.ASCII) \
+                    and not _TAKEN_BACK.search(sentence) and not _DOCUMENT_WRITTEN.search(piece) \
                     and not re.search(r"\b(?:never|not|didn't|did not|don't|do not|haven't|have not|wasn't|weren't)\b", untrue.group(0), re.I) \
                     and not re.search(
                     r"(?:客户|用户|有人|别人|对方|网上|媒体|同行|竞争对手)\S{0,6}(?:说|称|怀疑|举报|反映|质疑|投诉)", piece[:untrue.start() + 2]):

@@ -71,6 +71,24 @@ class EvidenceReading:
                         out.unplaced_evidence.append(item)
                 elif not any(e.item == item and e.criterion == cid for e in out.evidence):
                     out.evidence.append(EvidenceUpdate(cid, item))
+        self._tidy_evidence(self.stated)
+
+    # Words in front of a document's name that are no part of it: "用证书台账来证明", "加上短信问卷", "那份返修分析报告".
+    _LEAD_WORDS = re.compile(r"^(?:用|拿|以|靠|凭|加上|还有|另外|去年的?|今年的?|份|张|本)(?=\S{3,})")
+    # Items that are no document at all: "来证明", "售后组织的材料:".
+    _NO_DOCUMENT = re.compile(r"^(?:来|可以|能|用来)?证明$|[:：]$|的材料$|^(?:负责人|文件规定)$")
+
+    def _tidy_evidence(self, out) -> None:
+        """Each document once, by its own name: lead words cut, non-documents dropped, and a name that is part of
+        another recorded in the same message ("培训计划" beside "年度培训计划", "专利" beside "专利证书") left out."""
+        kept = []
+        for e in out.evidence:
+            item = self._LEAD_WORDS.sub("", e.item)
+            if self._NO_DOCUMENT.search(item):
+                continue
+            kept.append(EvidenceUpdate(e.criterion, item))
+        names = [e.item for e in kept]
+        out.evidence = [e for e in kept if not any(e.item != other and e.item in other for other in names)]
 
     # A licence people hold (作业证, 上岗证, 电工证, licence): told with holding it (持证率, 持证的有86%), it is the
     # measure's subject (D4.3's rate), not a document shown; its register (证书台账) or lookups are the documents.

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from assistant.chat.reading import quantities as qty
+from assistant.chat.reading.finding_list import AWAITING, FindingListReading
 from assistant.chat.reading.lexicon import Mention
 from assistant.chat.reading.model import Extraction, FindingUpdate
 from assistant.chat.reading.topics import criterion_of_topic
@@ -24,6 +25,10 @@ from assistant.chat.reading.patterns import (
 
 
 CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+# A finding feared, not raised: "怕被开严重", "担心会开一般项".
+FEARED = re.compile(r"(?:怕|担心|害怕|生怕|会不会|会否)\S{0,6}$|\b(?:afraid|worried|worry)\b.{0,30}$", re.IGNORECASE)
+# An audit of another standard: its findings are no part of this certification.
+OTHER_STANDARD = re.compile(r"ISO\s*\d{4,5}|\b(?:9001|14001|45001)\b|IATF|质量管理体系认证|环境管理体系", re.IGNORECASE)
 # Said right before a severity, it denies one was raised: "外审没有发现严重不符合", "no major findings".
 NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$", re.ASCII)
 # A closing intended or supposed, not done: "我们打算下周关掉", "争取月底前关闭", "关了以后能到合格吗", "we plan to close it".
@@ -56,13 +61,14 @@ JOINERS = re.compile(r"(?:[\s,，;；、]*(?:\bplus\b|\band\b|\balso\b|\bas well
 SEVERITY_THAT = re.compile(r"(?:(?P<major>严重)|(?P<minor>一般|轻微)|(?P<obs>观察项?))的?(?:那|这)(?:个|条|项|一条|一项)")
 
 
-class FindingReading:
+class FindingReading(FindingListReading):
     """Reads findings (a mixin of the Reader)."""
 
     def read_findings(self) -> None:
         """Audit findings told in words: who raised what (ID, severity, criterion, audit date), open or closed; a
         finding already recorded and named again (by ID, or "那个"/"日期记错了" right after it) is updated."""
-        self._read_findings()
+        if not self._read_finding_list():
+            self._read_findings()
         for out in (self.stated, self.supposed):
             self._shared_audit_day(out)
 
@@ -92,6 +98,8 @@ class FindingReading:
             clause = self.clause_at(m.start())
             if NONE_RAISED.search(self.text[clause.start:m.start()]):
                 continue  # "外审没有发现严重不符合": none raised
+            if clause.question or FEARED.search(self.text[clause.start:m.start()]) or OTHER_STANDARD.search(self.sentence_text(m.start())):
+                continue  # "这算观察项吗？", "怕被开严重", "ISO 9001的外审开了一个一般": no finding of this scheme told
             if m.lastgroup == "nc" and not re.search(r"开|记|发现|raised|issued|审核", self.text, re.ASCII):
                 continue
             anchors.append(("severity", m))
@@ -165,6 +173,11 @@ class FindingReading:
             gb = groups[i + 1][0].start() if i + 1 < len(groups) else b
             self._findings_counted(group, ga, gb, out, header_day)
 
+    def sentence_text(self, pos: int) -> str:
+        s = self.clause_at(pos).sentence
+        cs = [c for c in self.clauses if c.sentence == s]
+        return self.text[cs[0].start:cs[-1].end] if cs else ""
+
     def mentions_in(self, sentence: int) -> bool:
         return any(self.clause_at(m.start).sentence == sentence and m.criterion for m in self.mentions)
 
@@ -179,7 +192,8 @@ class FindingReading:
         return None
 
     def _status(self, text: str) -> str | None:
-        opened = [(m.start(), m.end()) for m in FINDING_OPEN.finditer(text)]
+        opened = [(m.start(), m.end()) for p in (FINDING_OPEN, AWAITING) for m in p.finditer(text)]
+        opened.sort()
         closed = [m for m in FINDING_CLOSED.finditer(text)
                   if not any(a <= m.start() < b or a < m.end() <= b for a, b in opened)
                   and not _INTENDED.search(text[max(0, m.start() - 10):m.start()])

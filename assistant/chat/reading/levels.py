@@ -17,6 +17,8 @@ from assistant.chat.reading.patterns import (
     DIMENSION_ALL,
     EVERY,
     HAS_ORG,
+    ORG_ISSUED,
+    ORG_WORD,
     INFORMAL,
     LEVEL_AIM,
     LEVEL_NAMES,
@@ -303,7 +305,7 @@ class LevelReading:
 
     # --- absence: what is not there gives a level, never evidence
 
-    def read_organisation(self) -> None:
+    def read_organisation(self) -> None:  # noqa: C901 - the V2 fact and D5.1's lowest levels, told in words
         """An after-sales organisation there or not: the fact behind veto V2 (D5.1 at level 0)."""
         for clause in self.clauses:
             out = self.out(clause.start)
@@ -315,6 +317,16 @@ class LevelReading:
                 self.negated.setdefault("D5.1", (clause.start + no.start(), self.said(clause.start + no.start(), clause.start + no.end())))
                 continue
             has = HAS_ORG.search(piece)
+            sentence = self._sentence_text(clause.sentence)
+            issued = ORG_ISSUED.search(sentence)
+            if (has or ORG_WORD.search(sentence)) and issued and not self.in_findings(clause.start) \
+                    and not any(x.criterion == "D5.1" for x in out.levels) and self.ctx.levels.get("D5.1", 0) < 2 \
+                    and not NO_ORG.search(sentence):
+                # L2's own words: the organisation chart and duties issued, the head appointed.
+                out.levels.append(LevelUpdate("D5.1", 2, self.said(clause.start, clause.end),
+                                              self._t(f"“{issued.group(0)}”：组织架构、职责已发文或负责人已任命，按L2（规范级）记录",
+                                                      f"\"{issued.group(0)}\": organisation chart and duties issued or head appointed, recorded as L2 (managed)")))
+                continue
             if has and not self.in_findings(clause.start) and not any(x.criterion == "D5.1" for x in out.levels) \
                     and self.ctx.levels.get("D5.1", 0) < 1:
                 out.levels.append(LevelUpdate("D5.1", 1, self.said(clause.start, clause.end),

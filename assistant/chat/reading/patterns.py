@@ -206,18 +206,26 @@ HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立�
                       r"|(?:售后服务部|售后部|售后服务中心|售后中心|售后服务部门|售后部门|售后团队)(?:现在|目前)?(?:有|共有|一共|总共|一共有)(?:\d+|[一二两三四五六七八九十百几]+)\S{0,2}?(?:人|名|号人)",
                       re.IGNORECASE | re.ASCII)
 
+# D5.1's L2 in the client's words: the chart and duties issued, the head appointed ("架构和岗位职责都发过文",
+# "负责人是总经理发文任命的", "we've issued an org chart and job descriptions"); not when said not to be ("职责没成文").
+ORG_ISSUED = re.compile(r"(?:组织架构|架构|组织|职责|岗位职责)\S{0,8}?(?<![没未])(?:发了文|发过文|发文了|正式发文|已发文|都发文|发布了|正式发布|印发了|发了的)"
+                        r"|负责人\S{0,6}?(?<![没未])(?:任命了|有任命|已任命|发文任命|正式任命|任命的|也任命)|(?<![没未])任命了\S{0,4}负责人"
+                        r"|\b(?:issued|published)\s+(?:an?\s+|the\s+)?(?:org(?:anisation|anization)? chart|organi[sz]ation chart)"
+                        r"|\bhead of (?:after-sales|service) (?:is |was )?(?:formally )?appointed\b", re.IGNORECASE)
+ORG_WORD = re.compile(r"售后|服务部|客服部|客服中心|after-sales|service department", re.IGNORECASE)
+
 # --- findings ------------------------------------------------------------------------------------------------------
 
 SEVERITY = re.compile(
     # The severity with or without the noun: 严重不符合(项), 严重的不符合, 严重项, "严重的" at a pause; major NC/one.
     # "one major, two minors", "Major is D2.3": the English adjective alone, before a pause or a verb.
-    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|大(?:的|项)?不符合项?|大项|严重(?:的)?(?=[,.;:，。；]|$)|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
-    r"|\bmajors\b|\bmajor\b(?=\s*(?:[,.;:'\")]|$|(?:is|was|were|and|on|about|in|for)\b)))"
+    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|大(?:的|项)?不符合项?|大项|严重(?:的)?(?=[,.;:，。；]|$)|(?:(?<=个)|(?<=开的)|(?<=开了))严重(?=\s|是(?!否))|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
+    r"|\bmajors\b|\bmajor\b(?=\s*(?:[,.;:'\")]|$|(?:is|was|were|and|on|about|in|for|raised|because|over)\b)))"
     # 一半不符合: the spoken slip for 一般不符合.
-    r"|(?P<minor>(?:一般|轻微|一半)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
-    r"|\bminors\b|\bminor\b(?=\s*(?:[,.;:'\")]|$|(?:is|was|were|and|on|about|in|for)\b)))"
+    r"|(?P<minor>(?:一般|轻微|一半)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|(?:(?<=个)|(?<=开的)|(?<=开了))一般(?=\s|是(?!否))|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
+    r"|\bminors\b|\bminor\b(?=\s*(?:[,.;:'\")]|$|(?:is|was|were|and|on|about|in|for|raised|because|over)\b)))"
     # 建议项 / 改进建议 / opportunity for improvement: what the scheme calls an observation.
-    r"|(?P<obs>观察项|建议项|改进建议项|\bobservations?\b|\bOFIs?\b|\bopportunit(?:y|ies) for improvement\b)"
+    r"|(?P<obs>观察项|建议项|观察(?=[:：])|(?:(?<=个)|(?<=开的)|(?<=开了))观察(?=\s|是(?!否)|[,.;:，。；]|$)|改进建议项|\bobservations?\b|\bOFIs?\b|\bopportunit(?:y|ies) for improvement\b)"
     r"|(?P<nc>不符合项|不符合|\bnon-?conformit(?:y|ies)\b)",
     re.IGNORECASE,
 )
@@ -228,12 +236,14 @@ FINDING_BACKREF = re.compile(r"(?:那个|这个|那条|这条|那项|这项|那�
                              re.IGNORECASE | re.ASCII)
 FINDING_BACKREF_WORD = re.compile(r"那条|这条|那项|这项|那个|这个|那一条|\bthat one\b|\bthe one (?:about|on|for)\b", re.IGNORECASE | re.ASCII)
 FINDING_CLOSED = re.compile(
-    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审核通过|评审通过|审查过了|整改完毕|整改完成|整改完了|搞掂|搞定了)"
-    r"|(?:已经|已)改完"
+    # Closed is what the certification body verified (SCHEME.md §4): "整改完了" alone, or with the papers handed in, is
+    # the client's part done, and the finding stays open.
+    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审核通过|评审通过|审查过了|搞掂|搞定了)"
+    r"|(?<![没未不])(?:文件审查|复审|现场复审|验证|审查)(?:也|都)?(?:已经?)?(?:通过了|过了)"
     r"|\b(?:closed|resolved|cleared)\b", re.IGNORECASE | re.ASCII)
 FINDING_OPEN = re.compile(
     r"(?:还|仍|尚|到现在|至今|目前|现在)\S{0,4}?(?:没|未|不|冇)(?:有)?\S{0,3}?(?:关|关闭|整改完|改|搞掂|搞定|处理完|完成|闭环)"
-    r"|(?:没|未)(?:关|关闭|整改)|还开着|开着|还在(?:整改|改|弄|处理|进行)|整改中|仲未|\bstill open\b|\bnot (?:yet )?(?:closed|fixed|resolved)\b"
+    r"|(?:没|未)(?:关|关闭|整改)|还开着|开着|还挂着|挂着|还在(?:整改|改|弄|处理|进行|走流程)|整改中|仲未|\bstill open\b|\bnot (?:yet )?(?:closed|fixed|resolved)\b"
     r"|\bhaven't (?:fixed|closed|resolved)\b|\bopen\b|\bongoing\b|\bin progress\b", re.IGNORECASE | re.ASCII)
 RAISED = re.compile(r"开了|开的|开具|开出|开于|提出于|发现于|被记了|记了|提出|发现了|raised|issued|found|wrote up|opened on", re.IGNORECASE | re.ASCII)
 ENUM = re.compile(r"(?:^|(?<=[,;:，；：]))\s*(?:一个是|另一个是|一是|二是|三是|第一个是?|第二个是?|第三个是?|一个|另一个|还有一个"
