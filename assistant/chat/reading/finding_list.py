@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.chat.reading import quantities as qty
 from assistant.chat.reading.model import FindingUpdate
-from assistant.chat.reading.patterns import FINDING_CLOSED, FINDING_ID, FINDING_OPEN, DIMENSION
+from assistant.chat.reading.patterns import DIMENSION, FINDING_CLOSED, FINDING_ID, FINDING_OPEN, OTHER_STANDARD
 
 _NUM = r"(?:\d{1,2}|[零一二两三四五六七八九十]|俩|仨|one|two|three|four|five|six|zero|no)"
 _SEV_ZH = (r"(?P<major>严重(?:不符合|不合格)?项?|重大不符合项?)"
@@ -92,11 +92,9 @@ class FindingListReading:
             return False
         if self.correction or any(c.hypothetical for c in self.clauses) or not self.clauses:
             return False
-        from assistant.chat.reading.findings import OTHER_STANDARD
         if OTHER_STANDARD.search(text):
             return False
         tally, tally_spans = self._tally()
-        self._tally_end = tally_spans[-1][1] if tally_spans else -1
         parts = self._parts(tally, tally_spans)
         counted = sum(tally.values())
         if not parts or (counted < 2 and len(parts) < 2):
@@ -216,10 +214,11 @@ class FindingListReading:
                     break
         # "开了两个一般、一个观察，都是同一天开的：A；B；观察是C": the items after the tally's colon, before the first
         # header, are the first severity counted that has no header of its own.
+        tally_end = tally_spans[-1][1] if tally_spans else 0
         if heads and tally:
-            lead = re.compile(r"[:：]").search(self.text, max(self._tally_end, 0), heads[0][0].start())
+            lead = re.compile(r"[:：]").search(self.text, tally_end, heads[0][0].start())
             unheaded = [k for k, n in tally.items() if n and k not in {_sev(s) for s, _ in heads}]
-            if lead and unheaded and self.clause_at(lead.start()).sentence == self.clause_at(self._tally_end).sentence:
+            if lead and unheaded and self.clause_at(lead.start()).sentence == self.clause_at(tally_end).sentence:
                 heads.insert(0, (_Lead(unheaded[0], lead.start()), lead.end()))
         parts: list[_Part] = []
         for i, (s, start) in enumerate(heads):

@@ -18,6 +18,7 @@ from assistant.chat.reading.patterns import (
     FINDING_CLOSED,
     FINDING_ID,
     FINDING_OPEN,
+    OTHER_STANDARD,
     RAISED,
     SAME_AUDIT,
     SEVERITY,
@@ -27,8 +28,6 @@ from assistant.chat.reading.patterns import (
 CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 # A finding feared, not raised: "怕被开严重", "担心会开一般项".
 FEARED = re.compile(r"(?:怕|担心|害怕|生怕|会不会|会否)\S{0,6}$|\b(?:afraid|worried|worry)\b.{0,30}$", re.IGNORECASE)
-# An audit of another standard: its findings are no part of this certification.
-OTHER_STANDARD = re.compile(r"ISO\s*\d{4,5}|\b(?:9001|14001|45001)\b|IATF|质量管理体系认证|环境管理体系", re.IGNORECASE)
 # Said right before a severity, it denies one was raised: "外审没有发现严重不符合", "no major findings".
 NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$", re.ASCII)
 # A closing intended or supposed, not done: "我们打算下周关掉", "争取月底前关闭", "关了以后能到合格吗", "we plan to close it".

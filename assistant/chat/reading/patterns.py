@@ -249,6 +249,8 @@ RAISED = re.compile(r"开了|开的|开具|开出|开于|提出于|发现于|被
 ENUM = re.compile(r"(?:^|(?<=[,;:，；：]))\s*(?:一个是|另一个是|一是|二是|三是|第一个是?|第二个是?|第三个是?|一个|另一个|还有一个"
                    r"|(?:one|the other|another|the first|the second|the third)(?:\s+(?:is|was))?\s+(?:on|about|for|regarding|concerning|in)?)",
                    re.IGNORECASE | re.ASCII)
+# An audit of another standard ("ISO 9001的外审开了一个一般"): its findings are no part of this certification.
+OTHER_STANDARD = re.compile(r"ISO\s*\d{4,5}|\b(?:9001|14001|45001)\b|IATF|质量管理体系认证|环境管理体系", re.IGNORECASE)
 SAME_AUDIT = re.compile(r"同一次|同一天|同次|同一个审核|same (?:day|audit)", re.IGNORECASE | re.ASCII)
 
 # --- the enterprise ------------------------------------------------------------------------------------------------
