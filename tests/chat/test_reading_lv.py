@@ -18,15 +18,17 @@ def enterprise(text):
 # --- company facts -----------------------------------------------------------------------------------------------
 
 
+# Products the client names are recorded in the client's words, as consultants record them (intake round 10: twelve
+# development messages of six writers, none the other way); the sector's name only where no product phrase is said.
 @pytest.mark.parametrize("text, sector", [
-    ("我们是鼎新重工，做挖掘机和装载机的，三千人左右。", "工程机械"),   # products: their sector
-    ("我们做超声和监护仪，公司九百多人。", "医疗器械"),
-    ("Hi, we're Acme Health, we make patient monitors.", "medical devices"),
+    ("我们是鼎新重工，做挖掘机和装载机的，三千人左右。", "挖掘机和装载机"),
+    ("我们做超声和监护仪，公司九百多人。", "超声和监护仪"),
+    ("Hi, we're Acme Health, we make patient monitors.", "patient monitors"),
     ("我们是做中小企业财务SaaS的。", "SaaS"),                           # a size word is no sector
     ("我们做电梯安装和维保的。", "电梯"),                                # never a fragment like 电梯安装和
     ("咱们复印机这行没证不让上门。", "复印机"),                         # the trade as the client names it
 ])
-def test_the_industry_is_a_sector(text, sector):
+def test_the_industry_is_the_trade_the_client_names(text, sector):
     assert enterprise(text).get("industry") == sector
 
 

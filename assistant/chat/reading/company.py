@@ -42,7 +42,7 @@ GREETING = re.compile(r"\s*(?:你好|您好|喂|哈喽|嗨|hi|hello)[,，.。!�
 NOT_SECTOR = re.compile(r"配合|协助|帮忙|中小|小型|中型|大型|民营|国有|国营|外资|合资|上市|私营|找|顺手|师傅|去修|和$|与$|及$")
 # Words of speech no trade's name holds: adverbs, modal verbs, particles, a 的 inside ("复杂的还得等", "碰到要" are the
 # rest of a sentence read after 厂家, not an industry).
-NOT_TRADE = re.compile(r"[还得等要会能吧呢啊吗就才都也很太却把被让给]|碰到|遇到|.的.")
+NOT_TRADE = re.compile(r"[还得等要会能吧呢啊吗就才都也很太却把被让给]|碰到|遇到|出来|.的.")
 # What may stand beside a head count in its own phrase ("六百来人", "全国900多人", "4000人左右").
 BARE_COUNT = re.compile(r"^(?:全国|全公司|公司|总共|一共|共|大概|大约|约|差不多|有|是|现在|目前|左右|上下|的|[\s,，。.;；])*$")
 
@@ -149,7 +149,8 @@ class CompanyReading:
             if NO_INCIDENT.search(piece):
                 self._affirm(out, "major_incident_unresolved", False)
             elif INCIDENT.search(told) and clause == stated[-1]:
-                sentence = "".join(self.text[c.start:c.end] for c in stated)
+                # "没有没解决的重大质量事故": an incident denied is no incident left open.
+                sentence = NO_INCIDENT.sub(" ", "".join(self.text[c.start:c.end] for c in stated))
                 if INCIDENT_OPEN.search(sentence):
                     out.declarations["major_incident_unresolved"] = True
                 elif INCIDENT_DONE.search(sentence):
@@ -177,23 +178,31 @@ class CompanyReading:
             if "name" not in out.enterprise:
                 m = NAME_ZH.search(piece) if clause is first or re.search(r"我们|叫|我司|公司|我是|这里是", piece) else None
                 if m:
-                    name = (m.group("d") or m.group("a") or m.group("b") or m.group("c") or "").strip()
+                    name = (m.group("d") or m.group("a") or m.group("b") or m.group("c") or m.group("e") or "").strip()
                     if m.group("c") and not (clause is first and re.search(COMPANY_SUFFIX + "$", name) or re.match(r"[,，]\s*做", self.text[clause.end - 1:clause.end + 2])):
                         name = ""
                     if name and not re.search(COMPANY_SUFFIX + "$", name) and _SPOKEN_WORDS.search(name):
                         name = ""  # "这个我们是真有感触": words said of the company, not its name
                     if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
                                                                         for mm in self.mentions if mm.criterion):
-                        out.enterprise["name"] = self.said(clause.start + m.start(m.lastgroup), clause.start + m.end(m.lastgroup))
+                        said = next(g for g in ("d", "a", "b", "c", "e") if m.group(g))  # (lastgroup names the last group, not the one matched)
+                        out.enterprise["name"] = self.said(clause.start + m.start(said), clause.start + m.end(said))
                 if "name" not in out.enterprise and self.correction and re.search(r"名字|名称|公司名|厂名|全称|简称|\bname\b", self.text, re.ASCII):
                     # "名字说错了，是东昇物业": the name corrected.
                     m = re.search(rf"(?:是|叫|应该是|正确的是)\s*(?P<n>[\u4e00-\u9fffA-Za-z]{{2,16}}?{COMPANY_SUFFIX})(?=[,.;:!?，。]|$)", piece)
                     if m:
                         out.enterprise["name"] = self.said(clause.start + m.start("n"), clause.start + m.end("n"))
-                m = NAME_EN.search(self.text[clause.start:clause.end]) if "name" not in out.enterprise else None
+                # "Company: Nordic Breeze Appliances, HVAC": the name is the clause after the label.
+                nxt = next((c for c in self.clauses if c.start >= clause.end), None)
+                span_end = nxt.end if nxt is not None and re.fullmatch(r"\s*(?i:company|client|customer)\s*:\s*", piece) else clause.end
+                m = NAME_EN.search(self.text[clause.start:span_end]) if "name" not in out.enterprise else None
                 if m:
                     out.enterprise["name"] = m.group("n").strip().rstrip(".")
-        ind = self._sector_said(out)
+        # The trade in the client's own words when they name a known trade or product ("做呼吸机的", "主营医用超声设备"),
+        # else the sector of the products named, else the words after a trade cue.
+        said = next((p for c in self.clauses if self.out(c.start) is out
+                     for p in [self._industry(self.text[c.start:c.end])] if p), None)
+        ind = said if said and sector_of(said, self.en) else self._sector_said(out)
         for clause in self.clauses:
             if ind or self.out(clause.start) is not out:
                 continue

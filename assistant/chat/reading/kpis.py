@@ -29,6 +29,9 @@ from assistant.chat.reading.patterns import (
 )
 from assistant.rules.scheme import format_number
 
+# Said right before a value inside a what-if, it makes that value the current one: "从现在的2.6%", "目前是20小时".
+NOW_BEFORE = re.compile(r"(?:从|由)?(?:现在|目前|当前|眼下)(?:的|是|为)?\s*$")
+
 
 class KpiReading:
     """Reads KPI values (a mixin of the Reader: it uses the Reader's text, clauses, names and quantities)."""
@@ -243,13 +246,14 @@ class KpiReading:
             for q in values[:len(names)]:
                 self.used.add(q.start)
 
-    def read_kpis(self) -> None:
+    def read_kpis(self) -> None:  # noqa: C901 - one pass over the quantities, each placed or said back
         self._respectively()
         training = any(self.scheme.criteria[c].unit == "training_hours" for x in self.mentions for c in [x.criterion or x.of("time")] if c)
         for m in DAY_LENGTH.finditer(self.text) if training else ():
             # The length of a training day says how to count its days, and is no value of its own.
             self.used.update(q.start for q in self.quantities if m.start() <= q.start < m.end())
         groups: dict[tuple[str, int], list[tuple[qty.Quantity, Mention | None]]] = {}
+        targets: dict[int, Extraction] = {}
         for q in self.quantities:
             if q.start in self.used or self.in_findings(q.start):
                 continue
@@ -260,6 +264,8 @@ class KpiReading:
                 self.used.add(q.start)  # "投诉一年也就十几起": the period a count is of, not a duration of the KPI
                 continue
             target = self.out(q.start)
+            if target is self.supposed and NOW_BEFORE.search(self.text[max(0, q.start - 8):q.start]):
+                target = self.stated  # "假如返修率从现在的2.6%降到1%": the value now is stated, the other supposed
             if target is None:
                 self.used.add(q.start)  # a number in a question is asked about, not stated
                 continue
@@ -299,11 +305,10 @@ class KpiReading:
                     target.set_aside.append(entry)
                 continue
             groups.setdefault((cid, id(target)), []).append((q, m))
+            targets[id(target)] = target
             self.used.add(q.start)
-        for (cid, _), items in groups.items():
-            target = self.out(items[0][0].start)
-            if target is not None:
-                self._resolve(cid, items, target)
+        for (cid, key), items in groups.items():
+            self._resolve(cid, items, targets[key])
 
     def _misfit(self, q: qty.Quantity, out: Extraction) -> None:
         """"一次修复率95小时": a value right after a KPI's name, in a unit that cannot be that KPI's, is refused with

@@ -104,7 +104,7 @@ UNTRUE = re.compile(
     # Records made up in one go, a meeting's minutes written without the meeting, a certificate retouched, figures
     # put together: 集中补出来的, 一口气补出来, 照着模板写的, 复印件P过, 凑出来的.
     # A figure handed in that was never measured: "上门及时率96.5%其实不是统计出来的，是按我们的目标值填的".
-    r"|(?:不是|并非|并不是|没有)(?:真正|实际)?(?:统计|测|算|测算|核算|采集)出来的|按\S{0,4}(?:目标|计划|考核)值?(?:填|写|报)的"
+    r"|(?:不是|并非|并不是|没有)(?:真正|实际|真的)?(?:统计|测|算|测算|核算|采集|回访|调查)出来的|按\S{0,4}(?:目标|计划|考核)值?(?:填|写|报)的"
     r"|补出来|补了一批|补的记录|照着模板(?:写|编|填)|(?:P|p|PS|ps)过的?|修图|(?<![整修])改成了?(?=\S{0,6}(?:客户|当天|按期|合格|及时))"
     r"|(?:往前|往后|提前)改|(?<!整)改(?:了|过)?\S{0,2}(?:日期|时间|数字|数据)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))|(?:全|都)改(?:成|了)|[‘'“\"]修[’'”\"]过"
     r"|从\s*\d+(?:\.\d+)?%?\s*改(?:成|到|为)"
@@ -184,7 +184,10 @@ INCIDENT_OPEN = re.compile(r"(?:没|未)(?:有)?完全(?:做完|完成|结束|�
                             re.IGNORECASE | re.ASCII)
 INCIDENT_DONE = re.compile(r"彻底完了|(?:都|全)(?:弄|办|搞)?完了|早就?结束了|已经结束|(?:整改|处理|更换|回收)完毕|通过了\S{0,12}验收|手续\S{0,3}(?:都|全)?办完|早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式关闭|结案了|处理完了|已结案"
                             r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
-NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?", re.IGNORECASE | re.ASCII)
+NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?"
+                         # "没有没解决的重大质量事故": none that is unresolved.
+                         r"|(?:没有|没|无)(?:没|未)(?:有)?(?:解决|处理完|结案|关闭)的\S{0,8}事故"
+                         r"|no (?:unresolved|open|outstanding) (?:major |serious )?(?:quality )?(?:incidents?|recalls?)", re.IGNORECASE | re.ASCII)
 NO_ORG = re.compile(r"(?:没有|没|无|冇)(?:专门|独立|正式|单独)?的?(?:售后|服务)\S{0,5}?(?:部门|机构|组织|团队)"
                      r"|(?:没有|没|未|冇)(?:设|设立|设置|成立|组建|建)(?:过)?(?:专门|独立|单独)?的?(?:售后|服务)?(?:部门|机构|组织|团队)"
                      r"|(?:没有|没|无|冇)(?:专门|独立|单独)的?(?:售后)?(?:部门|机构|组织|团队)"
@@ -260,9 +263,11 @@ NAME_ZH = re.compile(
     r"(?:我是|我们是|这里是)\s*(?P<d>[\u4e00-\u9fff]{2,12}?)(?=(?:的)?(?:售后|客服|服务|质量|质管)\S{0,4}?(?:部|中心|科|组|团队)?的?[,，。.]|(?:的)?(?:售后|客服|服务|质量)(?:部|中心|科)的)"
     r"|(?:我们是|我们叫|我司是|本公司是|我们公司是|我们公司叫|公司名叫|公司叫|公司名称是|这里是|我是)\s*(?P<a>[^,.;:!?\s的]{2,20}?)(?=[,.;:!?]|$|，|。)"
     r"|(?:^|(?<=[,，])|我们|公司|我司|名字)\s*(?:叫|名叫|叫做)\s*(?P<b>[^,.;:!?\s的]{2,12}?)(?=[,.;:!?]|$|，|。)"
+    # "我们是深圳的凯利达电器": a place, then the name with its suffix.
+    rf"|(?:我们是|我们公司是|我司是)\s*[\u4e00-\u9fff]{{2,4}}的(?P<e>[\u4e00-\u9fff]{{2,8}}{COMPANY_SUFFIX})(?=[,，。.;；]|$)"
     rf"|^(?:你好|您好)?[,\s]*(?P<c>[\u4e00-\u9fff]{{2,12}}{COMPANY_SUFFIX}|[\u4e00-\u9fff]{{2,6}})(?=[,，])",
 )
-NAME_EN = re.compile(r"\b(?i:we are|we're|this is|i'm from|i am from|our company is|(?:manager|head|director|engineer|lead|officer|coordinator)\s+(?:at|of|for))"
+NAME_EN = re.compile(r"(?:\b(?i:company|client|customer)\s*:|\b(?i:we are|we're|this is|i'm from|i am from|our company is|(?:manager|head|director|engineer|lead|officer|coordinator)\s+(?:at|of|for)))"
                      r"\s+(?P<n>(?:[A-Z][\w&.'-]*\s*){1,6}?)(?=,|\.|\s+(?:an?|the)\b|$)", re.ASCII)
 INDUSTRY_ZH = (
     re.compile(r"(?:^|的|是|家|我们|一家|做)(?P<v>[\u4e00-\u9fff]{2,6}?)(?:行业|企业|厂商|厂家|制造商|制造企业|厂)(?![\u4e00-\u9fff]{0,1}(?:有限|公司))"),

@@ -52,7 +52,7 @@ _FORMS = re.compile(
     r"|(?<=[要得花用等拖])(?:成个|整个|一整个|足足一个)(?P<wu>礼拜|星期)"
     r"|(?:half\s+an?\s+)(?P<eu>hour|day|week|month|year)\b"
     r"|(?:an?|one)\s+(?P<au>hour|day|week|month|year)\s+and\s+a\s+half\b"
-    rf"|(?P<n>{_AR}|{_CN_RUN}|{_EN})(?P<andhalf>\s+and\s+a\s+half)?(?P<approx>多|余|来|几(?=[^十百千万]|$))?",
+    rf"|(?P<n>{_AR}|{_CN_RUN}|{_EN})(?P<ks>(?<=\d)(?:千|[kK](?![A-Za-z])))?(?P<andhalf>\s+and\s+a\s+half)?(?P<approx>多|余|来|几(?=[^十百千万]|$))?",
     re.IGNORECASE,
 )
 _UNIT_AT = re.compile(r"\s*" + _UNIT, re.IGNORECASE | re.ASCII)
@@ -293,6 +293,8 @@ def _quantity(text: str, m: re.Match) -> Quantity | None:
     value = number(raw)
     if value is None:
         return None
+    if g["ks"]:
+        value *= 1000  # "4千人", "2k多": digits then thousands
     if g["andhalf"]:
         value += 0.5
     q = Quantity(start, end, m.group(0), value, None, chinese=chinese, approx=bool(g["approx"]))
