@@ -53,3 +53,16 @@ def test_the_rest_of_a_sentence_after_a_product_launch_is_no_trade():
 ])
 def test_a_company_name_after_a_place_or_a_label(text, name):
     assert read(text).enterprise.get("name") == name
+
+
+@pytest.mark.parametrize("text, name", [
+    ("我们做工程机械，公司名称三一达重工，员工2100人。", "三一达重工"),
+    ("公司名：苏州迅梯机电工程有限公司，主要搞电梯维保，三百多号人", "苏州迅梯机电工程有限公司"),
+    ("公司情况：光合太阳能，光伏逆变器，员工650。", "光合太阳能"),
+])
+def test_a_company_name_after_a_label(text, name):
+    assert read(text).enterprise.get("name") == name
+
+
+def test_a_head_count_corrected_is_no_name():
+    assert "name" not in read("刚才说错了，全公司是360人，300是去年的数。").enterprise

@@ -18,6 +18,7 @@ from assistant.chat.reading.patterns import (
     INDUSTRY_ZH,
     INFLATED,
     NAME_EN,
+    NAME_LABEL,
     NAME_ZH,
     NOT_NAME,
     NO_INCIDENT,
@@ -89,6 +90,8 @@ _SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|勾|
 _TAKEN_BACK = re.compile(r"误会|误解|搞错了|弄错了|冤枉|对得上|核对过?没问题|查了\S{0,6}(?:没有|没)问题|\bmisunderst|\bchecked\b.{0,30}\bfine\b")
 # A document written by a department ("现场服务规范是技术部编的"): 编 as in compiling it, no confession.
 _DOCUMENT_WRITTEN = re.compile(r"(?:规范|手册|制度|文件|程序|指导书|办法|标准|教材|课件|流程)\S{0,2}是?\S{0,6}(?:部|中心|科|组|我们|自己|公司)\S{0,2}(?:编|编写|编制)的")
+# A company's name standing alone after a label: Chinese characters, maybe a Latin brand, no verb.
+CJK_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）]+")
 _CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|调查|签字|签名|确认单")
 _MATERIALS = re.compile(r"数据|数字|材料|记录|报告|资料|台账|报表|\b(?:figures?|data|numbers?|records?|materials?|reports?)\b", re.IGNORECASE)
 # Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
@@ -178,22 +181,27 @@ class CompanyReading:
             if "name" not in out.enterprise:
                 m = NAME_ZH.search(piece) if clause is first or re.search(r"我们|叫|我司|公司|我是|这里是", piece) else None
                 if m:
-                    name = (m.group("d") or m.group("a") or m.group("b") or m.group("c") or m.group("e") or "").strip()
+                    name = (m.group("d") or m.group("a") or m.group("b") or m.group("c") or m.group("e") or m.group("f") or "").strip()
                     if m.group("c") and not (clause is first and re.search(COMPANY_SUFFIX + "$", name) or re.match(r"[,，]\s*做", self.text[clause.end - 1:clause.end + 2])):
                         name = ""
                     if name and not re.search(COMPANY_SUFFIX + "$", name) and _SPOKEN_WORDS.search(name):
                         name = ""  # "这个我们是真有感触": words said of the company, not its name
                     if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
                                                                         for mm in self.mentions if mm.criterion):
-                        said = next(g for g in ("d", "a", "b", "c", "e") if m.group(g))  # (lastgroup names the last group, not the one matched)
+                        said = next(g for g in ("d", "a", "b", "c", "e", "f") if m.group(g))  # (lastgroup names the last group, not the one matched)
                         out.enterprise["name"] = self.said(clause.start + m.start(said), clause.start + m.end(said))
                 if "name" not in out.enterprise and self.correction and re.search(r"名字|名称|公司名|厂名|全称|简称|\bname\b", self.text, re.ASCII):
                     # "名字说错了，是东昇物业": the name corrected.
                     m = re.search(rf"(?:是|叫|应该是|正确的是)\s*(?P<n>[\u4e00-\u9fffA-Za-z]{{2,16}}?{COMPANY_SUFFIX})(?=[,.;:!?，。]|$)", piece)
                     if m:
                         out.enterprise["name"] = self.said(clause.start + m.start("n"), clause.start + m.end("n"))
-                # "Company: Nordic Breeze Appliances, HVAC": the name is the clause after the label.
+                # "Company: Nordic Breeze Appliances, HVAC" / "公司名：苏州迅梯机电工程有限公司": the clause after the label.
                 nxt = next((c for c in self.clauses if c.start >= clause.end), None)
+                if "name" not in out.enterprise and nxt is not None and NAME_LABEL.fullmatch(piece) and not self.en:
+                    cand = self.text[nxt.start:nxt.end].strip(" ,，。.;；")
+                    if 2 <= len(cand) <= 24 and CJK_NAME.fullmatch(cand) and not NOT_NAME.search(cand) \
+                            and not any(mm.criterion for mm in self.mentions if nxt.start <= mm.start < nxt.end):
+                        out.enterprise["name"] = self.said(nxt.start, nxt.start + len(self.text[nxt.start:nxt.end].rstrip(" ,，。.;；")))
                 span_end = nxt.end if nxt is not None and re.fullmatch(r"\s*(?i:company|client|customer)\s*:\s*", piece) else clause.end
                 m = NAME_EN.search(self.text[clause.start:span_end]) if "name" not in out.enterprise else None
                 if m:
