@@ -66,3 +66,8 @@ def test_a_company_name_after_a_label(text, name):
 
 def test_a_head_count_corrected_is_no_name():
     assert "name" not in read("刚才说错了，全公司是360人，300是去年的数。").enterprise
+
+
+def test_evidence_named_by_what_it_was_exported_from_keeps_its_own_name():
+    x = read("上门及时率的证据是派工系统导出的签到明细，还有用户权限管理记录。")
+    assert sorted(e.item for e in x.evidence) == ["用户权限管理记录", "签到明细"]

@@ -74,7 +74,9 @@ class EvidenceReading:
         self._tidy_evidence(self.stated)
 
     # Words in front of a document's name that are no part of it: "用证书台账来证明", "加上短信问卷", "那份返修分析报告".
-    _LEAD_WORDS = re.compile(r"^(?:用|拿|以|靠|凭|加上|还有|另外|去年的?|今年的?|份|张|本)(?=\S{3,})")
+    _LEAD_WORDS = re.compile(r"^(?:用(?!户)|拿|以(?!旧)|靠|凭|加上|还有|另外|去年的?|今年的?|份|张|本(?!地))(?=\S{3,})"
+                             # "派工系统导出的签到明细": the document is what was exported.
+                             r"|^\S{2,12}?导出(?:来)?的(?=\S{3,})")
     # Items that are no document at all: "来证明", "售后组织的材料:".
     _NO_DOCUMENT = re.compile(r"^(?:来|可以|能|用来)?证明$|[:：]$|的材料$|^(?:负责人|文件规定)$")
 
@@ -84,6 +86,8 @@ class EvidenceReading:
         kept = []
         for e in out.evidence:
             item = self._LEAD_WORDS.sub("", e.item)
+            if item.count(")") > item.count("(") or item.count("）") > item.count("（"):
+                item = item.rstrip(")）")  # "职责分工条款)": a bracket closed that the name never opened
             if self._NO_DOCUMENT.search(item):
                 continue
             kept.append(EvidenceUpdate(e.criterion, item))
