@@ -71,3 +71,14 @@ def test_a_head_count_corrected_is_no_name():
 def test_evidence_named_by_what_it_was_exported_from_keeps_its_own_name():
     x = read("上门及时率的证据是派工系统导出的签到明细，还有用户权限管理记录。")
     assert sorted(e.item for e in x.evidence) == ["用户权限管理记录", "签到明细"]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Something I need to flag: the spare-parts figure in the pack we submitted was inflated. "
+     "So the materials we handed in are not accurate.", False),
+    ("我们交上去的满意度数据不准确，有一部分是估的。", False),
+    ("The first-time fix rate was inflated because repeat visits were not linked.", None),  # a rate counted wrong
+    ("The data we submitted is accurate.", None),
+])
+def test_materials_handed_in_said_to_be_wrong_are_a_confession(text, want):
+    assert read(text).declarations.get("materials_truthful") is want

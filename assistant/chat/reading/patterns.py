@@ -111,6 +111,11 @@ UNTRUE = re.compile(
     r"|\b(?:typed|entered|keyed|filled|signed) (?:\w+ ){0,3}(?:in )?(?:afterwards|later|after the fact)\b"
     r"|\bsigned by (?:our|the) (?:own )?(?:technicians|engineers|staff|employees)\b"
     r"|(?:made up|fabricated|invented|faked|falsified|doctored|massaged|fudged|cooked|tampered|backdated|photoshopped)\b"
+    # What was handed in said to be wrong: "the materials we handed in are not accurate", "the figure we submitted was
+    # inflated", "交上去的数据不准确".
+    r"|\b(?:figures?|data|numbers?|materials?|records?|reports?|pack)\b[^.;!?]{0,40}?\b(?:submitted|handed in|sent in|reported|gave you)\b"
+    r"[^.;!?]{0,30}?\b(?:(?:is|are|was|were)\s+(?:not\s+(?:accurate|true|correct|real)|inaccurate|inflated|padded|overstated|wrong))\b"
+    r"|(?:交上去|提交|报上去|上报|报给你们)的?\S{0,10}?(?:数据|材料|数字|资料)\S{0,6}?(?:不准确|不属实|不对)"
     # Figures made to look better than they are: 有水分, 虚报, 多报, 报高了; "we padded / inflated the numbers" (not 虚高:
     # a rate counted the wrong way, "一次修复率虚高", is a finding, not a confession).
     r"|(?:有|很大的|不少)水分|水分(?:很大|不小|挺大)|灌水|虚报|多报了?|报高了|报大了|虚增|夸大了?|凑数|刷(?:了)?数据"
