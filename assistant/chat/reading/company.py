@@ -188,8 +188,7 @@ class CompanyReading:
                         name = ""  # "这个我们是真有感触": words said of the company, not its name
                     if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
                                                                         for mm in self.mentions if mm.criterion):
-                        said = next(g for g in ("d", "a", "b", "c", "e", "f") if m.group(g))  # (lastgroup names the last group, not the one matched)
-                        out.enterprise["name"] = self.said(clause.start + m.start(said), clause.start + m.end(said))
+                        out.enterprise["name"] = self.said(clause.start + m.start(m.lastgroup), clause.start + m.end(m.lastgroup))
                 if "name" not in out.enterprise and self.correction and re.search(r"名字|名称|公司名|厂名|全称|简称|\bname\b", self.text, re.ASCII):
                     # "名字说错了，是东昇物业": the name corrected.
                     m = re.search(rf"(?:是|叫|应该是|正确的是)\s*(?P<n>[\u4e00-\u9fffA-Za-z]{{2,16}}?{COMPANY_SUFFIX})(?=[,.;:!?，。]|$)", piece)
@@ -208,9 +207,9 @@ class CompanyReading:
                     out.enterprise["name"] = m.group("n").strip().rstrip(".")
         # The trade in the client's own words when they name a known trade or product ("做呼吸机的", "主营医用超声设备"),
         # else the sector of the products named, else the words after a trade cue.
-        said = next((p for c in self.clauses if self.out(c.start) is out
-                     for p in [self._industry(self.text[c.start:c.end])] if p), None)
-        ind = said if said and sector_of(said, self.en) else self._sector_said(out)
+        own_words = next((p for c in self.clauses if self.out(c.start) is out
+                          for p in [self._industry(self.text[c.start:c.end])] if p), None)
+        ind = own_words if own_words and sector_of(own_words, self.en) else self._sector_said(out)
         for clause in self.clauses:
             if ind or self.out(clause.start) is not out:
                 continue

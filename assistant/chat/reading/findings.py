@@ -97,7 +97,7 @@ class FindingReading(FindingListReading):
             clause = self.clause_at(m.start())
             if NONE_RAISED.search(self.text[clause.start:m.start()]):
                 continue  # "外审没有发现严重不符合": none raised
-            if clause.question or FEARED.search(self.text[clause.start:m.start()]) or OTHER_STANDARD.search(self.sentence_text(m.start())):
+            if clause.question or FEARED.search(self.text[clause.start:m.start()]) or OTHER_STANDARD.search(self._sentence_text(clause.sentence)):
                 continue  # "这算观察项吗？", "怕被开严重", "ISO 9001的外审开了一个一般": no finding of this scheme told
             if m.lastgroup == "nc" and not re.search(r"开|记|发现|raised|issued|审核", self.text, re.ASCII):
                 continue
@@ -171,11 +171,6 @@ class FindingReading(FindingListReading):
             ga = group[0].start() if i else a
             gb = groups[i + 1][0].start() if i + 1 < len(groups) else b
             self._findings_counted(group, ga, gb, out, header_day)
-
-    def sentence_text(self, pos: int) -> str:
-        s = self.clause_at(pos).sentence
-        cs = [c for c in self.clauses if c.sentence == s]
-        return self.text[cs[0].start:cs[-1].end] if cs else ""
 
     def mentions_in(self, sentence: int) -> bool:
         return any(self.clause_at(m.start).sentence == sentence and m.criterion for m in self.mentions)

@@ -246,7 +246,7 @@ class KpiReading:
             for q in values[:len(names)]:
                 self.used.add(q.start)
 
-    def read_kpis(self) -> None:  # noqa: C901 - one pass over the quantities, each placed or said back
+    def read_kpis(self) -> None:
         self._respectively()
         training = any(self.scheme.criteria[c].unit == "training_hours" for x in self.mentions for c in [x.criterion or x.of("time")] if c)
         for m in DAY_LENGTH.finditer(self.text) if training else ():

@@ -17,14 +17,14 @@ from assistant.chat.reading.patterns import (
     DIMENSION_ALL,
     EVERY,
     HAS_ORG,
-    ORG_ISSUED,
-    ORG_WORD,
     INFORMAL,
     LEVEL_AIM,
     LEVEL_NAMES,
     NEG_AFTER,
     NEG_BEFORE,
     NO_ORG,
+    ORG_ISSUED,
+    ORG_WORD,
     PRESENT,
     THESE,
     THIS,
@@ -305,7 +305,7 @@ class LevelReading:
 
     # --- absence: what is not there gives a level, never evidence
 
-    def read_organisation(self) -> None:  # noqa: C901 - the V2 fact and D5.1's lowest levels, told in words
+    def read_organisation(self) -> None:
         """An after-sales organisation there or not: the fact behind veto V2 (D5.1 at level 0)."""
         for clause in self.clauses:
             out = self.out(clause.start)
