@@ -44,6 +44,13 @@ NOT_SECTOR = re.compile(r"配合|协助|帮忙|中小|小型|中型|大型|民�
 # Words of speech no trade's name holds: adverbs, modal verbs, particles, a 的 inside ("复杂的还得等", "碰到要" are the
 # rest of a sentence read after 厂家, not an industry).
 NOT_TRADE = re.compile(r"[还得等要会能吧呢啊吗就才都也很太却把被让给]|碰到|遇到|出来|.的.")
+# A number in Chinese words with its classifier: "一次", "两版", "三样", "四层", "一个人", "三万", "几百台", "俩"; not
+# the words that only contain a numeral (一般, 一直, 一样, 一次修复率, "一个是…" in a list).
+_CN_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万几俩仨第每])(?:[一二两三四五六七八九十百千万几]+|俩|仨)"
+                       r"(?:个人|个星期|个月|个(?![是说就呢])|次(?!修复|性)|版|样(?<!一样)|层|级(?!响应)|项|条|份|台|家|名|张|半|万)"
+                       r"|(?<![一二两三四五六七八九十百千万几])(?:俩|仨)(?=\S)")
+# The trade after its label: "Industry: refrigerators and freezers", "行业：暖通".
+INDUSTRY_LABEL = re.compile(r"(?:所属行业|行业|\bindustry)\s*[:：]\s*(?P<v>[^,，.。;；\n]{2,40})", re.IGNORECASE)
 # What may stand beside a head count in its own phrase ("六百来人", "全国900多人", "4000人左右").
 BARE_COUNT = re.compile(r"^(?:全国|全公司|公司|总共|一共|共|大概|大约|约|差不多|有|是|现在|目前|左右|上下|的|[\s,，。.;；])*$")
 
@@ -83,7 +90,7 @@ def sector_of(phrase: str, en: bool = False) -> str | None:
 _NOT_REAL = re.compile(r"(?<![没不])(?:不是真实|不是真的(?=\s*(?:[，。,.!！；;]|$))|并非真实|不真实|不属实|是编的|是假的|是凑的|瞎填的)")
 # What only the customer can give (a callback, a rating, a signature), said to be made by the company itself: "回访记录，
 # 有一大半是分公司的人自己填的，没真打电话". Not of records the company keeps by its nature ("工单是师傅自己填的").
-_SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|勾|编|写|打(?=的?分|了?分|勾|钩))(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系|去)"
+_SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|勾|编|写|打(?=的?分|了?分|勾|钩))(?:上去|进去|出来)?(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系|去)"
                         r"|(?:装成|假装|冒充|扮成|假扮)(?:是)?(?:客户|用户|顾客)|根本没(?:打|开|去|做|上)"
                         r"|\bpretend(?:ing|ed)? to be (?:customers?|clients?|users?)\b|\bposing as (?:customers?|clients?)\b")
 # A suspicion looked into and found wrong: "代签的事我回去查了，是误会", "抽了20张核对，都对得上".
@@ -92,7 +99,8 @@ _TAKEN_BACK = re.compile(r"误会|误解|搞错了|弄错了|冤枉|对得上|�
 _DOCUMENT_WRITTEN = re.compile(r"(?:规范|手册|制度|文件|程序|指导书|办法|标准|教材|课件|流程)\S{0,2}是?\S{0,6}(?:部|中心|科|组|我们|自己|公司)\S{0,2}(?:编|编写|编制)的")
 # A company's name standing alone after a label: Chinese characters, maybe a Latin brand, no verb.
 CJK_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）]+")
-_CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|调查|签字|签名|确认单")
+_CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|调查|签字|签名|确认单|暗访|神秘客户"
+                             r"|\b(?:surveys?|csat|call-?backs?|feedback|ratings?|responses|signatures?)\b", re.IGNORECASE)
 _MATERIALS = re.compile(r"数据|数字|材料|记录|报告|资料|台账|报表|\b(?:figures?|data|numbers?|records?|materials?|reports?)\b", re.IGNORECASE)
 # Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
 # negations, degree words and verbs of feeling ("我们是真有感触", "我们是比较重视的").
@@ -168,6 +176,39 @@ class CompanyReading:
                     if note not in out.set_aside:
                         out.set_aside.append(note)
 
+    # The figure handed in: "报上去的是95%", "持证上岗率报的97%", "in our pack says 96%".
+    _HANDED_IN = re.compile(r"报的|报上去|报给|交上去|交的|材料里|\b(?:in (?:our|the) (?:pack|submission)|submitted|reported)\b", re.IGNORECASE)
+    # The true figure, said beside the one confessed: "实际只有80%", "the real number is 91%".
+    _TRUE_FIGURE = re.compile(r"实际|真实|其实是|真的是|\b(?:actually|really|real|true)\b", re.IGNORECASE)
+
+    def drop_confessed_values(self) -> None:
+        """A message that confesses materials untrue ("上门及时率那张表是我让小李'修'过的……报上去的是95%", "the on-site
+        rate in our pack says 96%, but the branch managers typed …") names the figure handed in, not the company's:
+        it is not recorded as the KPI's value, and is said back as such. A figure said to be the true one stays."""
+        out = self.stated
+        if out.declarations.get("materials_truthful") is not False:
+            return
+        kept = []
+        for k in out.kpis:
+            at = self.raw.find(k.said) if k.said else -1
+            if at < 0:
+                kept.append(k)
+                continue
+            # Where the value itself was said (its words may start well before it).
+            numbers = re.findall(r"[0-9]+(?:\.[0-9]+)?", k.said)
+            at = at + k.said.rfind(numbers[-1]) if numbers else at
+            clause = self.text[self.clause_at(at).start:self.clause_at(at).end]
+            sentence = self._sentence_text(self.clause_at(at).sentence)
+            changed = re.search(r"改成|改为|改到", sentence)
+            confessed = UNTRUE.search(sentence) or INFLATED.search(sentence) or _SELF_MADE.search(sentence) \
+                or _NOT_REAL.search(sentence) or self._HANDED_IN.search(sentence)
+            if not confessed or self._TRUE_FIGURE.search(clause) or (changed and at < self.text.find(changed.group(0))):
+                kept.append(k)  # another sentence's figure, the true one, or the one it was changed from ("从87改成了92")
+                continue
+            out.set_aside.append(self._t(f"{k.said}（承认不真实的数，没有记录；真实值是多少？）",
+                                         f"{k.said} (a figure confessed untrue, not recorded: what is the true value?)"))
+        out.kpis = kept
+
     # --- the enterprise
 
     def read_enterprise(self) -> None:
@@ -186,6 +227,8 @@ class CompanyReading:
                         name = ""
                     if name and not re.search(COMPANY_SUFFIX + "$", name) and _SPOKEN_WORDS.search(name):
                         name = ""  # "这个我们是真有感触": words said of the company, not its name
+                    if name and not self._plausible_name(name, self.text[clause.start + m.end(m.lastgroup):clause.start + m.end(m.lastgroup) + 4]):
+                        name = ""
                     if name and not NOT_NAME.search(name) and not any(mm.start >= clause.start + m.start() and mm.end <= clause.start + m.end()
                                                                         for mm in self.mentions if mm.criterion):
                         out.enterprise["name"] = self.said(clause.start + m.start(m.lastgroup), clause.start + m.end(m.lastgroup))
@@ -209,7 +252,8 @@ class CompanyReading:
         # else the sector of the products named, else the words after a trade cue.
         own_words = next((p for c in self.clauses if self.out(c.start) is out
                           for p in [self._industry(self.text[c.start:c.end])] if p), None)
-        ind = own_words if own_words and sector_of(own_words, self.en) else self._sector_said(out)
+        labelled = next((m.group("v").strip() for m in INDUSTRY_LABEL.finditer(self.text) if self.out(m.start()) is out), None)
+        ind = labelled or (own_words if own_words and sector_of(own_words, self.en) else self._sector_said(out))
         for clause in self.clauses:
             if ind or self.out(clause.start) is not out:
                 continue
@@ -232,6 +276,21 @@ class CompanyReading:
                         out.enterprise["industry"] = m.group(0)
                         break
         self._employees(out)
+
+    @staticmethod
+    def _plausible_name(name: str, after: str) -> bool:
+        """Whether words read after "我们是/叫" can be a company's own name: not a description of the trade ("新能源车企",
+        "汽车经销商集团", "代理商"), a department ("质量与服务部"), a level or a count ("L3", "四层"), an activity
+        ("每个月抽查完工工单"), or a name taken back right after it ("叫埃斯顿……不是，说错了，叫埃弗顿自动化")."""
+        if re.match(r"\s*(?:…|\.\.\.|不是|说错)", after):
+            return False
+        if re.search(r"[A-Za-z]\d|^[0-9一二两三四五六七八九十]+(?:层|级|个|家|类)$|(?:部|中心|科|处|组|团队)$", name):
+            return False
+        if re.search(r"抽查|外包|负责|合并|供|给|在做|在管|维修|检查|工单", name) and not re.search(COMPANY_SUFFIX + "$", name):
+            return False
+        rest = INDUSTRY_IN_NAME.sub("", name)
+        rest = re.sub(r"厂家|厂商|车企|企业|服务商|经销商|代理商|集团|公司|供应商|制造商|品牌|行业|设备|信号|轨交|新能源|售后|服务", "", rest)
+        return len(rest) >= 2 or bool(re.search(r"[A-Za-z]{2,}", rest))
 
     def _sector_said(self, out: Extraction) -> str | None:
         """The sector a self-introduction names: a trade word or product of the sector table after a word that says
@@ -256,8 +315,11 @@ class CompanyReading:
         return None
 
     def _industry(self, piece: str) -> str | None:
-        for pattern in INDUSTRY_ZH:
+        for i, pattern in enumerate(INDUSTRY_ZH):
             for m in pattern.finditer(piece):
+                if i == 0 and not (sector_of(m.group("v")) or INDUSTRY_IN_NAME.search(m.group("v"))
+                                   or re.search(r"(?:我们是|我们|一家|是一家)$", piece[:m.start("v")])):
+                    continue  # "新机型出来的时候厂家派人来讲", "一直在行业前列": 厂家 is the maker, 行业 the trade at large
                 v = re.sub(r"^(?:的|是|一家|一个|做|主要|专门|浙江|广东|江苏|上海|北京|深圳)+", "", m.group("v"))
                 v = re.sub(r"(?:的|这一?行|业务|服务|安装维保|维保|安装|售后|生意|产品)+$", "", v) or v
                 if len(v) >= 2 and not NOT_SECTOR.search(v) and not NOT_TRADE.search(v) and not re.match(r"[过了完好到得]", v) and not re.search(
@@ -268,7 +330,9 @@ class CompanyReading:
         if m:
             v = (m.group("i") or m.group("j") or "").strip()
             v = re.sub(r"^(?:leading|small|large|big|mid-sized|local|chinese|family-owned)\s+", "", v, flags=re.IGNORECASE | re.ASCII)
-            if v and not re.search(r"\b(?:we|our|certification|audit)\b", v, re.IGNORECASE | re.ASCII):
+            if v and not re.search(r"\b(?:we|our|certification|audit)\b", v, re.IGNORECASE | re.ASCII) \
+                    and not re.fullmatch(r"(?:chinese|local|foreign|private|state-owned|listed|external|outside|third-party|"
+                                         r"small|big|large|family|global|international|new|old|different|good|service)", v, re.IGNORECASE):
                 return v
         return None
 
@@ -296,6 +360,7 @@ class CompanyReading:
                 ok = False
             if ok and q.value >= 1 and q.value == int(q.value):
                 out.enterprise["employees"] = int(q.value)
+                self.recorded_at.add(q.start)
                 self.used.add(q.start)
                 if self.correction:
                     # "全公司是360人，300是去年的数": the other head count said with it is the one corrected.
@@ -366,6 +431,7 @@ class CompanyReading:
                                f"{words} (a date: the assessment keeps only findings' audit dates and its own dates)")
                 if words and note not in self.stated.set_aside:
                     self.stated.set_aside.append(note)
+        self._read_as_other()
         # Service hours are numbers said with no field: said back, not dropped. (How often something is done is
         # read by the level descriptors: "内审每年一次".)
         for m in SERVICE_HOURS.finditer(self.text):
@@ -373,6 +439,79 @@ class CompanyReading:
                 words = self.said(m.start(), m.end())
                 if words not in self.stated.unplaced:
                     self.stated.unplaced.append(words)
+
+    # Numbers that name a standard, a method or a hotline: "ISO 9001", "GB/T 27922", "8D", "5Why", "12315", "400电话".
+    _NAMED_NUMBERS = re.compile(r"(?<![A-Za-z])(?:ISO|GB/T|GB)\s*\d{3,6}|(?<![A-Za-z0-9])8D(?![A-Za-z0-9])|5\s*[Ww]hys?|12315|(?<!\d)400(?=电话|热线)", re.IGNORECASE)
+    _TALLY_AFTER = re.compile(r"\s*(?:个|项|条|份)?\s*(?:严重|一般|轻微|观察|不符合|发现|major|minor|observation|finding|nc)", re.IGNORECASE)
+    _PERIOD_BEFORE = re.compile(r"(?:近|最近|过去|全年|统计期|\blast\b|\bpast\b)\s*$", re.IGNORECASE)
+
+    def _read_as_other(self) -> None:
+        """Every number not recorded is named (issue 14: "every utterance with a number it did not record gets a 没能记录
+        line"): numbers read as something else than a value of the assessment (a count of findings, a statistics
+        period, the 30 of "30天返修率", a year, a standard's or a method's number, the day a finding was closed) are
+        said back with what they were read as, so the client sees that nothing was dropped."""
+        out = self.stated
+        told = " ".join(out.unplaced + out.set_aside + out.problems)
+        recorded = [(q.start, q.end) for q in self.quantities if q.start in self.recorded_at]
+        raised = {f.raised_on for f in out.findings if f.raised_on is not None} | set(out.dates.values())
+        dated = [(d.start, d.end, d) for d in self.dates]
+        named: list[tuple[int, str]] = []
+        for m in self._NAMED_NUMBERS.finditer(self.text):
+            if self.out(m.start()) is out and m.group(0) not in told:
+                named.append((m.start(), self._t(f"{m.group(0)}（标准、方法或热线的编号，不是指标的值）",
+                                                 f"{m.group(0)} (a standard's, method's or hotline's number, not a KPI value)")))
+        taken = [(m.start(), m.end()) for m in self._NAMED_NUMBERS.finditer(self.text)]
+        for m in self._NUMBER.finditer(self.text):
+            a, b = m.start(), m.end()
+            if self.out(a) is not out or any(x <= a < y for x, y in recorded + taken):
+                continue
+            if re.search(r"[A-Za-z]-?$", self.text[max(0, a - 2):a]) and not re.search(r"\b(?:in|on|of|by|the|last|past|about|around)\s*$", self.text[max(0, a - 8):a], re.I) \
+                    or re.match(r"\.\d", self.text[a - 2:a]) or re.match(r"[.．]\s*\S", self.text[b:b + 2]) and not re.match(r"[.．]\d", self.text[b:b + 2]):
+                continue  # D2.1, F1, L3, O-3 (names, not numbers), a list's "1. "
+            date = next((d for x, y, d in dated if x <= a < y), None)
+            if date is not None:
+                if date.day is not None and (date.day in raised or not self.in_findings(a)):
+                    continue  # a finding's audit date (recorded) or a date said back already (read_unplaced)
+                words = self.said(date.start, date.end)
+                if words in told:
+                    continue
+                why = self._t("年份" if date.precision == "year" else "不是审核日期：评估只记发现项的审核日期",
+                              "a year" if date.precision == "year" else "not the audit date: the assessment keeps only findings' audit dates")
+                named.append((date.start, self._t(f"{words}（{why}）", f"{words} ({why})")))
+                continue
+            end = b + len(re.match(r"\s*(?:个月|个|项|条|份|天|日|月|年|小时|人|名|次|家|台|样|层|级|%|-day|days?|months?|years?|hours?)?", self.text[b:b + 4]).group(0))
+            words = self.said(a, end)
+            if not words or words in told:
+                continue
+            if self._TALLY_AFTER.match(self.text, end) or re.search(r"(?:严重|一般|观察|major|minor)\s*$", self.text[max(0, a - 6):a], re.I):
+                why = self._t("发现项的个数，已按条记录", "the number of findings, recorded one by one")
+            elif self._PERIOD_BEFORE.search(self.text[max(0, a - 4):a]) or re.match(r"\s*(?:内|以内)", self.text[end:end + 2]):
+                why = self._t("统计期", "the statistics period")
+            elif re.match(r"\s*(?:返修|repeat|的返修)", self.text[end:end + 8], re.IGNORECASE):
+                why = self._t("指标名称的一部分", "part of the KPI's name")
+            else:
+                why = self._t("不是指标的值", "not a KPI value")
+            named.append((a, self._t(f"{words}（{why}）", f"{words} ({why})")))
+        # Numbers in Chinese words with what they count: tallies ("开了俩一般", "严重一个、一般两个"), how often
+        # ("每年做一次"), how many ("三样", "四层", "一个人", "几百台").
+        spans = recorded + taken + [(x, y) for x, y, _ in dated]
+        for m in _CN_COUNT.finditer(self.text):
+            a = m.start()
+            if self.out(a) is not out or any(x <= a < y for x, y in spans) or m.group(0) in told:
+                continue
+            tally = re.match(r"\s*(?:严重|一般|轻微|观察|不符合)", self.text[m.end():m.end() + 4]) or (
+                re.search(r"(?:严重|一般|轻微|观察)\S?\s*$", self.text[max(0, a - 3):a]) and re.fullmatch(r"\S*(?:个|项|条)", m.group(0)))
+            if not tally and (re.fullmatch(r"一(?:个|张|台|名|家|份|项|条|样|层|级|版)", m.group(0))
+                              or re.search(r"[前后另]$", self.text[max(0, a - 1):a])):
+                continue  # "有一个售后经理", "一张新工单", "前一个管调查": an article, not a count
+            why = self._t("发现项的个数，已按条记录", "the number of findings, recorded one by one") if tally \
+                else self._t("不是指标的值", "not a KPI value")
+            named.append((a, self._t(f"{m.group(0)}（{why}）", f"{m.group(0)} ({why})")))
+        for _, words in sorted(dict((w, (a, w)) for a, w in named).values()):
+            if words not in out.set_aside:
+                out.set_aside.append(words)
+
+    _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d])")
 
     def _bare_value(self) -> bool:
         rest = self.text

@@ -18,8 +18,11 @@ _DATES = re.compile(
     rf"(?:(?P<d2>\d{{1,2}}|{_CN_SMALL})\s*[日号](?!期)|(?P<part>初|中旬|上旬|下旬|中|底|末))?"
     # 12/1审核, 11.12那次外审: month and day with a slash or a dot, only right before the audit they date (else a
     # ratio or a decimal).
-    r"|(?<![\d./])(?P<md_m>1[0-2]|0?[1-9])[./](?P<md_d>3[01]|[12]\d|0?[1-9])(?![\d./%])"
+    r"|(?<![\d./A-Za-z])(?P<md_m>1[0-2]|0?[1-9])[./](?P<md_d>3[01]|[12]\d|0?[1-9])(?![\d./%])"
     r"(?=\s*[日号]?\s*(?:的|那次|那天|那回)?\s*(?:审核|外审|内审|监督审核|复审|现场审核|认证审核|开的|开了|提的|那次|那天))"
+    # …or right after the words that label an audit's date: 日期是11.12, 审核是9/23, 审核日期 10.15, 这次审核（10.15）.
+    r"|(?:(?<=审核是)|(?<=审核日)|(?<=审核日期)|(?<=审核时间)|(?<=日期是)|(?<=日期为)|(?<=日期[:：])|(?<=审核[（(])|(?<=审核于))"
+    r"\s*(?P<lb_m>1[0-2]|0?[1-9])[./](?P<lb_d>3[01]|[12]\d|0?[1-9])(?![\d./%])"
     rf"|(?P<rel>上个?月|本月|这个?月|上上个?月)\s*(?P<d3>\d{{1,2}}|{_CN_SMALL})\s*[日号]"
     r"|(?P<day>大前天|前天|昨天|昨日|今天|今日)"
     # A weekday: 上周三 (the week before this one), 上上周五, 本周一, 周三 alone (the latest one not after today).
@@ -106,8 +109,8 @@ def find(text: str, today: date) -> list[DateMention]:
                 day = _past(int(month), int(d), today, year) if d else None
             else:
                 precision = "month"
-        elif g["md_m"]:
-            day = _past(int(g["md_m"]), int(g["md_d"]), today, None)
+        elif g["md_m"] or g["lb_m"]:
+            day = _past(int(g["md_m"] or g["lb_m"]), int(g["md_d"] or g["lb_d"]), today, None)
         elif g["rel"]:
             d = number(g["d3"])
             back = 2 if g["rel"].startswith("上上") else 1 if g["rel"].startswith("上") else 0

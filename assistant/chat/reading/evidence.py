@@ -54,7 +54,7 @@ class EvidenceReading:
                     continue  # "块说实话没什么正式流程" / "莫得办法": an absence; "服务规范这块": a topic; "售后服务部的": no noun
                 if self.in_findings(a) and not self._shown_in_finding(clause, a):
                     continue
-                if self._not_offered(item, a, b, clause):
+                if self._not_offered(item, a, b, clause) or self._void(b, clause):
                     continue
                 cid = self._place(item, clause, a)
                 # Chinese messages only: the development split holds too few English ones to learn English wording from.
@@ -104,6 +104,21 @@ class EvidenceReading:
     _COUNT_MADE_AFTER = re.compile(r"^\S{0,6}?(?:写|出|做|编)了\s*[0-9一二两三四五六七八九十百几多]+\s*(?:份|篇|个)")
     # A sentence that tells an incident or a recall: its investigation report is the incident's, not a criterion's.
     _INCIDENT = re.compile(r"事故|召回|\b(?:incident|accident|recall)\b", re.IGNORECASE)
+
+    # A document said not to be in force: still a draft, never issued, out of date, no longer used.
+    _VOID = re.compile(r"起草|草拟|草稿|初稿|还在写|在编写|没(?:正式)?发(?:布|文)?(?!现|生)|未(?:正式)?发布|没审批|未审批|不适用|(?:没|未)(?:有)?(?:修订|更新|改版)"
+                       r"|到期了|已到期|作废|废止|停用|不用了|(?:基本|早就|已经)不用|\b(?:draft|never (?:issued|published)|not (?:yet )?(?:issued|approved)|out of date|obsolete)\b",
+                       re.IGNORECASE)
+
+    def _void(self, b: int, clause: Clause) -> bool:
+        """"《备件管理规定》之前起草过，一直没发" / "那本《售后服务规范》是2019版的，早就不适用了": a document not in
+        force is no evidence of the practice (told after it, in its clause or in the next one when that names no other
+        document)."""
+        after = self.text[b:clause.end]
+        nxt = next((c for c in self.clauses if c.start >= clause.end and c.sentence == clause.sentence), None)
+        if nxt is not None and not self._documents(nxt):
+            after += self.text[nxt.start:nxt.end]
+        return bool(self._VOID.search(after))
 
     def _not_offered(self, item: str, a: int, b: int, clause: Clause) -> bool:
         """A document named but not offered as evidence: a licence told with holding it, a count
@@ -618,6 +633,20 @@ class EvidenceReading:
                 return item
         return None
 
+    def _evidence_of(self, at: int) -> str | None:
+        """"首次响应平均1.6个小时，证据就是CTI话单和在线客服系统日志" / "一次修复率的证据就是…明细": documents given
+        as the evidence of what the sentence just named prove that criterion, whatever else their names suggest."""
+        s_index = self.clause_at(at).sentence
+        start = min(c.start for c in self.clauses if c.sentence == s_index)
+        word = None
+        for w in re.finditer(r"证据|佐证", self.text[start:at]):
+            word = start + w.start()
+        if word is None:
+            return None
+        named = [m for m in self.mentions if start <= m.start and m.end <= word and m.criterion
+                 and not any(a <= m.start < b for a, b in self._doc_spans())]
+        return named[-1].criterion if named else None
+
     def _place(self, item: str, clause: Clause, at: int, sibling: bool = False) -> str | None:
         """The criterion a document proves: a name inside it, the catalogue's lists, the clause's subject, keywords,
         then the sentence's subject."""
@@ -625,6 +654,9 @@ class EvidenceReading:
 
         if at in self._named_evidence:
             return self._named_evidence[at]
+        framed = self._evidence_of(at)
+        if framed:
+            return framed
         item = self._VERSION.sub("", item).strip() or item
         inner = mentions(item, self.lex)
         low_item = item.lower()

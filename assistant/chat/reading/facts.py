@@ -70,6 +70,7 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
                     and not any(a.end <= m.start < b.start for m in self.mentions) and not self.text[b.end:b.end + 1] in "%":
                 b.kind, b.unit, b.decimal_rate = a.kind, a.unit, False
         self.used: set[int] = set()  # quantities placed (or read as something that is no fact), by start
+        self.recorded_at: set[int] = set()  # quantities that became a recorded value (a KPI, the head count), by start
         self.stated, self.supposed = Extraction(), Extraction()
         self.finding_spans: list[tuple[int, int]] = []
         self.negated: dict[str, tuple[int, str]] = {}  # criterion -> (position, words)
@@ -133,6 +134,7 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
         self.read_descriptions()
         self.read_evidence()
         self.read_declarations()
+        self.drop_confessed_values()
         self.read_enterprise()
         self.read_dates()
         self.read_unplaced()

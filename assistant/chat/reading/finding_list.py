@@ -94,6 +94,8 @@ class FindingListReading:
             return False
         if OTHER_STANDARD.search(text):
             return False
+        if re.search(r"(?:降级|降为|降成|改为|改成|调整为|改判)(?:了)?\s*(?:一般|观察|严重|轻微)", text):
+            return False  # "严重不符合被降级成一般不符合": one finding regraded, not a list of two
         tally, tally_spans = self._tally()
         parts = self._parts(tally, tally_spans)
         counted = sum(tally.values())
@@ -101,7 +103,7 @@ class FindingListReading:
             return False  # a tally alone ("开了3个一般，已经关了2个") is read sentence by sentence
         first = min([a for a, _ in tally_spans] + [p.head for p in parts])
         out = self.out(first)
-        if out is not self.stated:
+        if out is not self.stated or self._not_raised_here(first):
             return False
         # Items per severity: the ones itemised, then as many without words as the tally counts beyond them.
         items: list[tuple[str, int, int]] = []

@@ -18,10 +18,12 @@ from assistant.chat.reading.patterns import (
     FINDING_CLOSED,
     FINDING_ID,
     FINDING_OPEN,
+    OTHER_PARTY,
     OTHER_STANDARD,
     RAISED,
     SAME_AUDIT,
     SEVERITY,
+    SPECULATED,
 )
 
 
@@ -29,10 +31,11 @@ CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 # A finding feared, not raised: "怕被开严重", "担心会开一般项".
 FEARED = re.compile(r"(?:怕|担心|害怕|生怕|会不会|会否)\S{0,6}$|\b(?:afraid|worried|worry)\b.{0,30}$", re.IGNORECASE)
 # Said right before a severity, it denies one was raised: "外审没有发现严重不符合", "no major findings".
-NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\bno\s+$|\bwithout\s+(?:an?y?\s+)?$", re.ASCII)
+NONE_RAISED = re.compile(r"(?:没有|没|无|未|冇)(?:开|发现|开出|开具|被开|出)?(?:过|了)?(?:任何)?(?:的)?\s*$|\b(?:no|nothing)\s+$|\bwithout\s+(?:an?y?\s+)?$",
+                         re.ASCII | re.IGNORECASE)
 # A closing intended or supposed, not done: "我们打算下周关掉", "争取月底前关闭", "关了以后能到合格吗", "we plan to close it".
-_INTENDED = re.compile(r"(?:打算|准备|计划|争取|预计|希望|想要|将于|能不能|能否|下周|下个?月|(?<![0-9一二两三四五六七八九十])(?:月底|年底)前|明天|后天|尽快|马上|过几天|回头)\S{0,6}$"
-                       r"|\b(?:plan|plans|planning|going|hope|hoping|expect|expecting|aim|aiming|want|will|would|should|could|can)\b\W{0,3}(?:\w+\W+){0,2}$",
+_INTENDED = re.compile(r"(?:打算|准备|计划|争取|预计|希望|想要|将于|能不能|能否|可以|应该|算|下周|下个?月|(?<![0-9一二两三四五六七八九十])(?:月底|年底)前|明天|后天|尽快|马上|过几天|回头)\S{0,6}$"
+                       r"|(?:\b(?:plan|plans|planning|going|hope|hoping|expect|expecting|aim|aiming|want|will|would|should|could|can)\b|'ll\b)\W{0,3}(?:\w+\W+){0,2}$",
                        re.IGNORECASE)
 _AFTER_CLOSING = re.compile(r"(?:以后|之后|后|的话)")
 # A date followed by how the finding was closed is the day it closed, not its audit: "昨天复审，F1关了".
@@ -57,6 +60,17 @@ AUDIT_WORD = re.compile(r"(?:监督|外部|第三方|认证)?审核|外审|\baud
 # Words joining a finding's description to the next one's.
 JOINERS = re.compile(r"(?:[\s,，;；、]*(?:\bplus\b|\band\b|\balso\b|\bas well as\b|\ban?\b|\bthe\b|另外|还有|以及|并且|同时|和|及|与|跟))+"
                      r"[\s,，;；、:：]*$|[\s,，;；、:：]+$", re.IGNORECASE)
+# What a finding is about, said in so many words in a sentence of its own: "内容是…", "内容：…", "是关于…的",
+# "就是那个…的(问题|事)", "是那个…的问题".
+DESCRIBED = re.compile(r"(?:^|(?<=[。；;！!？?\s]))(?:它|这条|这个|那条)?(?:的)?(?:内容是|内容[:：]|具体是|是关于|就是那个|是那个|就是)"
+                       r"\s*(?P<d>[^。；;！!？?]{3,40}?)(?:的问题|的事儿?|那条|那个|那项|的)?\s*(?:[。；;！!？?]|$)")
+# Said right after a severity, it tells the severity a finding had before it was changed: "被降级成一般不符合".
+REGRADED = re.compile(r"\s*(?:被|已|已经)?(?:降级|降为|降成|改为|改成|调整为|调成|改判|定为)")
+# Criteria listed together: "D1.4、D2.3、D3.4", "一个D2.1一个D2.2", "D2.2和D3.4", "D2.1 and D3.1".
+CRITERIA_RUN = re.compile(r"(?:一个)?\s*D\d\.\d(?:\s*(?:、|和|及|与|,|，|/|\band\b|一个|另一个)\s*D\d\.\d)+")
+# The head of a clause telling the status of the findings of one severity: "一般的已经关了", "严重那个还开着", "观察项还挂着".
+BY_SEVERITY = re.compile(r"\s*(?:现在|目前|其中)?\s*(?P<s>严重|重大|一般|轻微|观察)(?:不符合)?(?:项)?(?:的)?"
+                         r"(?:那个|那条|那项|这个|[0-9一二两三四五]\s*(?:个|项|条))?")
 SEVERITY_THAT = re.compile(r"(?:(?P<major>严重)|(?P<minor>一般|轻微)|(?P<obs>观察项?))的?(?:那|这)(?:个|条|项|一条|一项)")
 
 
@@ -70,6 +84,91 @@ class FindingReading(FindingListReading):
             self._read_findings()
         for out in (self.stated, self.supposed):
             self._shared_audit_day(out)
+        self._message_audit_day()
+        self._described_elsewhere()
+        self._statuses_by_severity()
+        self._criteria_in_order()
+
+    def _criteria_in_order(self) -> None:
+        """"开了3个一般不符合，都还没关，分别在D1.4、D2.3、D3.4" / "F1、F2都是一般不符合，一个D2.1一个D2.2": as many
+        criteria listed together as new findings of one severity that lack their own give them theirs, in order."""
+        new = [f for f in self.stated.findings if f.severity is not None and (f.id is None or self._known(f.id) is None)]
+        for sev in {f.severity for f in new}:
+            group = [f for f in new if f.severity == sev]
+            if len(group) < 2 or len({f.criterion for f in group}) > 1 and all(f.criterion for f in group):
+                continue  # each has its own already
+            others = {f.criterion for f in new if f.severity != sev}
+            for run in CRITERIA_RUN.finditer(self.text):
+                ids = re.findall(r"D\d\.\d", run.group(0))
+                if len(ids) == len(group) == len(set(ids)) and not set(ids) & others:
+                    for f, cid in zip(group, ids):
+                        f.criterion = cid
+                    break
+
+    def _statuses_by_severity(self) -> None:
+        """"开了一个严重不符合（D5.4…）和一个一般不符合（D3.4…）。一般的已经关了，严重的还开着": a status said of a
+        severity after the findings holds for the new findings of that severity."""
+        new = [f for f in self.stated.findings if f.severity is not None and (f.id is None or self._known(f.id) is None)]
+        if len(new) < 2 or len({f.severity for f in new}) < 2 or not self.finding_spans:
+            return
+        first = min(a for a, _ in self.finding_spans)
+        for c in self.clauses:
+            if c.start <= first:
+                continue
+            m = BY_SEVERITY.match(self.text, c.start, c.end)
+            if m is None or any(c.start <= x.start < c.end and x.criterion for x in self.mentions):
+                continue
+            status = self._status(self.text[m.end():c.end])
+            if status is None or not self._only_frame(m.end(), c.end):
+                continue
+            sev = "major" if m.group("s") in ("严重", "重大") else "minor" if m.group("s") in ("一般", "轻微") else "observation"
+            for f in new:
+                if f.severity == sev:
+                    f.status = status
+
+    def _described_elsewhere(self) -> None:
+        """"那个一般项审核员说整改报告写得不行。是关于客户反馈没闭环的。" / "内容：备件需求没跟工单关联": a new
+        finding told by its status first, what it is about said in so many words after; those words are its
+        description and decide its criterion (not "整改报告", which is how it is being handled)."""
+        new = [f for f in self.stated.findings if f.severity is not None and (f.id is None or self._known(f.id) is None)]
+        if len(new) != 1:
+            return
+        for m in DESCRIBED.finditer(self.text):
+            a, b = m.start("d"), m.end("d")
+            if self.out(a) is not self.stated or self._trivial(self.text[a:b]) or SEVERITY.search(self.text, a, b):
+                continue
+            f = new[0]
+            f.text = self.raw[a:b].strip()
+            f.criterion = self._criterion_of(a, b) or f.criterion
+            self.finding_spans.append((a, b))
+            return
+
+    def _denied_day(self, d) -> bool:
+        """"不是11月12号，是11月21号": the date taken back."""
+        return bool(re.search(r"(?:不是|并非|而非|\bnot)\s*$", self.text[max(0, d.start - 4):d.start], re.IGNORECASE))
+
+    def _message_audit_day(self) -> None:
+        """A new finding whose own words give no date takes the audit date the message tells elsewhere ("…开了个一般
+        不符合。其实记录我们是有的。审核是11月26号。"), when the message tells exactly one: a day said with the audit
+        or the raising, not the day something was closed, and not a date taken back."""
+        new = [f for f in self.stated.findings if f.severity is not None and f.raised_on is None
+               and (f.id is None or self._known(f.id) is None)]
+        if not new:
+            return
+        days = set()
+        for d in self.dates:
+            if d.day is None or self._denied_day(d) or self.out(d.start) is not self.stated:
+                continue
+            after = self.text[d.end:d.end + 12]
+            if (FINDING_CLOSED.search(after[:6]) or CLOSING_EVENT.match(after)) and not RAISED.search(after[:6]):
+                continue
+            near = self.text[max(0, d.start - 8):d.end + 8]
+            if AUDIT_WORD.search(near) or RAISED.search(near) or re.search(r"日期|提的|开的|审的", near):
+                days.add(d.day)
+        if len(days) == 1:
+            day = days.pop()
+            for f in new:
+                f.raised_on = day
 
     def _shared_audit_day(self, out) -> None:
         """Findings told together in one message come from the audit its one date names: "F3…（D4.1），F4…（D2.4），
@@ -101,8 +200,13 @@ class FindingReading(FindingListReading):
                 continue  # "这算观察项吗？", "怕被开严重", "ISO 9001的外审开了一个一般": no finding of this scheme told
             if m.lastgroup == "nc" and not re.search(r"开|记|发现|raised|issued|审核", self.text, re.ASCII):
                 continue
+            if self._not_raised_here(m.start()) or self._regraded(m):
+                continue
+            if re.search(r"(?:那|这)[0-9一二两三四五六七八九十几]+\s*(?:个|项|条)\s*$", self.text[max(0, m.start() - 6):m.start()]):
+                continue  # "上次那三个一般项的整改材料": findings already told, named together
+
             anchors.append(("severity", m))
-        ids = [m for m in FINDING_ID.finditer(self.text) if not DIMENSION.fullmatch(m.group(0))]
+        ids = [m for m in FINDING_ID.finditer(self.text) if not DIMENSION.fullmatch(m.group(0)) and not self._not_raised_here(m.start())]
         anchors += [("id", m) for m in ids]
         if self.ctx.findings:
             backrefs += [m for m in SEVERITY_THAT.finditer(self.text)]
@@ -172,6 +276,23 @@ class FindingReading(FindingListReading):
             gb = groups[i + 1][0].start() if i + 1 < len(groups) else b
             self._findings_counted(group, ga, gb, out, header_day)
 
+    def _not_raised_here(self, pos: int) -> bool:
+        """Whether the finding named at `pos` is somebody else's ("隔壁公司被开了严重不符合", "our competitor got a
+        major NC") or only expected, warned of or asked about ("估计会有两三个一般不符合吧", "下次可能会开严重不符合",
+        "请问观察项…会变成不符合吗"): this client has no such finding."""
+        if not self.clauses:
+            return False
+        clause = self.clause_at(pos)
+        start = min(c.start for c in self.clauses if c.sentence == clause.sentence)
+        before = self.text[start:pos]
+        if OTHER_PARTY.search(before) and not re.search(r"我们(?:也|自己|这边|这次)?(?:被|也被)?(?:开|审)|\bwe (?:got|had|were)\b", before, re.IGNORECASE):
+            return True
+        return bool(SPECULATED.search(before))
+
+    def _regraded(self, m: re.Match) -> bool:
+        """"那个严重不符合被降级成一般不符合了": the severity a finding had before it was changed names no finding."""
+        return bool(REGRADED.match(self.text, m.end()))
+
     def mentions_in(self, sentence: int) -> bool:
         return any(self.clause_at(m.start).sentence == sentence and m.criterion for m in self.mentions)
 
@@ -181,6 +302,8 @@ class FindingReading(FindingListReading):
                 continue
             if NONE_RAISED.search(text[max(0, m.start() - 8):m.start()]):
                 continue  # "没发现严重不符合，只开了一个观察项": the severity denied is not the finding's
+            if REGRADED.match(text, m.end()):
+                continue  # "严重不符合被降级成一般不符合": the severity it had
             if m.lastgroup != "nc":
                 return {"major": "major", "minor": "minor", "obs": "observation"}[m.lastgroup]
         return None
@@ -191,7 +314,8 @@ class FindingReading(FindingListReading):
         closed = [m for m in FINDING_CLOSED.finditer(text)
                   if not any(a <= m.start() < b or a < m.end() <= b for a, b in opened)
                   and not _INTENDED.search(text[max(0, m.start() - 10):m.start()])
-                  and not _AFTER_CLOSING.match(text[m.end():m.end() + 4])]
+                  and not _AFTER_CLOSING.match(text[m.end():m.end() + 4])
+                  and not re.match(r"[^。；;,，]{0,6}?(?:吧|吗|呢|么)\s*(?:[？?]|$)", text[m.end():m.end() + 10])]  # "应该算关了吧？"
         if closed and (not opened or closed[-1].start() > opened[-1][0]):
             return "closed"
         if opened:
@@ -200,7 +324,7 @@ class FindingReading(FindingListReading):
 
     def _day_in(self, a: int, b: int) -> date | None:
         for d in self.dates:
-            if a <= d.start < b and d.day is not None:
+            if a <= d.start < b and d.day is not None and not self._denied_day(d):
                 # A date that closed the finding ("7月份复审已经关掉了") is no audit date; the one it was raised on is.
                 after = self.text[d.end:d.end + 12]
                 raised_before = RAISED.search(self.text[max(a, d.start - 4):d.start])

@@ -221,6 +221,7 @@ class KpiReading:
         clause = self.clause_at(q.start)
         said = self.said(max(clause.start, q.start - 12), min(clause.end, q.end + 14))
         value = round(100 - q.value, 4)
+        self.recorded_at.add(q.start)
         out.kpis.append(KpiUpdate(cid, value, said, self._t(
             f"“{said}”说的是未达到的比例，按{c.name}{format_number(value)}%记录",
             f"\"{said}\" is the share falling short: recorded as {c.name_en} {format_number(value)}%")))
@@ -257,6 +258,10 @@ class KpiReading:
         for q in self.quantities:
             if q.start in self.used or self.in_findings(q.start):
                 continue
+            if q.kind is None and re.fullmatch(r"(?:19|20)\d\d", q.text.strip()):
+                continue  # "Annual Training Plan 2026", "2025年版": a year, never a KPI's value
+            if q.kind is None and re.match(r"\.\s*\S", self.text[q.end:q.end + 3]) and re.search(r"(?:^|[\s:：;；])$", self.text[:q.start]):
+                continue  # "1. 2026年度培训计划 2. 课程清单": the number of an item in a list
             if q.delta:
                 self.used.add(q.start)  # "比去年提升了3个百分点": the change, said with the value it led to
                 continue
@@ -589,6 +594,7 @@ class KpiReading:
                                  f"\"{bound_words}\" recorded as {self._show(c, q)}")
         if any(k.criterion == cid for k in out.kpis):
             return
+        self.recorded_at.add(q.start)
         out.kpis.append(KpiUpdate(cid, value, said, "；".join(x for x in (how, note) if x)))
 
 

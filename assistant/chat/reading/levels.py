@@ -22,6 +22,8 @@ from assistant.chat.reading.patterns import (
     LEVEL_NAMES,
     NEG_AFTER,
     NEG_BEFORE,
+    OTHER_PARTY,
+    DEDICATED,
     NO_ORG,
     ORG_ISSUED,
     ORG_WORD,
@@ -305,6 +307,11 @@ class LevelReading:
 
     # --- absence: what is not there gives a level, never evidence
 
+    def _dedicated(self) -> bool:
+        """Staff said to do after-sales only ("有两个专门做售后的", "组长是专职做售后的"), not denied ("也没有专门管售后的人")."""
+        return any(not re.search(r"(?:[没冇无未不]|\bno\b|\bnot\b)\S{0,4}\s*$", self.text[max(0, m.start() - 6):m.start()])
+                   for m in DEDICATED.finditer(self.text))
+
     def read_organisation(self) -> None:
         """An after-sales organisation there or not: the fact behind veto V2 (D5.1 at level 0)."""
         for clause in self.clauses:
@@ -313,10 +320,21 @@ class LevelReading:
                 continue
             piece = self.text[clause.start:clause.end]
             no = NO_ORG.search(piece)
+            if no and (self.in_findings(clause.start + no.start()) or OTHER_PARTY.search(self._sentence_text(clause.sentence))):
+                continue  # a finding's words, or somebody else's organisation ("隔壁公司被开了严重不符合，说是没有售后组织")
+            if no and self._dedicated() and not any(x.criterion == "D5.1" for x in out.levels):
+                # "售后没有单独的部门，…有两个专门做售后的小伙子": after-sales staff without a formal organisation is L1's
+                # descriptor, not L0's (no one but sales or production standing in).
+                out.levels.append(LevelUpdate("D5.1", 1, self.said(clause.start, clause.end), self._t(
+                    f"“{no.group(0)}”，但有专人做售后：按L1（初始级）记录", f"\"{no.group(0)}\", but staff dedicated to after-sales: recorded as L1 (initial)")))
+                continue
             if no:
                 self.negated.setdefault("D5.1", (clause.start + no.start(), self.said(clause.start + no.start(), clause.start + no.end())))
                 continue
             has = HAS_ORG.search(piece)
+            if has and re.search(r"准备|计划|打算|将要|将会|想要?|要(?=成立|建|设|组建)|下个?月|明年|年底前|争取|\b(?:plan|will|going to|next)\b",
+                                 piece[:has.start()], re.IGNORECASE):
+                has = None  # "下个月我们准备成立售后部": an organisation intended is none yet (V2 stands)
             sentence = self._sentence_text(clause.sentence)
             issued = ORG_ISSUED.search(sentence)
             if (has or ORG_WORD.search(sentence)) and issued and not self.in_findings(clause.start) \
@@ -350,8 +368,8 @@ class LevelReading:
                     continue  # "投诉处理也不是啥都没有": the absence is denied
                 if _ONLY_LACK.search(self.text[max(clause.start, at - 4):at]) and clause.sentence == self.clause_at(clause.start - 1).sentence:
                     continue  # "…台账也有，就是没定处理时限": one gap in what was just described
-                if self.in_findings(at) and not NO_ORG.search(piece):
-                    continue
+                if self.in_findings(at):
+                    continue  # what a finding says is missing is the finding's, not a level the client states
                 targets = self._negated(clause, at, clause.start + neg.end(), neg.re is NEG_AFTER)
                 said = self.said(clause.start, clause.end)
                 for cid, words in targets:

@@ -64,7 +64,7 @@ DIMENSION = re.compile(r"\bD([1-6])(?![.\d])", re.IGNORECASE | re.ASCII)
 
 NEG_BEFORE = re.compile(
     r"(?:还|也|都|并|从来|根本|暂时|目前|现在)?(?:没有|没|无|未|尚未|尚无|从未|从没|冇|仲未|不曾|谈不上|不(?=做|开展|搞|进行|统计|记录|跟踪))"
-    r"(?!问题|关系|多少|几个|超过|达到|那么|怎么|法|论|异|误|限|需|必要|覆盖|全覆盖|铺开|推广|推到|全部|完全)"
+    r"(?!问题|关系|多少|几个|超过|达到|那么|怎么|法|论|异|误|错|毛病|限|需|必要|覆盖|全覆盖|铺开|推广|推到|全部|完全)"
     r"|\b(?:do not|don't|does not|doesn't|did not|didn't|have not|haven't|has not|hasn't|never|no|not yet|without|lack|lacks)\b",
     re.IGNORECASE,
 )
@@ -92,7 +92,7 @@ PRESENT = re.compile(r"(?<![没未无])(?:有|做过|做了|开过|开了|上了
 # --- veto facts in plain words -------------------------------------------------------------------------------------
 
 UNTRUE = re.compile(
-    r"(?:数据|数字|数|材料|报告|记录|资料|台账|figures?|data|numbers?|records?|materials?|reports?)\S{0,16}?"
+    r"(?:数据|数字|数|材料|报告|记录|资料|台账|学时|满意度|得分|分数|指标|签到表|问卷|figures?|data|numbers?|records?|materials?|reports?)\S{0,16}?"
     r"(?:编的|编造|补编|瞎编|捏造|造假|作假|伪造|虚构|虚假|不真实|不是真(?:实)?的|不是真实|并非真实|并不真实|不属实|不实|拍脑袋|凑的|凑出来|瞎填|乱填|估出来填|假的|made up|fabricated|invented|faked|falsified|not (?:true|real|genuine|truthful))"
     r"|(?:编造|伪造|虚构|造假|作假|补编|瞎编|捏造)(?:了|的)?\S{0,6}(?:数据|材料|记录|报告)"
     # Figures changed by hand before they were handed in: 改过数, 手工改过时间戳, 数据调过, 做了手脚.
@@ -166,7 +166,7 @@ INFLATED = re.compile(
 TRUE = re.compile(r"(?:材料|数据|资料)\S{0,6}(?:都|全部|均|全)?(?:是)?真实|(?:materials?|data|figures?) (?:are|were|is) (?:all )?(?:true|truthful|genuine|accurate)",
                    re.IGNORECASE | re.ASCII)
 INCIDENT = re.compile(r"召回(?!程序|制度|流程|管理|预案|办法|规定|演练|机制|方案)|重大(?:服务)?(?:质量|安全)?事故|\S{0,4}事故|伤人|伤亡|伤了|受伤|砸伤|烧伤|烫伤|夹伤|触电|漏电|侧翻|死亡|出(?:了|过)人命|"
-                       r"批量(?:性)?(?:质量)?(?:问题|故障|投诉)|批次(?:性)?质量问题|(?:曝光|上了?(?:新闻|热搜|央视|3·?15|315))|摔伤|摔下|跌落|摔倒|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
+                       r"批量(?:性)?(?:质量)?(?:问题|故障|投诉|返修|退货|退换)(?!率)|批次(?:性)?质量问题|(?:曝光|上了?(?:新闻|热搜|央视|3·?15|315))|摔伤|摔下|跌落|摔倒|起火|着火|自燃|爆燃|爆炸|中毒|困人|坠落|人身伤害"
                        r"|\brecall(?:ed|s|ing)?\b(?!\s+(?:procedures?|plans?|polic(?:y|ies)|process(?:es)?|drills?|mechanism))|\bmajor incident\b|\bserious incident\b"
                        r"|\b(?:fire|explosion|injur(?:y|ies|ed)|fatality|fatalities|accident|electric shock|caught fire|burns|died|deaths?|hurt)\b"
                        r"|\bsafety incident\b|\bfatal", re.IGNORECASE | re.ASCII)
@@ -187,7 +187,7 @@ INCIDENT_OPEN = re.compile(r"(?:没|未)(?:有)?完全(?:做完|完成|结束|�
                             r"|\b(?:still (?:open|ongoing|under|not|being|pending|dealing|running|going on|in progress)|not (?:yet )?(?:closed|resolved|finished|completed|over|settled|done)|unresolved|ongoing|under investigation|pending)\b"
                             r"|\b(?:isn't|is not|hasn't been|has not been|haven't|have not|wasn't|aren't)\s+(?:yet\s+)?(?:over|closed|resolved|finished|completed|settled|done|wrapped up)\b",
                             re.IGNORECASE | re.ASCII)
-INCIDENT_DONE = re.compile(r"彻底完了|(?:都|全)(?:弄|办|搞)?完了|早就?结束了|已经结束|(?:整改|处理|更换|回收)完毕|通过了\S{0,12}验收|手续\S{0,3}(?:都|全)?办完|早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式关闭|结案了|处理完了|已结案"
+INCIDENT_DONE = re.compile(r"彻底完了|(?:都|全)(?:弄|办|搞)?完了|早就?结束了|已经结束|(?:整改|处理|更换|回收)完毕|通过了\S{0,12}验收|手续\S{0,3}(?:都|全)?办完|早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式(?:关闭|结案)|结案了|结的案|结了案|处理完了|已结案"
                             r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
 NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?"
                          # "没有没解决的重大质量事故": none that is unresolved.
@@ -216,7 +216,11 @@ HAS_ORG = re.compile(r"(?<![没无])(?:有|设有|设立了?|成立了?|建立�
 
 # D5.1's L2 in the client's words: the chart and duties issued, the head appointed ("架构和岗位职责都发过文",
 # "负责人是总经理发文任命的", "we've issued an org chart and job descriptions"); not when said not to be ("职责没成文").
-ORG_ISSUED = re.compile(r"(?:组织架构|架构|组织|职责|岗位职责)\S{0,8}?(?<![没未])(?:发了文|发过文|发文了|正式发文|已发文|都发文|发布了|正式发布|印发了|发了的)"
+# Staff who do after-sales and nothing else (D5.1's L1: people, no formal organisation).
+DEDICATED = re.compile(r"专门(?:做|负责|管|跑|搞)|专职|专人|只干这个|只做售后|不做销售|\bdedicated\b|\bfull-time\b", re.IGNORECASE)
+ORG_ISSUED = re.compile(r"(?:组织架构|架构|组织|职责|岗位职责)\S{0,8}?(?<![没未])(?:发了文|发过文|发文了|正式发文|已发文|都发文|发布了|正式发布|印发了|发了的|发咗文|发咗|也发了)"
+                        r"|(?<![没未])(?:发过|发布了|发了|印发了|签发了|正式发布了?)\S{0,6}?(?:组织架构|架构图|岗位职责|部门职责|任命书)"
+                        r"|(?<![没未])任命了\S{0,6}?(?:负责人|总监|经理|部长|主管)"
                         r"|负责人\S{0,6}?(?<![没未])(?:任命了|有任命|已任命|发文任命|正式任命|任命的|也任命)|(?<![没未])任命了\S{0,4}负责人"
                         r"|\b(?:issued|published)\s+(?:an?\s+|the\s+)?(?:org(?:anisation|anization)? chart|organi[sz]ation chart)"
                         r"|\bhead of (?:after-sales|service) (?:is |was )?(?:formally )?appointed\b", re.IGNORECASE)
@@ -227,7 +231,7 @@ ORG_WORD = re.compile(r"售后|服务部|客服部|客服中心|after-sales|serv
 SEVERITY = re.compile(
     # The severity with or without the noun: 严重不符合(项), 严重的不符合, 严重项, "严重的" at a pause; major NC/one.
     # "one major, two minors", "Major is D2.3": the English adjective alone, before a pause or a verb.
-    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|大(?:的|项)?不符合项?|大项|严重(?:的)?(?=[,.;:，。；]|$)|(?:(?<=个)|(?<=开的)|(?<=开了))严重(?=\s|是(?!否))|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
+    r"(?P<major>(?:严重|重大)(?:的)?(?:不符合|不合格)项?|严重项|最(?:重|严重|高)的?(?:那|这)?(?:一)?(?:档|级|类|等)(?:的)?(?:问题|不符合|发现)?|大(?:的|项)?不符合项?|大项|严重(?:的)?(?=[,.;:，。；]|$)|(?:(?<=个)|(?<=开的)|(?<=开了))严重(?=\s|是(?!否))|\bmajor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
     r"|\bmajors\b|\bmajor\b(?=\s*(?:[,.;:'\")]|$|(?:is|was|were|and|on|about|in|for|raised|because|over)\b)))"
     # 一半不符合: the spoken slip for 一般不符合.
     r"|(?P<minor>(?:一般|轻微|一半)(?:的)?(?:不符合|不合格)项?|一般项|轻微项|一般(?:的)?(?=[,.;:，。；]|$)|(?:(?<=个)|(?<=开的)|(?<=开了))一般(?=\s|是(?!否))|\bminor (?:non-?conformit(?:y|ies)|ncs?|ncrs?|findings?|ones?|issues?)\b"
@@ -246,12 +250,15 @@ FINDING_BACKREF_WORD = re.compile(r"那条|这条|那项|这项|那个|这个|�
 FINDING_CLOSED = re.compile(
     # Closed is what the certification body verified (SCHEME.md §4): "整改完了" alone, or with the papers handed in, is
     # the client's part done, and the finding stays open.
-    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审核通过|评审通过|审查过了|搞掂|搞定了)"
-    r"|(?<![没未不])(?:文件审查|复审|现场复审|验证|审查)(?:也|都)?(?:已经?)?(?:通过了|过了)"
+    # "关闭时间", "投诉关闭没客户确认", "关了没有？" are no closing; "已关" is.
+    r"(?<![没未不])(?:已经?|都|也|均)?(?:整改)?(?:关闭|关掉|关了|闭环了|销项|复审通过|验证通过|审查通过|审核通过|评审通过|文审通过|审查过了|搞掂|搞定了)"
+    r"(?!时间|日期|率|没|未|环节|流程)"
+    r"|(?<![没未不])已关(?![注联系键心])"
+    r"|(?<![没未不])(?:文件审查|文审|复审|现场复审|验证|审查)(?:也|都)?(?:已经?)?(?:通过了|过了)"
     r"|\b(?:closed|resolved|cleared)\b", re.IGNORECASE | re.ASCII)
 FINDING_OPEN = re.compile(
     r"(?:还|仍|尚|到现在|至今|目前|现在)\S{0,4}?(?:没|未|不|冇)(?:有)?\S{0,3}?(?:关|关闭|整改完|改|搞掂|搞定|处理完|完成|闭环)"
-    r"|(?:没|未)(?:关|关闭|整改)|还开着|开着|还挂着|挂着|还在(?:整改|改|弄|处理|进行|走流程)|整改中|仲未|\bstill open\b|\bnot (?:yet )?(?:closed|fixed|resolved)\b"
+    r"|(?:没|未)(?:关|关闭|整改)|还开着|(?<!没有)(?<!任何)(?<!没)开着|还挂着|挂着|还在(?:整改|改|弄|处理|进行|走流程)|整改中|仲未|\bstill open\b|\bnot (?:yet )?(?:closed|fixed|resolved)\b"
     r"|\bhaven't (?:fixed|closed|resolved)\b|\bopen\b|\bongoing\b|\bin progress\b", re.IGNORECASE | re.ASCII)
 RAISED = re.compile(r"开了|开的|开具|开出|开于|提出于|发现于|被记了|记了|提出|发现了|raised|issued|found|wrote up|opened on", re.IGNORECASE | re.ASCII)
 ENUM = re.compile(r"(?:^|(?<=[,;:，；：]))\s*(?:一个是|另一个是|一是|二是|三是|第一个是?|第二个是?|第三个是?|一个|另一个|还有一个"
@@ -259,6 +266,16 @@ ENUM = re.compile(r"(?:^|(?<=[,;:，；：]))\s*(?:一个是|另一个是|一是
                    re.IGNORECASE | re.ASCII)
 # An audit of another standard ("ISO 9001的外审开了一个一般"): its findings are no part of this certification.
 OTHER_STANDARD = re.compile(r"ISO\s*\d{4,5}|\b(?:9001|14001|45001)\b|IATF|质量管理体系认证|环境管理体系", re.IGNORECASE)
+# Findings of somebody else ("隔壁公司被开了严重不符合", "our competitor got a major NC", "同集团的另一家子公司"): none
+# of this client's.
+OTHER_PARTY = re.compile(r"隔壁|竞争对手|对手|同行|友商|别的公司|别家|别人家|其他公司|其它公司|另一家|兄弟公司|别的企业|其他企业|人家公司"
+                         r"|他们(?:公司|厂|家)?(?=\S{0,8}(?:F\d|严重|一般|观察))"
+                         r"|\b(?:competitors?|another (?:company|firm|supplier|business)|other (?:companies|firms)|a peer|our peers?)\b",
+                         re.IGNORECASE)
+# A finding expected, warned of or guessed, not raised: "估计正式审核会有两三个一般不符合吧", "下次可能会开严重不符合",
+# "可能会开个观察项", "might raise a major".
+SPECULATED = re.compile(r"(?:估计|预计|可能|也许|说不定|大概率|恐怕|应该会|会不会|会有)\S{0,8}$|如果|假如|要是|万一|请问"
+                        r"|\b(?:might|may|could|would|if)\b.{0,40}$", re.IGNORECASE)
 SAME_AUDIT = re.compile(r"同一次|同一天|同次|同一个审核|same (?:day|audit)", re.IGNORECASE | re.ASCII)
 
 # --- the enterprise ------------------------------------------------------------------------------------------------
