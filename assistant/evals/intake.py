@@ -47,21 +47,22 @@ GRADE_ORDER = {"不合格": 0, "合格": 1, "优秀": 2}
 # intake_train_fd1 (findings told in words) and intake_train_mx1 (mixed facts, declarations, organisation,
 # corrections), two more writers' sets for round 9. Round 9's part (intake_heldout9 and its scenarios) was measured
 # before and after round 9 and is development data since, as is round 10's part (intake_heldout10 and its
-# scenarios, measured before and after round 10). Round 11's part (intake_heldout11 and its scenarios, written
-# before round 11 like round 7's) is the `heldout` split.
+# scenarios, measured before and after round 10), and round 11's (intake_heldout11 and its scenarios, measured
+# before and after round 11, then its conversations with a missed veto read). Round 12's part (intake_heldout12 and
+# its scenarios, written before round 12 like round 7's) is the `heldout` split.
 DATASETS = {"dev": ("intake_cases.jsonl", "intake_heldout.jsonl", "intake_cases3.jsonl", "intake_heldout2.jsonl",
                     "intake_heldout3.jsonl", "intake_heldout4.jsonl", "intake_heldout5.jsonl", "intake_heldout6.jsonl",
                     "intake_train_ev1.jsonl", "intake_train_ev2.jsonl", "intake_heldout7.jsonl",
                     "intake_train_fl1.jsonl", "intake_train_fl2.jsonl", "intake_train_vt1.jsonl",
                     "intake_heldout8.jsonl", "intake_train_fd1.jsonl", "intake_train_mx1.jsonl",
-                    "intake_heldout9.jsonl", "intake_heldout10.jsonl"),
-            "heldout": ("intake_heldout11.jsonl",)}
+                    "intake_heldout9.jsonl", "intake_heldout10.jsonl", "intake_heldout11.jsonl"),
+            "heldout": ("intake_heldout12.jsonl",)}
 SCENARIOS = {"intake_scenarios.jsonl": "dev", "intake_scenarios3.jsonl": "dev", "intake_scenarios2.jsonl": "dev",
              "intake_heldout3_scenarios.jsonl": "dev", "intake_heldout4_scenarios.jsonl": "dev",
              "intake_heldout5_scenarios.jsonl": "dev", "intake_heldout6_scenarios.jsonl": "dev",
              "intake_heldout7_scenarios.jsonl": "dev", "intake_heldout8_scenarios.jsonl": "dev",
              "intake_heldout9_scenarios.jsonl": "dev", "intake_heldout10_scenarios.jsonl": "dev",
-             "intake_heldout11_scenarios.jsonl": "heldout"}
+             "intake_heldout11_scenarios.jsonl": "dev", "intake_heldout12_scenarios.jsonl": "heldout"}
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 

@@ -43,7 +43,7 @@ GREETING = re.compile(r"\s*(?:你好|您好|喂|哈喽|嗨|hi|hello)[,，.。!�
 NOT_SECTOR = re.compile(r"配合|协助|帮忙|中小|小型|中型|大型|民营|国有|国营|外资|合资|上市|私营|找|顺手|师傅|去修|和$|与$|及$")
 # Words of speech no trade's name holds: adverbs, modal verbs, particles, a 的 inside ("复杂的还得等", "碰到要" are the
 # rest of a sentence read after 厂家, not an industry).
-NOT_TRADE = re.compile(r"[还得等要会能吧呢啊吗就才都也很太却把被让给]|碰到|遇到|出来|.的.")
+NOT_TRADE = re.compile(r"[还得等要会吧呢啊吗就才都也很太却把被让给]|(?<![智功动储节])能|碰到|遇到|出来|.的.")  # 智能门锁, 储能 are trades
 # A number in Chinese words with its classifier: "一次", "两版", "三样", "四层", "一个人", "三万", "几百台", "俩"; not
 # the words that only contain a numeral (一般, 一直, 一样, 一次修复率, "一个是…" in a list).
 _CN_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万几俩仨第每])(?:[一二两三四五六七八九十百千万几]+|俩|仨)"
@@ -92,6 +92,7 @@ _NOT_REAL = re.compile(r"(?<![没不])(?:不是真实|不是真的(?=\s*(?:[，�
 # 有一大半是分公司的人自己填的，没真打电话". Not of records the company keeps by its nature ("工单是师傅自己填的").
 _SELF_MADE = re.compile(r"(?<!客户)(?<!用户)(?<!顾客)自己(?:填|签|勾|编|写|打(?=的?分|了?分|勾|钩))(?:上去|进去|出来)?(?:的|了)|没真(?:的)?(?:打|回访|问|调查|联系|去)"
                         r"|(?:装成|假装|冒充|扮成|假扮)(?:是)?(?:客户|用户|顾客)|根本没(?:打|开|去|做|上)"
+                        r"|(?<!客户)(?<!用户)自己刷|(?<!客户)(?<!用户)刷(?:的|了|分|单|好评)|引导(?:客户|用户)\S{0,10}(?:打|评|给)(?:的)?(?:分|好评)"
                         r"|\bpretend(?:ing|ed)? to be (?:customers?|clients?|users?)\b|\bposing as (?:customers?|clients?)\b")
 # A suspicion looked into and found wrong: "代签的事我回去查了，是误会", "抽了20张核对，都对得上".
 _TAKEN_BACK = re.compile(r"误会|误解|搞错了|弄错了|冤枉|对得上|核对过?没问题|查了\S{0,6}(?:没有|没)问题|\bmisunderst|\bchecked\b.{0,30}\bfine\b")
@@ -99,7 +100,7 @@ _TAKEN_BACK = re.compile(r"误会|误解|搞错了|弄错了|冤枉|对得上|�
 _DOCUMENT_WRITTEN = re.compile(r"(?:规范|手册|制度|文件|程序|指导书|办法|标准|教材|课件|流程)\S{0,2}是?\S{0,6}(?:部|中心|科|组|我们|自己|公司)\S{0,2}(?:编|编写|编制)的")
 # A company's name standing alone after a label: Chinese characters, maybe a Latin brand, no verb.
 CJK_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）]+")
-_CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|调查|签字|签名|确认单|暗访|神秘客户"
+_CUSTOMER_VOICE = re.compile(r"回访|满意度|问卷|评价|评分|打分|打的分|好评|扫码|调查|签字|签名|确认单|暗访|神秘客户"
                              r"|\b(?:surveys?|csat|call-?backs?|feedback|ratings?|responses|signatures?)\b", re.IGNORECASE)
 _MATERIALS = re.compile(r"数据|数字|材料|记录|报告|资料|台账|报表|\b(?:figures?|data|numbers?|records?|materials?|reports?)\b", re.IGNORECASE)
 # Characters of speech that a company's name (one without 公司, 集团, 厂 … at its end) does not hold: particles,
@@ -120,7 +121,7 @@ class CompanyReading:
     def read_declarations(self) -> None:
         for clause in self.clauses:
             out = self.out(clause.start)
-            if out is None:
+            if out is None or self.about_others(clause.start):
                 continue
             piece = self.text[clause.start:clause.end]
             s = clause.sentence
@@ -250,12 +251,12 @@ class CompanyReading:
                     out.enterprise["name"] = m.group("n").strip().rstrip(".")
         # The trade in the client's own words when they name a known trade or product ("做呼吸机的", "主营医用超声设备"),
         # else the sector of the products named, else the words after a trade cue.
-        own_words = next((p for c in self.clauses if self.out(c.start) is out
+        own_words = next((p for c in self.clauses if self.out(c.start) is out and not self.about_others(c.start)
                           for p in [self._industry(self.text[c.start:c.end])] if p), None)
         labelled = next((m.group("v").strip() for m in INDUSTRY_LABEL.finditer(self.text) if self.out(m.start()) is out), None)
         ind = labelled or (own_words if own_words and sector_of(own_words, self.en) else self._sector_said(out))
         for clause in self.clauses:
-            if ind or self.out(clause.start) is not out:
+            if ind or self.out(clause.start) is not out or self.about_others(clause.start):
                 continue
             ind = self._industry(self.text[clause.start:clause.end])
         if ind and "industry" not in out.enterprise:
@@ -302,7 +303,7 @@ class CompanyReading:
             spans.append((self.text.index(name), self.text.index(name) + len(name)))
         text = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(self.text))
         for clause in self.clauses:
-            if self.out(clause.start) is not out:
+            if self.out(clause.start) is not out or self.about_others(clause.start):
                 continue
             for seg in re.split(r"(?<=[,，;；。.!！?？])", text[clause.start:clause.end]):
                 cue = INTRO.search(seg)

@@ -28,7 +28,7 @@ class EvidenceReading:
     def read_evidence(self) -> None:
         for clause in self.clauses:
             out = self.out(clause.start)
-            if out is None or out is self.supposed:
+            if out is None or out is self.supposed or self.about_others(clause.start):
                 continue
             if UNTRUE.search(self._sentence_text(clause.sentence)):
                 continue  # "满意度报告里有两个月的数据是补编的": a document accused, not one shown

@@ -258,9 +258,12 @@ class KpiReading:
         for q in self.quantities:
             if q.start in self.used or self.in_findings(q.start):
                 continue
+            if q.kind is None and re.match(r"\s*(?:号线|号|型|批|栋|楼|车间|线)", self.text[q.end:q.end + 3]):
+                continue  # "3号线生产的那几批": a line's or a model's number, never a KPI's value
             if q.kind is None and re.fullmatch(r"(?:19|20)\d\d", q.text.strip()):
                 continue  # "Annual Training Plan 2026", "2025年版": a year, never a KPI's value
-            if q.kind is None and re.match(r"\.\s*\S", self.text[q.end:q.end + 3]) and re.search(r"(?:^|[\s:：;；])$", self.text[:q.start]):
+            if re.fullmatch(r"\d{1,2}", q.text) and re.match(r"[.．、]\s*\D", self.text[q.end:q.end + 3]) \
+                    and re.search(r"(?:^|[\s:：;；])$", self.text[:q.start]):
                 continue  # "1. 2026年度培训计划 2. 课程清单": the number of an item in a list
             if q.delta:
                 self.used.add(q.start)  # "比去年提升了3个百分点": the change, said with the value it led to

@@ -187,7 +187,7 @@ INCIDENT_OPEN = re.compile(r"(?:没|未)(?:有)?完全(?:做完|完成|结束|�
                             r"|\b(?:still (?:open|ongoing|under|not|being|pending|dealing|running|going on|in progress)|not (?:yet )?(?:closed|resolved|finished|completed|over|settled|done)|unresolved|ongoing|under investigation|pending)\b"
                             r"|\b(?:isn't|is not|hasn't been|has not been|haven't|have not|wasn't|aren't)\s+(?:yet\s+)?(?:over|closed|resolved|finished|completed|settled|done|wrapped up)\b",
                             re.IGNORECASE | re.ASCII)
-INCIDENT_DONE = re.compile(r"彻底完了|(?:都|全)(?:弄|办|搞)?完了|早就?结束了|已经结束|(?:整改|处理|更换|回收)完毕|通过了\S{0,12}验收|手续\S{0,3}(?:都|全)?办完|早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式(?:关闭|结案)|结案了|结的案|结了案|处理完了|已结案"
+INCIDENT_DONE = re.compile(r"彻底完了|(?:都|全)(?:弄|办|搞)?完了|早就?结束了|已经结束|(?:整改|处理|更换|回收)完毕|通过了\S{0,12}验收|手续\S{0,3}(?:都|全)?办完|早(?:就|已)\S{0,4}?(?:处理|解决|结案|关闭|完结|赔)|(?:已经|已|都|全部|也)\S{0,4}?(?:处理完|完结|结案|关闭|解决|换完|回收完|完成|谈完|赔完)|正式(?:关闭|结案)|结案了|结的案|结了案|处理完了|已结案|谈妥了|(?:报告|调查)\S{0,3}结了|了结了"
                             r"|\b(?:closed|resolved|completed|finished)\b", re.IGNORECASE | re.ASCII)
 NO_INCIDENT = re.compile(r"(?:没有|没|无|未发生|从未|没出过|没发生过)\S{0,4}(?:重大|安全|质量)\S{0,4}事故|no (?:major|serious) incidents?"
                          # "没有没解决的重大质量事故": none that is unresolved.
@@ -337,8 +337,8 @@ OLD_REF = re.compile(r"^\s*(?:那个|那是|那是|是(?:[^,.;]{0,12})的(?:数|
 # A value said not to be the one ("26 hours, not 36" / "是26，不是36" / "而不是36"): the words right before it.
 DENIED = re.compile(r"(?:(?<![A-Za-z])not|(?<![A-Za-z])rather than|(?<![A-Za-z])instead of|(?<!要|可|就|还|总|倒)不是|并非|而非)\s*$", re.IGNORECASE)
 # Between the two ends of a range: "到", "to", or nothing at all for neighbours said as one (九十八九十九).
-RANGE_BETWEEN = re.compile(r"^(?:\s*(?:到|至|~|-|—|–|或|或者|\bto\b|\band\b)\s*|)$", re.IGNORECASE | re.ASCII)
-CHANGE_BETWEEN = re.compile(r"降|减|缩短|下降|提|升|增|涨|改善|变成|变为|到了|达到|做到|rose|fell|dropped|improved|increased|decreased|went|grew|reduced|cut|down|up|now",
+RANGE_BETWEEN = re.compile(r"^(?:\s*(?:到|至|~|-|—|–|或|或者|\bto\b|\band\b)\s*|)\Z", re.IGNORECASE | re.ASCII)  # \Z: a line break is no range
+CHANGE_BETWEEN = re.compile(r"→|->|=>|降|减|缩短|下降|提|升|增|涨|改善|变成|变为|到了|达到|做到|rose|fell|dropped|improved|increased|decreased|went|grew|reduced|cut|down|up|now",
                              re.IGNORECASE | re.ASCII)
 SPREAD_CONTEXT = re.compile(r"之间|波动|不等|区间|范围|\branges?\b|\bvar(?:y|ies)\b|\bbetween\b|\bdepending\b|\bfluctuat", re.IGNORECASE | re.ASCII)
 PER_PERIOD = (  # (words, periods in a year, how it is said back in Chinese and in English)
@@ -360,7 +360,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # A value aimed at, promised or required is no measured value ("明年的目标是满意度95%以上", "争取做到98", "对客户承诺
 # 2小时响应", "our goal is 40 training hours"): words before it in its clause, with no "实际/现在" between them.
-AIM = re.compile(r"目标|指标(?:是|为|定)|争取|力争|希望(?:能|达到|做到|提到|降到)|打算|计划(?:要|在|到|达到|做到|把|提|降)|明年|下一?年度?(?!以后)"
+AIM = re.compile(r"目标|指标(?:是|为|定)|争取|力争|希望(?:能|达到|做到|提到|降到)|打算|预计|预期|有望|能(?:提|降|达|做|缩短|提升|提高)到|计划(?:要|在|到|达到|做到|把|提|降)|明年|下一?年度?(?!以后)"
                  r"|要(?:做到|达到|提到|提升到|提高到|降到|缩短到)|承诺|规定|要求(?!\S{0,2}(?:清单|文件|的证))"
                  r"|\b(?:targets?|goals?|aim(?:s|ing)? (?:at|for|to)|objective|plan(?:s|ning)? to|want to|hope to|next year|commit(?:s|ted)? to"
                  r"|promise[sd]?|SLA|required|requirement)\b", re.IGNORECASE)
