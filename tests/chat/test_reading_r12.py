@@ -60,3 +60,17 @@ def test_scores_steered_or_faked_by_staff_are_a_confession_and_the_figure_is_not
 
 def test_a_trade_with_a_modal_looking_character_is_still_a_trade():
     assert read("我们是杭州一家做智能门锁的，员工两百来人").enterprise.get("industry") == "智能门锁"
+
+
+@pytest.mark.parametrize("text", [
+    "我们正在编《服务创新管理办法》，下个月发布",
+    "审核员让我们准备《管理评审报告》，这个我们还没写",
+])
+def test_a_document_being_written_is_no_evidence(text):
+    assert read(text).evidence == []
+
+
+def test_records_put_together_afterwards_are_a_confession():
+    x = read("To be honest, part of the training records we uploaded were put together afterwards. "
+             "They don't reflect what actually happened.")
+    assert x.declarations.get("materials_truthful") is False and x.evidence == []

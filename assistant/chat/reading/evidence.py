@@ -54,7 +54,7 @@ class EvidenceReading:
                     continue  # "块说实话没什么正式流程" / "莫得办法": an absence; "服务规范这块": a topic; "售后服务部的": no noun
                 if self.in_findings(a) and not self._shown_in_finding(clause, a):
                     continue
-                if self._not_offered(item, a, b, clause) or self._void(b, clause):
+                if self._not_offered(item, a, b, clause) or self._void(a, b, clause):
                     continue
                 cid = self._place(item, clause, a)
                 # Chinese messages only: the development split holds too few English ones to learn English wording from.
@@ -106,14 +106,16 @@ class EvidenceReading:
     _INCIDENT = re.compile(r"事故|召回|\b(?:incident|accident|recall)\b", re.IGNORECASE)
 
     # A document said not to be in force: still a draft, never issued, out of date, no longer used.
-    _VOID = re.compile(r"起草|草拟|草稿|初稿|还在写|在编写|没(?:正式)?发(?:布|文)?(?!现|生)|未(?:正式)?发布|没审批|未审批|不适用|(?:没|未)(?:有)?(?:修订|更新|改版)"
+    _VOID = re.compile(r"起草|草拟|草稿|初稿|还在写|在编写|(?:这个|这份|这本)?\S{0,4}还没(?:有)?(?:写|编)(?:出来|好)?(?=[,，。.;；!！?？\s]|$)|没(?:正式)?发(?:布|文)?(?!现|生)|未(?:正式)?发布|没审批|未审批|不适用|(?:没|未)(?:有)?(?:修订|更新|改版)"
                        r"|到期了|已到期|作废|废止|停用|不用了|(?:基本|早就|已经)不用|\b(?:draft|never (?:issued|published)|not (?:yet )?(?:issued|approved)|out of date|obsolete)\b",
                        re.IGNORECASE)
 
-    def _void(self, b: int, clause: Clause) -> bool:
+    def _void(self, a: int, b: int, clause: Clause) -> bool:
         """"《备件管理规定》之前起草过，一直没发" / "那本《售后服务规范》是2019版的，早就不适用了": a document not in
         force is no evidence of the practice (told after it, in its clause or in the next one when that names no other
         document)."""
+        if re.search(r"(?:正在|还在|准备|打算|计划|将要)(?:编|写|起草|制定|做|出)\S{0,2}《?$", self.text[max(clause.start, a - 12):a]):
+            return True  # "我们正在编《服务创新管理办法》": a document being written is not there yet
         after = self.text[b:clause.end]
         nxt = next((c for c in self.clauses if c.start >= clause.end and c.sentence == clause.sentence), None)
         if nxt is not None and not self._documents(nxt):

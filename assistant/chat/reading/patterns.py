@@ -109,6 +109,8 @@ UNTRUE = re.compile(
     r"|(?:往前|往后|提前)改|(?<!整)改(?:了|过)?\S{0,2}(?:日期|时间|数字|数据)(?!\S{0,3}(?:口径|方法|格式|模板|系统|字段|结构|流程))|(?:全|都)改(?:成|了)|[‘'“\"]修[’'”\"]过"
     r"|从\s*\d+(?:\.\d+)?%?\s*改(?:成|到|为)"
     r"|\b(?:typed|entered|keyed|filled|signed) (?:\w+ ){0,3}(?:in )?(?:afterwards|later|after the fact)\b"
+    r"|\b(?:put together|pieced together|reconstructed|recreated|made up|compiled) (?:\w+ ){0,2}(?:afterwards|after the fact|later|retroactively)\b"
+    r"|\b(?:don't|do not|didn't|did not) reflect (?:what (?:actually|really) happened|reality|the real)"
     r"|\bsigned by (?:our|the) (?:own )?(?:technicians|engineers|staff|employees)\b"
     r"|(?:made up|fabricated|invented|faked|falsified|doctored|massaged|fudged|cooked|tampered|backdated|photoshopped)\b"
     # What was handed in said to be wrong: "the materials we handed in are not accurate", "the figure we submitted was
