@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chat.reading import kpis, read
+from tests.chat.reading import kpis, levels, read
 
 
 def test_numbered_lines_are_read_each_with_its_own_value():
@@ -74,3 +74,15 @@ def test_records_put_together_afterwards_are_a_confession():
     x = read("To be honest, part of the training records we uploaded were put together afterwards. "
              "They don't reflect what actually happened.")
     assert x.declarations.get("materials_truthful") is False and x.evidence == []
+
+
+@pytest.mark.parametrize("text, want", [
+    ("培训计划没有，培训记录也从来不留，新人就跟着老员工自己学，学会了就上岗。", {"D4.1": 0}),
+    ("No, we don't have any written service standards yet – the engineers just go by experience.", {"D1.1": 0}),
+])
+def test_a_document_missing_with_the_work_done_from_experience_is_the_practice_missing(text, want):
+    assert levels(text) == want
+
+
+def test_a_document_missing_alone_is_still_no_level():
+    assert levels("个人培训档案还没建") == {}

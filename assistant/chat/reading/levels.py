@@ -373,7 +373,7 @@ class LevelReading:
                 targets = self._negated(clause, at, clause.start + neg.end(), neg.re is NEG_AFTER)
                 said = self.said(clause.start, clause.end)
                 for cid, words in targets:
-                    if self._one_document(words) and not self._missing_practice(cid, words):
+                    if self._one_document(words) and not self._missing_practice(cid, words) and not self._by_experience(clause):
                         continue  # "没有第三方满意度测评报告": one document missing is missing evidence, not a level
                     if self._higher_practice(cid, words):
                         continue  # "没搞过神秘客户暗访": what only a higher level does is missing; no L0
@@ -398,6 +398,13 @@ class LevelReading:
             level, note = self._absent_level(cid, at, words)
             out.levels.append(LevelUpdate(cid, level, self.said(self.clause_at(at).start, self.clause_at(at).end), note))
 
+    # The work done from people's experience alone, or learnt by following others: what is left when the rule is missing.
+    _BY_EXPERIENCE = re.compile(r"全靠|全凭|凭(?:\S{0,4})?经验|靠(?:\S{0,4})?经验|跟着老(?:员工|师傅)|师傅带|自己学|跟车|口头"
+                                r"|\b(?:go(?:es)? by experience|from experience|shadow\w*|learn on the job|in (?:our|their) heads)\b", re.IGNORECASE)
+
+    def _by_experience(self, clause: Clause) -> bool:
+        return bool(self._BY_EXPERIENCE.search(self._sentence_text(clause.sentence)))
+
     def _negated(self, clause: Clause, at: int, end: int, after_form: bool) -> list[tuple[str, str]]:
         """The criteria a negation at `at` denies: names or documents after it in its clause, or (for "X没做过")
         the name before it; a bare "没有计划" denies the topic of its sentence."""
@@ -417,6 +424,11 @@ class LevelReading:
             if named:
                 return [(named[-1][1], named[-1][0])]
         if (after_form or not rest) and not total and any(at - 3 <= b <= at for a, b in docs):
+            # "书面的维修规范没有，装机修机全靠老师傅的经验": the document missing and the work done by experience
+            # alone is the practice missing (the criterion's L0 or L1 descriptor), not only evidence.
+            by_hand = [(cid, item) for a, b, item, cid in placed if cid and at - 3 <= b <= at and self._by_experience(clause)]
+            if by_hand:
+                return by_hand[-1:]
             return []  # "个人培训档案还没建": a document not there yet is missing evidence, not a level
         if rest and not after_form and any(a <= rest[0].start < b and a <= end + 4 for a, b in docs):
             return []  # "没有第三方满意度测评报告": the name is inside the missing document's
