@@ -444,6 +444,7 @@ class CompanyReading:
     # Numbers that name a standard, a method or a hotline: "ISO 9001", "GB/T 27922", "8D", "5Why", "12315", "400电话".
     _NAMED_NUMBERS = re.compile(r"(?<![A-Za-z])(?:ISO|GB/T|GB)\s*\d{3,6}|(?<![A-Za-z0-9])8D(?![A-Za-z0-9])|5\s*[Ww]hys?|12315|(?<!\d)400(?=电话|热线)", re.IGNORECASE)
     _TALLY_AFTER = re.compile(r"\s*(?:个|项|条|份)?\s*(?:严重|一般|轻微|观察|不符合|发现|major|minor|observation|finding|nc)", re.IGNORECASE)
+    _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d])")
     _PERIOD_BEFORE = re.compile(r"(?:近|最近|过去|全年|统计期|\blast\b|\bpast\b)\s*$", re.IGNORECASE)
 
     def _read_as_other(self) -> None:
@@ -511,8 +512,6 @@ class CompanyReading:
         for _, words in sorted(dict((w, (a, w)) for a, w in named).values()):
             if words not in out.set_aside:
                 out.set_aside.append(words)
-
-    _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d])")
 
     def _bare_value(self) -> bool:
         rest = self.text

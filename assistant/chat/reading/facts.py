@@ -20,6 +20,7 @@ from assistant.chat.reading.patterns import (
     FREQUENCY,
     IDENTIFIER,
     LEVEL,
+    OTHER_PARTY,
     RANGE_BETWEEN,
 )
 from assistant.chat.reading.text import CORRECTION, Clause, clauses, normalise
@@ -124,8 +125,6 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
     def about_others(self, pos: int) -> bool:
         """Whether the sentence at `pos` tells of another company ("隔壁那家同行被查出来材料造假", "参考过同行一家龙头
         企业的《服务标准手册》", "our competitor got a major NC"): nothing in it is this client's fact."""
-        from assistant.chat.reading.patterns import OTHER_PARTY
-
         sentence = self._sentence_text(self.clause_at(pos).sentence)
         return bool(OTHER_PARTY.search(sentence)) and not re.search(
             r"我们(?:也|自己|这边)?(?:被|是|有|的)|咱们(?:也)?被|\bwe (?:also )?(?:got|had|have|were|are)\b", sentence, re.IGNORECASE)

@@ -204,7 +204,6 @@ class FindingReading(FindingListReading):
                 continue
             if re.search(r"(?:那|这)[0-9一二两三四五六七八九十几]+\s*(?:个|项|条)\s*$", self.text[max(0, m.start() - 6):m.start()]):
                 continue  # "上次那三个一般项的整改材料": findings already told, named together
-
             anchors.append(("severity", m))
         ids = [m for m in FINDING_ID.finditer(self.text) if not DIMENSION.fullmatch(m.group(0)) and not self._not_raised_here(m.start())]
         anchors += [("id", m) for m in ids]
