@@ -21,6 +21,7 @@ from assistant.chat.reading.patterns import (
     IDENTIFIER,
     LEVEL,
     OTHER_PARTY,
+    OWN_TOO,
     RANGE_BETWEEN,
 )
 from assistant.chat.reading.text import CORRECTION, Clause, clauses, normalise
@@ -122,12 +123,14 @@ class Reader(KpiReading, LevelReading, EvidenceReading, FindingReading, CompanyR
         s = self.clause_at(pos).sentence
         return [m for m in self.mentions if self.clause_at(m.start).sentence == s]
 
-    def about_others(self, pos: int) -> bool:
-        """Whether the sentence at `pos` tells of another company ("隔壁那家同行被查出来材料造假", "参考过同行一家龙头
-        企业的《服务标准手册》", "our competitor got a major NC"): nothing in it is this client's fact."""
-        sentence = self._sentence_text(self.clause_at(pos).sentence)
-        return bool(OTHER_PARTY.search(sentence)) and not re.search(
-            r"我们(?:也|自己|这边)?(?:被|是|有|的)|咱们(?:也)?被|\bwe (?:also )?(?:got|had|have|were|are)\b", sentence, re.IGNORECASE)
+    def about_others(self, pos: int, before: bool = False) -> bool:
+        """Whether the sentence at `pos` (with `before`, its words before `pos`) tells of another company ("隔壁那家同行
+        被查出来材料造假", "参考过同行一家龙头企业的《服务标准手册》", "our competitor got a major NC") and not of the
+        client too ("…，我们也被开了"): nothing in it is this client's fact."""
+        clause = self.clause_at(pos)
+        start = min(c.start for c in self.clauses if c.sentence == clause.sentence)
+        piece = self.text[start:pos] if before else self._sentence_text(clause.sentence)
+        return bool(OTHER_PARTY.search(piece)) and not OWN_TOO.search(piece)
 
     def in_findings(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.finding_spans)

@@ -18,7 +18,6 @@ from assistant.chat.reading.patterns import (
     FINDING_CLOSED,
     FINDING_ID,
     FINDING_OPEN,
-    OTHER_PARTY,
     OTHER_STANDARD,
     RAISED,
     SAME_AUDIT,
@@ -281,12 +280,11 @@ class FindingReading(FindingListReading):
         "请问观察项…会变成不符合吗"): this client has no such finding."""
         if not self.clauses:
             return False
+        if self.about_others(pos, before=True):
+            return True
         clause = self.clause_at(pos)
         start = min(c.start for c in self.clauses if c.sentence == clause.sentence)
-        before = self.text[start:pos]
-        if OTHER_PARTY.search(before) and not re.search(r"我们(?:也|自己|这边|这次)?(?:被|也被)?(?:开|审)|\bwe (?:got|had|were)\b", before, re.IGNORECASE):
-            return True
-        return bool(SPECULATED.search(before))
+        return bool(SPECULATED.search(self.text[start:pos]))
 
     def _regraded(self, m: re.Match) -> bool:
         """"那个严重不符合被降级成一般不符合了": the severity a finding had before it was changed names no finding."""

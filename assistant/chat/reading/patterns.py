@@ -274,6 +274,8 @@ OTHER_PARTY = re.compile(r"隔壁|竞争对手|对手|同行|友商|别的公司
                          r"|他们(?:公司|厂|家)?(?=\S{0,8}(?:F\d|严重|一般|观察))"
                          r"|\b(?:competitors?|another (?:company|firm|supplier|business)|other (?:companies|firms)|a peer|our peers?)\b",
                          re.IGNORECASE)
+# The client said to share what another company has: "我们也被开了", "我们是…", "we had one too".
+OWN_TOO = re.compile(r"我们(?:也|自己|这边|这次)?(?:也?被|是|有|的|开|审)|咱们(?:也)?被|\bwe (?:also )?(?:got|had|have|were|are)\b", re.IGNORECASE)
 # A finding expected, warned of or guessed, not raised: "估计正式审核会有两三个一般不符合吧", "下次可能会开严重不符合",
 # "可能会开个观察项", "might raise a major".
 SPECULATED = re.compile(r"(?:估计|预计|可能|也许|说不定|大概率|恐怕|应该会|会不会|会有)\S{0,8}$|如果|假如|要是|万一|请问"
